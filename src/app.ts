@@ -1,0 +1,90 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createLogger } from './lib/logger';
+import { isAppError } from './lib/errors';
+import metricsPlugin from './plugins/metrics';
+import prismaPlugin from './plugins/prisma';
+import redisPlugin from './plugins/redis';
+import queuesPlugin from './plugins/queues';
+import workersPlugin from './plugins/workers';
+import slackPlugin from './plugins/slack';
+import healthRoutes from './routes/health';
+import { registerTriggerRecorder } from './slack/events';
+import { registerMaintenanceJobs } from './jobs/maintenance';
+import { createTriggerRepo } from './persistence/trigger-repo';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    /** Opens the Slack socket and starts the workers; called once the HTTP server listens. */
+    startBackground(): Promise<void>;
+  }
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+}
+
+/** Composes the process: resources first, then transports. Holds no logic of its own. */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger ?? createLogger(config.LOG_LEVEL),
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'fly-request-id',
+    disableRequestLogging: false,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+
+  app.decorate('config', config);
+  // Query strings carry OAuth codes and state: log the path only.
+  app.addHook('onRequest', async (req) => {
+    req.log = req.log.child({ path: req.url.split('?')[0] });
+  });
+  app.setErrorHandler((err, req, reply) => {
+    if (isAppError(err)) {
+      if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(err.httpStatus).send({ error: err.code, message: err.message, ...err.details });
+    }
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply
+      .code(status)
+      .send({
+        error: status >= 500 ? 'internal_error' : 'bad_request',
+        message: status >= 500 ? 'internal error' : (err as Error).message,
+      });
+  });
+
+  await app.register(metricsPlugin);
+  await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL });
+  await app.register(redisPlugin, { url: config.REDIS_URL });
+  await app.register(queuesPlugin, { keyPrefix: config.REDIS_KEY_PREFIX });
+  await app.register(workersPlugin);
+  await app.register(slackPlugin, {
+    botToken: config.SLACK_BOT_TOKEN,
+    appToken: config.SLACK_APP_TOKEN,
+    apiUrl: config.SLACK_API_URL,
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+  });
+
+  await app.register(healthRoutes);
+  registerTriggerRecorder(app.slack.app, {
+    triggers: createTriggerRepo(app.prisma),
+    log: app.log.child({ component: 'triggers' }) as Logger,
+    metrics: app.metrics,
+  });
+  registerMaintenanceJobs(app);
+
+  // Stop taking new work before anything closes: the socket first, then the workers (bounded drain).
+  app.addHook('preClose', async () => {
+    await app.slack.stop().catch((err) => app.log.warn({ err }, 'slack socket did not close cleanly'));
+    await app.jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
+  });
+  app.decorate('startBackground', async () => {
+    await app.jobs.start();
+    await app.slack.start();
+  });
+  return app;
+}

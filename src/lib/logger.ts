@@ -1,0 +1,52 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+/** Paths pino blanks out wherever they appear, so a careless log line cannot leak a secret. */
+export const REDACT_PATHS = [
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'id_token',
+  'code',
+  'code_verifier',
+  'codeVerifier',
+  'state',
+  'password',
+  'secret',
+  'authorization',
+  'cookie',
+  'body.raw',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+  '*.refreshToken',
+  '*.refresh_token',
+  '*.id_token',
+  '*.code',
+  '*.authorization',
+  '*.Authorization',
+  '*.cookie',
+  '*.secret',
+  '*.client_secret',
+  '*.raw',
+];
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    base: { service: 'mailbridge' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: pino.stdSerializers.err },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}
+
+export type { Logger };

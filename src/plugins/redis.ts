@@ -1,0 +1,35 @@
+import fp from 'fastify-plugin';
+import { Redis } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Fail-fast connection for producers, rate limits and dedupe keys: commands error while Redis is down. */
+    redis: Redis;
+    /** Options for blocking worker connections (BullMQ requires maxRetriesPerRequest: null). */
+    workerRedisOptions: ConnectionOptions;
+  }
+}
+
+const retryStrategy = (attempt: number) => Math.min(200 * 2 ** attempt, 5_000);
+
+export default fp(
+  async (app, opts: { url: string }) => {
+    const redis = new Redis(opts.url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 5_000,
+      commandTimeout: 5_000,
+      retryStrategy,
+      lazyConnect: true,
+    });
+    redis.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'redis connection error'));
+    await redis.connect();
+    app.decorate('redis', redis);
+    app.decorate('workerRedisOptions', { url: opts.url, maxRetriesPerRequest: null, retryStrategy });
+    app.addHook('onClose', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  },
+  { name: 'redis' },
+);

@@ -1,0 +1,109 @@
+import fp from 'fastify-plugin';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { z } from 'zod';
+import { QUEUE_CONCURRENCY, type QueueName } from '../jobs/queues';
+import { isAppError } from '../lib/errors';
+
+export interface JobContext {
+  job: Job;
+}
+
+type Handler = { schema: z.ZodType; run: (data: unknown, ctx: JobContext) => Promise<unknown> };
+
+export interface JobRegistry {
+  /** Registers the processor of one job name; payloads failing the schema are never retried. */
+  handle<S extends z.ZodType>(
+    queue: QueueName,
+    name: string,
+    schema: S,
+    run: (data: z.infer<S>, ctx: JobContext) => Promise<unknown>,
+  ): void;
+  /** Callbacks run once workers are up (job schedulers, start-up reconciliation). */
+  onStart(fn: () => Promise<void>): void;
+  start(): Promise<void>;
+  /** Stops taking jobs and lets active ones finish within `timeoutMs`. */
+  stop(timeoutMs: number): Promise<void>;
+  running(): boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    jobs: JobRegistry;
+  }
+}
+
+export default fp(
+  async (app) => {
+    const handlers = new Map<QueueName, Map<string, Handler>>();
+    const startHooks: Array<() => Promise<void>> = [];
+    const workers: Worker[] = [];
+    const metrics = app.metrics;
+
+    const processorFor = (queue: QueueName) => async (job: Job) => {
+      const handler = handlers.get(queue)?.get(job.name);
+      if (!handler) throw new UnrecoverableError(`no processor for job ${queue}/${job.name}`);
+      const parsed = handler.schema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${queue}/${job.name}`);
+      const stopTimer = metrics.jobDuration.startTimer({ queue, name: job.name });
+      try {
+        return await handler.run(parsed.data, { job });
+      } catch (err) {
+        metrics.jobFailures.inc({ queue, name: job.name });
+        if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        throw err;
+      } finally {
+        stopTimer();
+      }
+    };
+
+    const registry: JobRegistry = {
+      handle(queue, name, schema, run) {
+        const forQueue = handlers.get(queue) ?? new Map<string, Handler>();
+        forQueue.set(name, { schema, run: run as Handler['run'] });
+        handlers.set(queue, forQueue);
+      },
+      onStart(fn) {
+        startHooks.push(fn);
+      },
+      async start() {
+        for (const queue of handlers.keys()) {
+          const worker = new Worker(queue, processorFor(queue), {
+            connection: app.workerRedisOptions,
+            prefix: app.bullPrefix,
+            concurrency: QUEUE_CONCURRENCY[queue],
+          });
+          worker.on('error', (err) => app.log.warn({ err: { message: err.message }, queue }, 'worker error'));
+          worker.on('failed', (job, err) =>
+            app.log.warn(
+              { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+              'job failed',
+            ),
+          );
+          workers.push(worker);
+        }
+        await Promise.all(workers.map((w) => w.waitUntilReady()));
+        for (const fn of startHooks) await fn();
+      },
+      async stop(timeoutMs) {
+        const graceful = Promise.all(workers.map((w) => w.close()));
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        });
+        const outcome = await Promise.race([graceful, timedOut]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          app.log.warn(
+            { timeoutMs },
+            'active jobs did not finish in time; they will be retried after restart',
+          );
+          await Promise.all(workers.map((w) => w.close(true)));
+        }
+        workers.length = 0;
+      },
+      running: () => workers.some((w) => w.isRunning()),
+    };
+    app.decorate('jobs', registry);
+  },
+  { name: 'workers', dependencies: ['redis', 'queues', 'metrics'] },
+);
