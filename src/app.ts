@@ -9,7 +9,11 @@ import redisPlugin from './plugins/redis';
 import queuesPlugin from './plugins/queues';
 import workersPlugin from './plugins/workers';
 import slackPlugin from './plugins/slack';
+import servicesPlugin from './plugins/services';
 import healthRoutes from './routes/health';
+import connectFeature from './features/connect';
+import sendFeature from './features/send';
+import notifyFeature from './features/notify';
 import { registerTriggerRecorder } from './slack/events';
 import { registerMaintenanceJobs } from './jobs/maintenance';
 import { createTriggerRepo } from './persistence/trigger-repo';
@@ -49,12 +53,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply
-      .code(status)
-      .send({
-        error: status >= 500 ? 'internal_error' : 'bad_request',
-        message: status >= 500 ? 'internal error' : (err as Error).message,
-      });
+    return reply.code(status).send({
+      error: status >= 500 ? 'internal_error' : 'bad_request',
+      message: status >= 500 ? 'internal error' : (err as Error).message,
+    });
   });
 
   await app.register(metricsPlugin);
@@ -68,6 +70,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     apiUrl: config.SLACK_API_URL,
     timeoutMs: config.HTTP_TIMEOUT_MS,
   });
+  await app.register(servicesPlugin);
 
   await app.register(healthRoutes);
   registerTriggerRecorder(app.slack.app, {
@@ -76,6 +79,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics: app.metrics,
   });
   registerMaintenanceJobs(app);
+  await connectFeature(app);
+  await sendFeature(app);
+  await notifyFeature(app);
 
   // Stop taking new work before anything closes: the socket first, then the workers (bounded drain).
   app.addHook('preClose', async () => {

@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin';
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { App, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 
 export interface SlackRuntime {
   app: App;
-  client: WebClient;
+  client: webApi.WebClient;
   isConnected(): boolean;
   start(): Promise<void>;
   /** Closes the socket so Slack routes new events to other machines; in-flight handlers finish. */

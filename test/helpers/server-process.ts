@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export interface LogLine {
+  level: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  logs: LogLine[];
+  stderr: string[];
+  /** Resolves with the exit code (or signal) once the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitForLog(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs src/server.ts in a child process exactly as `npm start` runs the compiled server: configured
+ * by environment variables only. TypeScript is loaded through tsx so no build step is needed.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  opts: { waitReady?: boolean; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/server.ts')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      ...env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const stderr: string[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        logs.push({ level: 30, msg: line });
+      }
+    }
+    for (const w of waiters) w();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      for (const w of waiters) w();
+      resolve({ code, signal });
+    }),
+  );
+  let done = false;
+  void exited.then(() => (done = true));
+
+  const waitForLog = (pred: (l: LogLine) => boolean, timeoutMs = 20_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const check = () => {
+        const hit = logs.find(pred);
+        if (hit) {
+          cleanup();
+          resolve(hit);
+        } else if (done) {
+          cleanup();
+          reject(new Error(`server exited before the expected log line\n${stderr.join('')}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for a log line\n${stderr.join('')}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+
+  const server: ServerProcess = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    logs,
+    stderr,
+    exited,
+    waitForLog,
+    async stop(signal = 'SIGTERM') {
+      if (!done) child.kill(signal);
+      return exited;
+    },
+  };
+  if (opts.waitReady !== false) {
+    try {
+      await waitForLog((l) => l.msg === 'mailbridge ready', opts.timeoutMs ?? 30_000);
+    } catch (err) {
+      await server.stop('SIGKILL');
+      throw err;
+    }
+  }
+  return server;
+}
