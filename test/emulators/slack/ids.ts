@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHANUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A Slack-looking id such as `C0123ABCD`: prefix plus upper-case alphanumerics. */
+export function slackId(prefix: string, length = 10): string {
+  const bytes = randomBytes(length);
+  let id = prefix;
+  for (const b of bytes) id += ALPHANUM[b % ALPHANUM.length];
+  return id;
+}
+
+/** Random lower-case hex, for tickets, envelope ids and response_url ids. */
+export function randomHex(bytes = 16): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/**
+ * Message timestamps: strictly increasing `seconds.micros` strings, 100 µs apart, so tests can
+ * sort and compare them the way Slack's ts values behave.
+ */
+export function createTsClock(startSeconds = 1_700_000_000): () => string {
+  let micros = startSeconds * 1_000_000;
+  return () => {
+    micros += 100;
+    const seconds = Math.floor(micros / 1_000_000);
+    const fraction = String(micros % 1_000_000).padStart(6, '0');
+    return `${seconds}.${fraction}`;
+  };
+}

@@ -1,0 +1,182 @@
+/** Options of {@link startSlackEmulator}. */
+export interface SlackEmulatorOptions {
+  /** Listen port; 0 (default) picks a free one. */
+  port?: number;
+  /** Listen address; loopback only (default 127.0.0.1). */
+  host?: string;
+  teamId?: string;
+  teamName?: string;
+  /** Fixed credentials (e.g. for a dev setup that outlives restarts); random by default. */
+  botToken?: string;
+  appToken?: string;
+  /** Receives one line per notable event (connections, envelopes, faults). Silent by default. */
+  logger?: (msg: string) => void;
+  /** How long an envelope waits for the client's ack before its promise rejects (default 5000). */
+  ackTimeoutMs?: number;
+  /** When > 0, the server pings every socket at this interval, as Slack does. Off by default. */
+  pingIntervalMs?: number;
+}
+
+/** One recorded Web API request, including faulted and rejected ones. */
+export interface WebApiCall {
+  method: string;
+  /** Parsed body (and query); JSON-string fields such as `blocks` are decoded. */
+  args: Record<string, unknown>;
+  token?: string;
+  at: Date;
+  /** Set when an injected fault answered this call instead of the method. */
+  faulted?: boolean;
+}
+
+/**
+ * A normalized output the app produced. `ack` is a slash command or interaction acked with a body
+ * (Slack shows such a body to the caller like an ephemeral response_url answer).
+ */
+export interface PostedMessage {
+  kind: 'postMessage' | 'postEphemeral' | 'update' | 'delete' | 'response_url' | 'ack';
+  channel?: string;
+  user?: string;
+  ts?: string;
+  threadTs?: string;
+  text?: string;
+  blocks?: unknown[];
+  replaceOriginal?: boolean;
+  deleteOriginal?: boolean;
+  responseType?: string;
+  at: Date;
+}
+
+/** The frame a Socket Mode client answers an envelope with. */
+export interface EnvelopeAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+/** A Socket Mode envelope as sent on the wire. */
+export interface Envelope {
+  envelope_id: string;
+  type: 'slash_commands' | 'events_api' | 'interactive';
+  payload: Record<string, unknown>;
+  accepts_response_payload: boolean;
+  retry_attempt?: number;
+  retry_reason?: string;
+}
+
+/** One Socket Mode connection, in the order they were opened. */
+export interface SocketConnectionRecord {
+  ticket: string;
+  openedAt: Date;
+  closedAt?: Date;
+}
+
+/**
+ * Fault injected on a Web API method, `'*'`, `'response_url'` or `'apps.connections.open'`.
+ * `status: 429` adds `Retry-After` (`retryAfter`, default 1 s); `error` answers `{ok:false,error}`
+ * (HTTP 200 unless `status`); `drop` destroys the socket unanswered; `delayMs` alone only delays.
+ */
+export interface FaultSpec {
+  status?: number;
+  error?: string;
+  delayMs?: number;
+  drop?: boolean;
+  retryAfter?: number;
+  /** How many matching requests it hits (default 1). */
+  times?: number;
+}
+
+export interface SlashCommandInput {
+  command: string;
+  text?: string;
+  userId: string;
+  /** Defaults to the caller's DM with the bot. */
+  channelId?: string;
+  teamId?: string;
+  triggerId?: string;
+}
+
+export interface EventOptions {
+  retryAttempt?: number;
+  retryReason?: string;
+  eventId?: string;
+}
+
+export interface BlockActionInput {
+  userId: string;
+  actionId: string;
+  value: string;
+  blockId?: string;
+  /** Defaults to the caller's DM with the bot. */
+  channelId?: string;
+  messageTs?: string;
+  threadTs?: string;
+  isEphemeral?: boolean;
+  teamId?: string;
+}
+
+export interface UserInput {
+  id: string;
+  name?: string;
+  realName?: string;
+  isBot?: boolean;
+  email?: string;
+}
+
+export interface ChannelInput {
+  id: string;
+  name?: string;
+  /** When given, chat.postEphemeral to a non-member fails with `user_not_in_channel`. */
+  members?: string[];
+}
+
+/** A running emulator: Slack Web API at `apiUrl`, Socket Mode at `/link/`, response_urls at `/response/`. */
+export interface SlackEmulator {
+  /** `http://127.0.0.1:<port>/api/`: what SLACK_API_URL is set to. */
+  apiUrl: string;
+  /** Accepted by every Web API method except apps.connections.open. */
+  botToken: string;
+  /** Accepted only by apps.connections.open. */
+  appToken: string;
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+  addUser(u: UserInput): void;
+  addChannel(c: ChannelInput): void;
+  /** Every Web API call, oldest first. */
+  readonly calls: WebApiCall[];
+  /** Every output message, oldest first. */
+  readonly messages: PostedMessage[];
+  /** Every envelope sent (redeliveries included), oldest first. */
+  readonly envelopes: Envelope[];
+  /** Every Socket Mode connection ever opened, oldest first. */
+  readonly connections: SocketConnectionRecord[];
+  /** Sends a `slash_commands` envelope; resolves with the client's ack. */
+  slashCommand(c: SlashCommandInput): Promise<EnvelopeAck>;
+  /** Sends an `events_api` envelope wrapping an `event_callback` around `e`. */
+  event(e: Record<string, unknown>, opts?: EventOptions): Promise<EnvelopeAck>;
+  /** Sends an `interactive` envelope with a `block_actions` payload for one button click. */
+  blockAction(a: BlockActionInput): Promise<EnvelopeAck>;
+  /** Resends the last envelope (of `type`) with a new envelope id and `retry_attempt` + 1. */
+  redeliverLast(type?: Envelope['type']): Promise<EnvelopeAck>;
+  /** Resolves with the first call (already recorded or future) of `method` matching `pred`. */
+  waitForCall(method: string, pred?: (c: WebApiCall) => boolean, timeoutMs?: number): Promise<WebApiCall>;
+  /** Resolves with the first message (already recorded or future) matching `pred`. */
+  waitForMessage(pred: (m: PostedMessage) => boolean, timeoutMs?: number): Promise<PostedMessage>;
+  /** Open sockets that received `hello`. */
+  connectionCount(): number;
+  /** Resolves once exactly `n` (default 1) sockets are open. */
+  waitForConnections(n?: number, timeoutMs?: number): Promise<void>;
+  /** Resolves with the next connection opened after this call. */
+  waitForNewConnection(timeoutMs?: number): Promise<SocketConnectionRecord>;
+  /** Sends `{type:'disconnect',reason:'refresh_requested'}` to every socket, as Slack does before recycling. */
+  requestRefresh(): void;
+  /** Terminates every socket without a close handshake. */
+  dropConnections(): void;
+  fail(method: string, f: FaultSpec): void;
+  clearFaults(): void;
+  /** Forgets calls, messages, envelopes and faults; keeps users, channels and connections. */
+  reset(): void;
+  /** Closes sockets and the server; pending waits reject. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answersInstead, applyFault, type FaultBook } from './faults';
+import { parseArgs, readBody, sendJson, tokenOf } from './http-body';
+import { WEB_API_METHODS, type MethodContext } from './web-api-methods';
+
+export interface WebApiDeps extends MethodContext {
+  faults: FaultBook;
+  sleep: (ms: number) => Promise<void>;
+  botToken: string;
+  appToken: string;
+  log: (msg: string) => void;
+}
+
+/** Slack's token checks: app-level tokens open sockets and nothing else; bot tokens do the rest. */
+function authError(method: string, token: string | undefined, deps: WebApiDeps): string | undefined {
+  const wanted = method === 'apps.connections.open' ? deps.appToken : deps.botToken;
+  if (token === undefined) return 'not_authed';
+  if (token === wanted) return undefined;
+  if (token === deps.appToken || token === deps.botToken) return 'not_allowed_token_type';
+  return 'invalid_auth';
+}
+
+/** Serves `/api/<method>`: records the call, applies an armed fault, then answers like Slack. */
+export async function handleWebApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  query: URLSearchParams,
+  deps: WebApiDeps,
+): Promise<void> {
+  if (req.method !== 'POST' && req.method !== 'GET') {
+    sendJson(res, 405, { ok: false, error: 'invalid_request' });
+    return;
+  }
+  const args = parseArgs(req, await readBody(req), query);
+  const token = tokenOf(req, args);
+  delete args.token;
+
+  const fault = deps.faults.take(method, true);
+  deps.recorder.recordCall({
+    method,
+    args,
+    token,
+    at: new Date(),
+    ...(fault && answersInstead(fault) ? { faulted: true } : {}),
+  });
+  if (fault) {
+    deps.log(`web api ${method}: injected fault ${JSON.stringify(fault)}`);
+    if (await applyFault(res, fault, deps.sleep)) return;
+  }
+
+  const handler = WEB_API_METHODS[method];
+  if (!handler) {
+    sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: method });
+    return;
+  }
+  const error = authError(method, token, deps);
+  sendJson(res, 200, error ? { ok: false, error } : handler(args, deps));
+}
