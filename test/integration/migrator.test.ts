@@ -1,0 +1,65 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { migrate, readMigrations } from '../../src/persistence/migrator';
+import { createTestDatabase, MIGRATIONS_DIR, type TestDatabase } from '../helpers/database';
+
+describe('migrator', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase(false);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  const query = async (sql: string) => {
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+
+  it('when run twice, then migrations apply once and are recorded as Prisma records them', async () => {
+    const first = await migrate(db.url, MIGRATIONS_DIR);
+    const second = await migrate(db.url, MIGRATIONS_DIR);
+    const expected = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
+    expect(first.applied).toEqual(expected);
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toEqual(expected);
+    const rows = await query(
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations"',
+    );
+    expect(rows).toHaveLength(expected.length);
+    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0].finished_at).not.toBeNull();
+    expect(await query('SELECT count(*)::int AS n FROM trigger_messages')).toEqual([{ n: 0 }]);
+  });
+
+  it('when several processes migrate at once, then each migration is applied exactly once', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => migrate(db.url, MIGRATIONS_DIR)));
+    expect(results.reduce((n, r) => n + r.applied.length, 0)).toBe(
+      (await readMigrations(MIGRATIONS_DIR)).length,
+    );
+  });
+
+  it('when a migration fails, then nothing of it remains and the error names it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'migrations-'));
+    await mkdir(path.join(dir, '001_ok'));
+    await writeFile(path.join(dir, '001_ok', 'migration.sql'), 'CREATE TABLE a (id int);');
+    await mkdir(path.join(dir, '002_bad'));
+    await writeFile(
+      path.join(dir, '002_bad', 'migration.sql'),
+      'CREATE TABLE b (id int); SELECT * FROM missing_table;',
+    );
+    await expect(migrate(db.url, dir)).rejects.toThrow(/002_bad failed/);
+    expect(await query("SELECT to_regclass('b') IS NULL AS gone")).toEqual([{ gone: true }]);
+    expect(
+      (await query('SELECT migration_name FROM "_prisma_migrations"')).map((r) => r.migration_name),
+    ).toEqual(['001_ok']);
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const validEnv = () => ({
+  PUBLIC_BASE_URL: 'https://mailbridge.example.com/',
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/mailbridge',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  SLACK_BOT_TOKEN: 'xoxb-1-2-3',
+  SLACK_APP_TOKEN: 'xapp-1-2-3',
+  GMAIL_OAUTH_CLIENT_ID: 'client.apps.googleusercontent.com',
+  GMAIL_OAUTH_CLIENT_SECRET: 'secret',
+  GMAIL_OAUTH_STATE_SIGNING_KEY: randomBytes(32).toString('hex'),
+  GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  GMAIL_OAUTH_TOKEN_KEY_VERSION: 'v2',
+  GMAIL_PUBSUB_TOPIC: 'projects/p/topics/t',
+  GMAIL_PUSH_SERVICE_ACCOUNT: 'push@p.iam.gserviceaccount.com',
+  AGENT_API_KEY: randomBytes(24).toString('hex'),
+});
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('when the environment is complete, then defaults are derived from PUBLIC_BASE_URL', () => {
+    const config = loadConfig(validEnv());
+    expect(config.PORT).toBe(3000);
+    expect(config.HOST).toBe('0.0.0.0');
+    expect(config.GMAIL_OAUTH_REDIRECT_URI).toBe('https://mailbridge.example.com/oauth/google/callback');
+    expect(config.GMAIL_PUSH_AUDIENCE).toBe('https://mailbridge.example.com/pubsub/gmail');
+    expect(config.SLACK_API_URL).toBe('https://slack.com/api/');
+    expect(config.GMAIL_SEND_GLOBAL_HOURLY_LIMIT).toBe(500);
+    expect(config.encryptionKeys.current).toBe('v2');
+  });
+
+  it('when several values are wrong, then every problem is named in one error', () => {
+    const env = { ...validEnv(), SLACK_BOT_TOKEN: 'xapp-wrong', PORT: 'eighty', GMAIL_PUBSUB_TOPIC: 'gmail' };
+    delete (env as Partial<typeof env>).DATABASE_URL;
+    const problems = problemsOf(env);
+    expect(problems.join('\n')).toMatch(/SLACK_BOT_TOKEN: must start with xoxb-/);
+    expect(problems.join('\n')).toMatch(/PORT:/);
+    expect(problems.join('\n')).toMatch(/GMAIL_PUBSUB_TOPIC: must look like projects/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: is required, e.g. postgresql:/);
+  });
+
+  it.each([
+    ['too short', randomBytes(16).toString('base64')],
+    ['not base64', 'not-a-key!'],
+    ['all zero', Buffer.alloc(32).toString('base64')],
+  ])('when the encryption key is %s, then it is refused', (_label, key) => {
+    expect(problemsOf({ ...validEnv(), GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: key }).join('\n')).toMatch(
+      /GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY/,
+    );
+  });
+
+  it('when the signing key is shorter than 32 bytes, then it is refused', () => {
+    expect(problemsOf({ ...validEnv(), GMAIL_OAUTH_STATE_SIGNING_KEY: 'short' }).join('\n')).toMatch(
+      /GMAIL_OAUTH_STATE_SIGNING_KEY: must be at least 32 bytes/,
+    );
+  });
+
+  it('when previous keys are listed, then all versions are available for decryption', () => {
+    const old = randomBytes(32).toString('base64');
+    const config = loadConfig({ ...validEnv(), GMAIL_OAUTH_PREVIOUS_KEYS: `v1:${old}` });
+    expect([...config.encryptionKeys.keys.keys()].sort()).toEqual(['v1', 'v2']);
+    expect(problemsOf({ ...validEnv(), GMAIL_OAUTH_PREVIOUS_KEYS: 'v1' }).join('\n')).toMatch(
+      /GMAIL_OAUTH_PREVIOUS_KEYS/,
+    );
+  });
+
+  it('when a problem is reported, then the secret value itself is not echoed', () => {
+    const secret = 'xapp-this-is-secret';
+    const problems = problemsOf({ ...validEnv(), SLACK_BOT_TOKEN: secret });
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('when AGENT_API_KEY lists several keys, then each is accepted', () => {
+    const a = randomBytes(24).toString('hex');
+    const b = randomBytes(24).toString('hex');
+    expect(loadConfig({ ...validEnv(), AGENT_API_KEY: `${a}, ${b}` }).AGENT_API_KEYS).toEqual([a, b]);
+  });
+});
