@@ -152,9 +152,15 @@ export function createGoogleOAuth(config: Config) {
     async refresh(refreshToken: string): Promise<TokenGrant> {
       const c = client(false);
       c.setCredentials({ refresh_token: refreshToken });
+      // refreshAccessToken() puts the old refresh token back into its result; a rotated one is only
+      // visible in the 'tokens' event, so it is captured there.
+      let rotated: string | undefined;
+      c.on('tokens', (tokens) => {
+        if (tokens.refresh_token) rotated = tokens.refresh_token;
+      });
       try {
         const { credentials } = await c.refreshAccessToken();
-        return toGrant(credentials);
+        return { ...toGrant(credentials), refreshToken: rotated };
       } catch (err) {
         return fail(err, 'token refresh');
       }

@@ -1,0 +1,217 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AppError, isAppError } from '../../lib/errors';
+import { hmac, hmacHex, randomId, safeEqual, signToken, verifyToken, type Sealer } from '../../lib/crypto';
+import type { Clock } from '../../lib/clock';
+import type { PairingPurpose, PairingRepo } from '../../persistence/pairing-repo';
+import type { Connection, ConnectionRepo } from '../../persistence/connection-repo';
+import { tokenContext } from '../../persistence/connection-repo';
+import type { AuditRepo } from '../../persistence/audit-repo';
+import type { GoogleIdentity, TokenGrant } from '../../integrations/google-oauth';
+import { SCOPES } from '../../integrations/google-oauth';
+import type { PairingService } from './pairing';
+
+export const ATTEMPT_TTL_MS = 10 * 60_000;
+const STATE_PURPOSE = 'oauth-state';
+
+export interface OAuthFlowDeps {
+  pairing: PairingService;
+  pairings: PairingRepo;
+  connections: ConnectionRepo;
+  audit: AuditRepo;
+  sealer: Sealer;
+  clock: Clock;
+  signingKey: string;
+  notifyScope: string;
+  google: {
+    authorizationUrl(p: {
+      state: string;
+      codeChallenge: string;
+      scopes: string[];
+      includeGrantedScopes?: boolean;
+      loginHint?: string;
+    }): string;
+    exchangeCode(code: string, verifier: string): Promise<TokenGrant>;
+    verifyIdToken(idToken: string): Promise<GoogleIdentity>;
+  };
+  /** Parks a token for revocation at Google (another account replaced it); never blocks the flow. */
+  revokeLater(p: { teamId: string; userId: string; refreshToken: string }): Promise<void>;
+  /** A connection changed hands or scopes: confirmations and watches of the old grant must stop. */
+  onConnected(connection: Connection, replaced: Connection | undefined): Promise<void>;
+  tellUser(teamId: string, userId: string, text: string): Promise<void>;
+}
+
+export interface ConnectResult {
+  connection: Connection;
+  purpose: PairingPurpose;
+  replacedAccount?: string;
+}
+
+/** The verifier is derived from the attempt, so nothing secret is stored for PKCE. */
+const codeVerifier = (key: string, attemptId: string) =>
+  hmac(key, 'pkce-verifier', attemptId).toString('base64url');
+const codeChallenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+const browserHash = (key: string, browserSecret: string) => hmacHex(key, 'oauth-browser', browserSecret);
+
+export const scopesFor = (purpose: PairingPurpose, notifyScope: string) =>
+  purpose === 'notifications'
+    ? [SCOPES.send, 'openid', 'email', notifyScope]
+    : [SCOPES.send, 'openid', 'email'];
+
+export function createOAuthFlow(deps: OAuthFlowDeps) {
+  const key = deps.signingKey;
+  return {
+    /** Code entered on the start page: spend the pairing, bind the browser, build Google's URL. */
+    async begin(pairingId: string, code: string): Promise<{ redirectUrl: string; browserSecret: string }> {
+      const pairing = await deps.pairing.redeem(pairingId, code);
+      const now = deps.clock.now();
+      const attemptId = randomId(18);
+      const browserSecret = randomId(32);
+      await deps.pairings.createAttempt({
+        id: attemptId,
+        pairingId,
+        teamId: pairing.teamId,
+        userId: pairing.userId,
+        purpose: pairing.purpose,
+        browserHash: browserHash(key, browserSecret),
+        expiresAt: new Date(now.getTime() + ATTEMPT_TTL_MS),
+      });
+      const existing = await deps.connections.findByUser(pairing.teamId, pairing.userId);
+      const state = signToken(key, STATE_PURPOSE, { a: attemptId, e: now.getTime() + ATTEMPT_TTL_MS });
+      const redirectUrl = deps.google.authorizationUrl({
+        state,
+        codeChallenge: codeChallenge(codeVerifier(key, attemptId)),
+        scopes: scopesFor(pairing.purpose, deps.notifyScope),
+        includeGrantedScopes: pairing.purpose === 'notifications',
+        loginHint:
+          pairing.purpose === 'notifications' && existing?.status === 'active' ? existing.email : undefined,
+      });
+      return { redirectUrl, browserSecret };
+    },
+
+    /** Google's redirect. Every check happens before anything is stored. */
+    async callback(
+      q: { state?: string; code?: string; error?: string; scope?: string },
+      browserSecret: string | undefined,
+    ): Promise<ConnectResult> {
+      const now = deps.clock.now();
+      const payload = q.state
+        ? verifyToken<{ a: string; e: number }>(key, STATE_PURPOSE, q.state)
+        : undefined;
+      if (!payload || typeof payload.a !== 'string' || typeof payload.e !== 'number') {
+        throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
+      }
+      if (payload.e <= now.getTime())
+        throw new AppError('state_expired', 'This sign-in took too long and expired.', { httpStatus: 400 });
+      const attempt = await deps.pairings.findAttempt(payload.a);
+      if (!attempt)
+        throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
+      if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
+        throw new AppError('browser_mismatch', 'This sign-in was started in a different browser.', {
+          httpStatus: 400,
+        });
+      }
+      if (!(await deps.pairings.consumeAttempt(attempt.id, now))) {
+        throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
+          httpStatus: 400,
+        });
+      }
+      if (q.error) {
+        throw new AppError(
+          q.error === 'access_denied' ? 'consent_denied' : 'google_error',
+          q.error === 'access_denied' ? 'You did not allow access to Gmail.' : 'Google reported an error.',
+          { httpStatus: 400 },
+        );
+      }
+      if (!q.code)
+        throw new AppError('code_missing', 'Google did not return an authorization code.', {
+          httpStatus: 400,
+        });
+
+      const grant = await deps.google
+        .exchangeCode(q.code, codeVerifier(key, attempt.id))
+        .catch((err: unknown) => {
+          throw new AppError('exchange_failed', 'Google did not accept the sign-in.', {
+            httpStatus: 400,
+            cause: err,
+          });
+        });
+      if (!grant.idToken)
+        throw new AppError('id_token_missing', 'Google did not return who signed in.', { httpStatus: 400 });
+      const identity = await deps.google.verifyIdToken(grant.idToken);
+      const granted = grant.scopes.length ? grant.scopes : (q.scope ?? '').split(/\s+/).filter(Boolean);
+      if (!granted.includes(SCOPES.send)) {
+        throw new AppError('scope_missing_send', 'Permission to send email was not granted.', {
+          httpStatus: 400,
+        });
+      }
+      const existing = await deps.connections.findByUser(attempt.teamId, attempt.userId);
+      const active = existing?.status === 'active' || existing?.status === 'invalid' ? existing : undefined;
+      if (attempt.purpose === 'notifications') {
+        if (!active || active.googleSub !== identity.sub) {
+          throw new AppError(
+            'account_mismatch',
+            `Please choose the Google account already connected${active ? ` (${active.email})` : ''}.`,
+            { httpStatus: 400 },
+          );
+        }
+        if (!granted.includes(deps.notifyScope)) {
+          throw new AppError('scope_missing_notify', 'Permission to read new-mail headers was not granted.', {
+            httpStatus: 400,
+          });
+        }
+      }
+      const sameAccount = active?.googleSub === identity.sub;
+      let refreshToken = grant.refreshToken;
+      if (!refreshToken) {
+        // Google may omit the refresh token for an account that already granted offline access.
+        if (!sameAccount || !active?.sealedToken) {
+          throw new AppError('refresh_token_missing', 'Google did not grant offline access.', {
+            httpStatus: 400,
+          });
+        }
+        refreshToken = deps.sealer.openString(active.sealedToken, tokenContext(active.teamId, active.userId));
+      }
+      const sealed = deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId));
+      const connection = await deps.connections.upsertActive({
+        teamId: attempt.teamId,
+        userId: attempt.userId,
+        googleSub: identity.sub,
+        email: identity.email,
+        scopes: [...new Set(granted)],
+        sealed,
+        now,
+      });
+      const replaced = active && !sameAccount ? active : undefined;
+      if (replaced?.sealedToken) {
+        // Revoking one token revokes every token of that account for this client, so only a
+        // different account's token is revoked; the same account keeps its grant.
+        try {
+          const old = deps.sealer.openString(
+            replaced.sealedToken,
+            tokenContext(replaced.teamId, replaced.userId),
+          );
+          await deps.revokeLater({ teamId: replaced.teamId, userId: replaced.userId, refreshToken: old });
+        } catch (err) {
+          if (!isAppError(err)) throw err;
+        }
+      }
+      await deps.onConnected(connection, replaced);
+      await deps.audit.record({
+        teamId: attempt.teamId,
+        userId: attempt.userId,
+        kind: 'connect',
+        result: 'success',
+        reason: replaced ? 'replaced_account' : sameAccount ? 'reconnected_same_account' : attempt.purpose,
+      });
+      const text =
+        attempt.purpose === 'notifications'
+          ? `Gmail access for notifications granted for ${identity.email}.`
+          : `Connected as ${identity.email}. The assistant can now prepare emails for you; nothing is sent until you click Send.`;
+      await deps.tellUser(attempt.teamId, attempt.userId, text).catch(() => undefined);
+      return { connection, purpose: attempt.purpose, replacedAccount: replaced?.email };
+    },
+  };
+}
+
+export type OAuthFlow = ReturnType<typeof createOAuthFlow>;
+export const newRevocationId = () => randomUUID();

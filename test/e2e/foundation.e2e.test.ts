@@ -1,0 +1,90 @@
+import { Client } from 'pg';
+import { startStack, eventually, type Stack } from '../helpers/stack';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+
+describe('foundation: the real server against the emulators', () => {
+  let stack: Stack;
+  let redisProxy: TcpProxy;
+
+  beforeAll(async () => {
+    redisProxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
+    stack = await startStack({ env: { REDIS_URL: redisProxy.url('redis') } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await redisProxy?.close();
+  });
+
+  const readyz = async () => {
+    const res = await fetch(`${stack.baseUrl}/readyz`);
+    return { status: res.status, body: (await res.json()) as { checks: Record<string, string>; down?: string[] } };
+  };
+
+  it('when the server started, then liveness and readiness are up with each dependency reported', async () => {
+    expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+    expect(await readyz()).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { postgres: 'up', redis: 'up', slack: 'up' } },
+    });
+  });
+
+  it('when a user runs a slash command, then it is acknowledged over the socket and answered ephemerally', async () => {
+    stack.slack.addUser({ id: 'U100', name: 'grace' });
+    const ack = await stack.slack.slashCommand({ command: '/ai-email-status', userId: 'U100', channelId: 'C100' });
+    expect(ack.envelope_id).toBeTruthy();
+    const reply = await stack.slack.waitForMessage(
+      (m) => (m.kind === 'response_url' || m.kind === 'ack' || m.kind === 'postEphemeral') && /not connected/i.test(m.text ?? ''),
+    );
+    expect(reply.kind === 'postEphemeral' ? reply.user : 'U100').toBe('U100');
+    expect(reply.responseType === undefined || reply.responseType === 'ephemeral').toBe(true);
+  });
+
+  it('when messages and mentions arrive, then trigger rows record author and place but never text', async () => {
+    await stack.slack.event({ type: 'message', channel: 'C200', user: 'U200', text: 'please email Bob', ts: '1800000000.000100' });
+    await stack.slack.event({
+      type: 'message',
+      subtype: 'bot_message',
+      channel: 'C200',
+      bot_id: 'B999',
+      text: 'I am a bot',
+      ts: '1800000000.000200',
+      thread_ts: '1800000000.000100',
+    });
+    await stack.slack.event({ type: 'app_mention', channel: 'C200', user: 'U200', text: '<@U0MAILBRIDGE> hi', ts: '1800000000.000300' });
+    // The envelope is acknowledged only after the row is written, so the rows exist now.
+    const db = new Client({ connectionString: stack.db.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT * FROM trigger_messages ORDER BY ts');
+      expect(rows.map((r) => [r.ts, r.user_id, r.is_bot, r.thread_ts, r.event_type])).toEqual([
+        ['1800000000.000100', 'U200', false, null, 'message'],
+        ['1800000000.000200', null, true, '1800000000.000100', 'message'],
+        ['1800000000.000300', 'U200', false, null, 'app_mention'],
+      ]);
+      expect(JSON.stringify(rows)).not.toMatch(/please email|I am a bot/);
+      await stack.slack.redeliverLast('events_api');
+      expect((await db.query('SELECT count(*)::int AS n FROM trigger_messages')).rows[0].n).toBe(3);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('when Redis goes away, then readiness is 503 naming redis, and 200 again once it returns', async () => {
+    await redisProxy.stop();
+    const down = await eventually(async () => {
+      const r = await readyz();
+      return r.status === 503 ? r : undefined;
+    });
+    expect(down.body.down).toEqual(['redis']);
+    expect(down.body.checks).toEqual({ postgres: 'up', redis: 'down', slack: 'up' });
+    await redisProxy.start();
+    await eventually(async () => (await readyz()).status === 200);
+  });
+
+  it('when the process receives SIGTERM, then it drains and exits 0 on its own (no open handles)', async () => {
+    const { code, signal } = await stack.server.stop('SIGTERM');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(stack.server.logs.some((l) => l.msg === 'shutdown complete')).toBe(true);
+    expect(stack.slack.connectionCount()).toBe(0);
+  });
+});
