@@ -7,6 +7,9 @@ import { createGoogleOAuth, type GoogleOAuth } from '../integrations/google-oaut
 import { createGmailFactory, type GmailFactory } from '../integrations/gmail';
 import { createSlackMessenger, type SlackMessenger } from '../integrations/slack-messenger';
 import { createAccessTokens, type AccessTokens } from '../domain/connect/access-tokens';
+import { createPairingService, type PairingService } from '../domain/connect/pairing';
+import { createPairingRepo } from '../persistence/pairing-repo';
+import { createAuditRepo, type AuditRepo } from '../persistence/audit-repo';
 
 export type ConnectionHook = (connection: Connection) => Promise<void>;
 
@@ -21,6 +24,8 @@ export interface ConnectionHooks {
   ended: ConnectionHook[];
   /** Google refused the grant (`invalid_grant`): stop work; the user is told once. */
   invalid: ConnectionHook[];
+  /** The user granted the notification scope through the connect flow: start the watch. */
+  notificationsGranted: ConnectionHook[];
 }
 
 export interface Services {
@@ -31,6 +36,8 @@ export interface Services {
   gmail: GmailFactory;
   messenger: SlackMessenger;
   accessTokens: AccessTokens;
+  pairing: PairingService;
+  audit: AuditRepo;
   hooks: ConnectionHooks;
   runHooks(kind: keyof ConnectionHooks, connection: Connection): Promise<void>;
 }
@@ -45,7 +52,7 @@ export default fp(
   async (app, opts: { clock?: Clock }) => {
     const log = app.log.child({ component: 'connections' }) as Logger;
     const clock = opts.clock ?? systemClock;
-    const hooks: ConnectionHooks = { connected: [], ended: [], invalid: [] };
+    const hooks: ConnectionHooks = { connected: [], ended: [], invalid: [], notificationsGranted: [] };
     const runHooks = async (kind: keyof ConnectionHooks, connection: Connection) => {
       for (const hook of hooks[kind]) {
         // One failing subscriber must not stop the others (e.g. Slack down while stopping a watch).
@@ -71,6 +78,12 @@ export default fp(
         clock,
         onInvalid: (connection) => runHooks('invalid', connection),
       }),
+      pairing: createPairingService({
+        pairings: createPairingRepo(app.prisma),
+        clock,
+        signingKey: app.config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+      }),
+      audit: createAuditRepo(app.prisma),
       hooks,
       runHooks,
     };

@@ -1,0 +1,32 @@
+import { tokenContext } from './connection-repo';
+import { revocationContext } from './revocation-repo';
+
+/**
+ * Every sealed column in the database with the AAD context it was sealed under. The key rotation
+ * CLI re-seals each of them to the current key version; a new sealed column must be listed here.
+ */
+export interface SealedColumn {
+  table: string;
+  dataColumn: string;
+  versionColumn: string;
+  /** Columns the context is built from (the `id` column is always read). */
+  contextColumns: string[];
+  context(row: Record<string, string>): string;
+}
+
+export const SEALED_COLUMNS: SealedColumn[] = [
+  {
+    table: 'gmail_connections',
+    dataColumn: 'sealed_token',
+    versionColumn: 'key_version',
+    contextColumns: ['team_id', 'user_id'],
+    context: (r) => tokenContext(r.team_id!, r.user_id!),
+  },
+  {
+    table: 'pending_revocations',
+    dataColumn: 'sealed_token',
+    versionColumn: 'key_version',
+    contextColumns: [],
+    context: (r) => revocationContext(r.id!),
+  },
+];
