@@ -94,6 +94,7 @@ const envSchema = z.object({
   NOTIFY_DIGEST_THRESHOLD: positiveInt(5),
   NOTIFY_SAFETY_SYNC_HOURS: positiveInt(6),
   SEND_RETRY_BASE_MS: positiveInt(5_000),
+  REVOKE_RETRY_BASE_MS: positiveInt(30_000),
   AGENT_API_KEY: required('the output of: openssl rand -hex 32'),
   AGENT_EVENTS_URL: url('https://assistant.example.com/hooks/mail').optional(),
   AGENT_EVENTS_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),

@@ -1,4 +1,122 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createOAuthFlow } from '../domain/connect/oauth-flow';
+import { createRevocations } from '../domain/connect/revocations';
+import { createDisconnect } from '../domain/connect/disconnect';
+import { describeStatus } from '../domain/connect/status';
+import { PAIRING_TTL_MS } from '../domain/connect/pairing';
+import { createPairingRepo } from '../persistence/pairing-repo';
+import { createRevocationRepo } from '../persistence/revocation-repo';
+import { findMailboxSummary } from '../persistence/mailbox-summary';
+import { connectPrompt } from '../slack/blocks/connect-prompt';
+import { registerConnectCommands } from '../slack/connect-commands';
+import { registerRevocationJobs, REVOKE_JOB, revocationJobOptions } from '../jobs/connect-revocations';
+import oauthRoutes from '../routes/oauth';
 
-/** Composes the connect feature: its routes, Slack listeners, jobs and connection hooks. */
-export default async function connectFeature(_app: FastifyInstance): Promise<void> {}
+/** Connect, status, disconnect and the token lifecycle (SPEC 6.1–6.3). */
+export default async function connectFeature(app: FastifyInstance): Promise<void> {
+  const { services, config } = app;
+  const log = app.log.child({ component: 'connect' }) as Logger;
+  const revocationRepo = createRevocationRepo(app.prisma);
+  const revocations = createRevocations({
+    revocations: revocationRepo,
+    sealer: services.sealer,
+    clock: services.clock,
+    revokeAtGoogle: (token) => services.oauth.revoke(token),
+    scheduleRetry: async (id) => {
+      await app.queues.maintenance.add(
+        REVOKE_JOB,
+        { revocationId: id },
+        revocationJobOptions(id, config.REVOKE_RETRY_BASE_MS),
+      );
+    },
+  });
+  const tellUser = async (_teamId: string, userId: string, text: string) => {
+    await services.messenger.dm(userId, { text });
+  };
+
+  const flow = createOAuthFlow({
+    pairing: services.pairing,
+    pairings: createPairingRepo(app.prisma),
+    connections: services.connections,
+    audit: services.audit,
+    sealer: services.sealer,
+    clock: services.clock,
+    signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    notifyScope: config.GMAIL_NOTIFY_SCOPE,
+    google: services.oauth,
+    revoke: (p) => revocations.revokeNowOrLater(p),
+    onReplaced: (old) => services.runHooks('ended', old),
+    onConnected: async (connection, purpose) => {
+      services.accessTokens.forget(connection.id);
+      await services.runHooks('connected', connection);
+      if (purpose === 'notifications') await services.runHooks('notificationsGranted', connection);
+    },
+    tellUser,
+  });
+
+  const disconnect = createDisconnect({
+    connections: services.connections,
+    audit: services.audit,
+    clock: services.clock,
+    revocations,
+    openRefreshToken: (c) => services.accessTokens.openRefreshToken(c),
+    endConnection: (c) => services.runHooks('ended', c),
+    forgetAccessToken: (id) => services.accessTokens.forget(id),
+  });
+
+  // invalid_grant: tell the user exactly once how to reconnect.
+  services.hooks.invalid.push(async (connection) => {
+    await services.audit.record({
+      teamId: connection.teamId,
+      userId: connection.userId,
+      kind: 'connection',
+      result: 'invalid',
+      reason: 'invalid_grant',
+    });
+    if (await services.connections.claimInvalidNotice(connection.id, services.clock.now())) {
+      await tellUser(
+        connection.teamId,
+        connection.userId,
+        `Your Gmail connection (${connection.email}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`,
+      );
+    }
+  });
+
+  registerConnectCommands(app.slack.app, {
+    log,
+    async connectPrompt(teamId, userId) {
+      const pairing = await services.pairing.create(teamId, userId, 'connect');
+      return connectPrompt({
+        baseUrl: config.PUBLIC_BASE_URL,
+        pairingId: pairing.id,
+        code: pairing.code,
+        purpose: 'connect',
+        minutes: PAIRING_TTL_MS / 60_000,
+      });
+    },
+    async status(teamId, userId) {
+      const connection = await services.connections.findByUser(teamId, userId);
+      const mailbox = connection ? await findMailboxSummary(app.prisma, connection.id) : undefined;
+      return describeStatus(connection, mailbox, services.clock.now());
+    },
+    async disconnect(teamId, userId) {
+      const result = await disconnect(teamId, userId);
+      if (result.status === 'not_connected') return 'Gmail is not connected; there is nothing to disconnect.';
+      return `Disconnected ${result.email}. Mailbridge forgot its access${
+        result.revokedAtGoogle
+          ? ' and Google revoked it'
+          : '; revoking it at Google will be retried in the background'
+      }. Notifications are off and pending emails were cancelled.`;
+    },
+  });
+  registerRevocationJobs(app, { revocations, repo: revocationRepo });
+
+  await app.register(oauthRoutes, {
+    pairing: services.pairing,
+    flow,
+    messenger: services.messenger,
+    secureCookies: config.PUBLIC_BASE_URL.startsWith('https://'),
+    authOrigin: new URL(config.GOOGLE_OAUTH_AUTH_URL).origin,
+  });
+}

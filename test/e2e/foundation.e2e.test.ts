@@ -17,7 +17,10 @@ describe('foundation: the real server against the emulators', () => {
 
   const readyz = async () => {
     const res = await fetch(`${stack.baseUrl}/readyz`);
-    return { status: res.status, body: (await res.json()) as { checks: Record<string, string>; down?: string[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { checks: Record<string, string>; down?: string[] },
+    };
   };
 
   it('when the server started, then liveness and readiness are up with each dependency reported', async () => {
@@ -30,17 +33,29 @@ describe('foundation: the real server against the emulators', () => {
 
   it('when a user runs a slash command, then it is acknowledged over the socket and answered ephemerally', async () => {
     stack.slack.addUser({ id: 'U100', name: 'grace' });
-    const ack = await stack.slack.slashCommand({ command: '/ai-email-status', userId: 'U100', channelId: 'C100' });
+    const ack = await stack.slack.slashCommand({
+      command: '/ai-email-status',
+      userId: 'U100',
+      channelId: 'C100',
+    });
     expect(ack.envelope_id).toBeTruthy();
     const reply = await stack.slack.waitForMessage(
-      (m) => (m.kind === 'response_url' || m.kind === 'ack' || m.kind === 'postEphemeral') && /not connected/i.test(m.text ?? ''),
+      (m) =>
+        (m.kind === 'response_url' || m.kind === 'ack' || m.kind === 'postEphemeral') &&
+        /not connected/i.test(m.text ?? ''),
     );
     expect(reply.kind === 'postEphemeral' ? reply.user : 'U100').toBe('U100');
     expect(reply.responseType === undefined || reply.responseType === 'ephemeral').toBe(true);
   });
 
   it('when messages and mentions arrive, then trigger rows record author and place but never text', async () => {
-    await stack.slack.event({ type: 'message', channel: 'C200', user: 'U200', text: 'please email Bob', ts: '1800000000.000100' });
+    await stack.slack.event({
+      type: 'message',
+      channel: 'C200',
+      user: 'U200',
+      text: 'please email Bob',
+      ts: '1800000000.000100',
+    });
     await stack.slack.event({
       type: 'message',
       subtype: 'bot_message',
@@ -50,7 +65,13 @@ describe('foundation: the real server against the emulators', () => {
       ts: '1800000000.000200',
       thread_ts: '1800000000.000100',
     });
-    await stack.slack.event({ type: 'app_mention', channel: 'C200', user: 'U200', text: '<@U0MAILBRIDGE> hi', ts: '1800000000.000300' });
+    await stack.slack.event({
+      type: 'app_mention',
+      channel: 'C200',
+      user: 'U200',
+      text: '<@U0MAILBRIDGE> hi',
+      ts: '1800000000.000300',
+    });
     // The envelope is acknowledged only after the row is written, so the rows exist now.
     const db = new Client({ connectionString: stack.db.url });
     await db.connect();

@@ -65,6 +65,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     NOTIFY_RETRY_BASE_MS: '200',
     NOTIFY_RECHECK_DELAY_MS: '300',
     SEND_RETRY_BASE_MS: '200',
+    REVOKE_RETRY_BASE_MS: '200',
     ...testSecrets(),
     ...opts.env,
   };

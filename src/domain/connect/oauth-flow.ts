@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../lib/errors';
 import { hmac, hmacHex, randomId, safeEqual, signToken, verifyToken, type Sealer } from '../../lib/crypto';
 import type { Clock } from '../../lib/clock';
@@ -33,10 +33,12 @@ export interface OAuthFlowDeps {
     exchangeCode(code: string, verifier: string): Promise<TokenGrant>;
     verifyIdToken(idToken: string): Promise<GoogleIdentity>;
   };
-  /** Parks a token for revocation at Google (another account replaced it); never blocks the flow. */
-  revokeLater(p: { teamId: string; userId: string; refreshToken: string }): Promise<void>;
-  /** A connection changed hands or scopes: confirmations and watches of the old grant must stop. */
-  onConnected(connection: Connection, replaced: Connection | undefined): Promise<void>;
+  /** Revokes a replaced account's token at Google, parking it for retry on failure. */
+  revoke(p: { teamId: string; userId: string; refreshToken: string }): Promise<unknown>;
+  /** Another account replaces this one: its watch and pending confirmations stop while its token still works. */
+  onReplaced(old: Connection): Promise<void>;
+  /** The connection is (re)established: pending confirmations of before are void; a notifications grant starts the watch. */
+  onConnected(connection: Connection, purpose: PairingPurpose): Promise<void>;
   tellUser(teamId: string, userId: string, text: string): Promise<void>;
 }
 
@@ -171,31 +173,23 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
         }
         refreshToken = deps.sealer.openString(active.sealedToken, tokenContext(active.teamId, active.userId));
       }
-      const sealed = deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId));
+      const replaced = active && !sameAccount ? active : undefined;
+      const oldToken = replaced?.sealedToken ? openQuietly(deps.sealer, replaced) : undefined;
+      if (replaced) await deps.onReplaced(replaced);
       const connection = await deps.connections.upsertActive({
         teamId: attempt.teamId,
         userId: attempt.userId,
         googleSub: identity.sub,
         email: identity.email,
         scopes: [...new Set(granted)],
-        sealed,
+        sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
         now,
       });
-      const replaced = active && !sameAccount ? active : undefined;
-      if (replaced?.sealedToken) {
-        // Revoking one token revokes every token of that account for this client, so only a
-        // different account's token is revoked; the same account keeps its grant.
-        try {
-          const old = deps.sealer.openString(
-            replaced.sealedToken,
-            tokenContext(replaced.teamId, replaced.userId),
-          );
-          await deps.revokeLater({ teamId: replaced.teamId, userId: replaced.userId, refreshToken: old });
-        } catch (err) {
-          if (!isAppError(err)) throw err;
-        }
-      }
-      await deps.onConnected(connection, replaced);
+      // Revoking one token revokes every token of that account for this client, so only a different
+      // account's token is revoked; reconnecting the same account keeps its grant alive.
+      if (replaced && oldToken)
+        await deps.revoke({ teamId: replaced.teamId, userId: replaced.userId, refreshToken: oldToken });
+      await deps.onConnected(connection, attempt.purpose);
       await deps.audit.record({
         teamId: attempt.teamId,
         userId: attempt.userId,
@@ -214,4 +208,12 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
 }
 
 export type OAuthFlow = ReturnType<typeof createOAuthFlow>;
-export const newRevocationId = () => randomUUID();
+
+function openQuietly(sealer: Sealer, c: Connection): string | undefined {
+  try {
+    return sealer.openString(c.sealedToken!, tokenContext(c.teamId, c.userId));
+  } catch (err) {
+    if (isAppError(err)) return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Clock } from '../../lib/clock';
+import type { Connection, ConnectionRepo } from '../../persistence/connection-repo';
+import type { AuditRepo } from '../../persistence/audit-repo';
+import type { Revocations } from './revocations';
+
+export interface DisconnectDeps {
+  connections: ConnectionRepo;
+  audit: AuditRepo;
+  clock: Clock;
+  revocations: Revocations;
+  openRefreshToken(connection: Connection): string;
+  /** Stops the watch, turns notifications off and invalidates pending confirmations. */
+  endConnection(connection: Connection): Promise<void>;
+  forgetAccessToken(connectionId: string): void;
+}
+
+export type DisconnectResult =
+  { status: 'not_connected' } | { status: 'disconnected'; email: string; revokedAtGoogle: boolean };
+
+export function createDisconnect(deps: DisconnectDeps) {
+  return async function disconnect(teamId: string, userId: string): Promise<DisconnectResult> {
+    const connection = await deps.connections.findByUser(teamId, userId);
+    if (!connection || connection.status === 'revoked') return { status: 'not_connected' };
+    let token: string | undefined;
+    try {
+      token = connection.sealedToken ? deps.openRefreshToken(connection) : undefined;
+    } catch {
+      // An unreadable token cannot be revoked, but the user must still be able to disconnect.
+      token = undefined;
+    }
+    // Work tied to the grant stops while the token still works (users.stop needs it).
+    await deps.endConnection(connection);
+    await deps.connections.markRevoked(connection.id, deps.clock.now());
+    deps.forgetAccessToken(connection.id);
+    const revokedAtGoogle = token
+      ? await deps.revocations.revokeNowOrLater({ teamId, userId, refreshToken: token })
+      : false;
+    await deps.audit.record({
+      teamId,
+      userId,
+      kind: 'disconnect',
+      result: 'success',
+      reason: token ? (revokedAtGoogle ? 'revoked' : 'revocation_pending') : 'token_unreadable',
+    });
+    return { status: 'disconnected', email: connection.email, revokedAtGoogle };
+  };
+}
