@@ -12,6 +12,7 @@ import { connectPrompt } from '../slack/blocks/connect-prompt';
 import { registerConnectCommands } from '../slack/connect-commands';
 import { registerRevocationJobs, REVOKE_JOB, revocationJobOptions } from '../jobs/connect-revocations';
 import oauthRoutes from '../routes/oauth';
+import { isAppError } from '../lib/errors';
 
 /** Connect, status, disconnect and the token lifecycle (SPEC 6.1–6.3). */
 export default async function connectFeature(app: FastifyInstance): Promise<void> {
@@ -96,9 +97,28 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
       });
     },
     async status(teamId, userId) {
-      const connection = await services.connections.findByUser(teamId, userId);
+      let connection = await services.connections.findByUser(teamId, userId);
+      let problem: string | undefined;
+      if (connection?.status === 'active') {
+        // Status tells the truth about the grant: an access token is obtained (cached, or refreshed at Google).
+        const checked = await services.accessTokens.forConnection(connection.id).catch((err: unknown) => err);
+        if (checked instanceof Error) {
+          const code = isAppError(checked) ? checked.code : 'unknown';
+          if (code === 'connection_invalid') connection = await services.connections.findById(connection.id);
+          else if (
+            code === 'unknown_key_version' ||
+            code === 'sealed_data_tampered' ||
+            code === 'sealed_data_corrupt'
+          )
+            problem =
+              'The stored credentials cannot be read (encryption key missing or data damaged). Run `/ai-email-connect` to reconnect.';
+          else problem = 'Google could not be reached to check the connection just now.';
+          if (problem) log.warn({ connectionId: connection?.id, code }, 'status check failed');
+        }
+      }
       const mailbox = connection ? await findMailboxSummary(app.prisma, connection.id) : undefined;
-      return describeStatus(connection, mailbox, services.clock.now());
+      const text = describeStatus(connection, mailbox, services.clock.now());
+      return problem ? `${text}\n:warning: ${problem}` : text;
     },
     async disconnect(teamId, userId) {
       const result = await disconnect(teamId, userId);

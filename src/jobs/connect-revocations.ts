@@ -7,7 +7,7 @@ export const REVOKE_JOB = 'revoke-token';
 const payload = z.object({ revocationId: z.string().uuid() });
 
 export const revocationJobOptions = (revocationId: string, baseDelayMs: number) => ({
-  jobId: `revoke:${revocationId}`,
+  jobId: `revoke-${revocationId}`,
   attempts: 10,
   backoff: { type: 'exponential', delay: baseDelayMs },
 });
