@@ -90,7 +90,8 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     try {
       const pairing = await deps.pairing.usable(pairingId);
       const page = startPage({ pairingId, purpose: pairing.purpose, ...(await names(pairing.userId)) });
-      return reply.headers(pageHeaders()).send(page);
+      // The form's submission redirects to Google: form-action must allow that origin or browsers stop the redirect.
+      return reply.headers(pageHeaders([deps.authOrigin])).send(page);
     } catch (err) {
       return sendError(reply, err);
     }
@@ -123,7 +124,10 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
             error: err.message,
             ...(await names(pairing.userId)),
           });
-          return reply.code(400).headers(pageHeaders()).send(page);
+          return reply
+            .code(400)
+            .headers(pageHeaders([deps.authOrigin]))
+            .send(page);
         }
       }
       return sendError(reply, err);

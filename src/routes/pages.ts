@@ -71,6 +71,7 @@ export function layout(title: string, body: Raw): string {
 <body><main><div class="card">${body.value}</div><p class="muted">Mailbridge connects your Slack account to your own Gmail. It never sends an email without your click on <strong>Send</strong> in Slack.</p></main></body></html>`;
 }
 
+/** `next` is trusted markup written in this codebase (it may hold <code>); `message` is escaped. */
 export function messagePage(p: {
   title: string;
   message: string;
@@ -81,7 +82,7 @@ export function messagePage(p: {
     p.title,
     html`<h1 class="${p.tone ?? 'error'}">${p.title}</h1>
       <p>${p.message}</p>
-      <p><strong>What next:</strong> ${p.next}</p>`,
+      <p><strong>What next:</strong> ${raw(p.next)}</p>`,
   );
 }
 

@@ -23,6 +23,8 @@ export interface Stack {
 
 export interface StackOptions {
   env?: Record<string, string>;
+  /** Google shows its account chooser and consent page instead of answering at once (browser tests). */
+  interactiveGoogle?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const slack = await startSlackEmulator();
-  const google = await startGoogleEmulator();
+  const google = await startGoogleEmulator({ interactive: opts.interactiveGoogle });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);

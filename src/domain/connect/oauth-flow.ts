@@ -107,6 +107,11 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const attempt = await deps.pairings.findAttempt(payload.a);
       if (!attempt)
         throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
+      if (attempt.usedAt) {
+        throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
+          httpStatus: 400,
+        });
+      }
       if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
         throw new AppError('browser_mismatch', 'This sign-in was started in a different browser.', {
           httpStatus: 400,
