@@ -24,7 +24,12 @@ const DEV_EMAIL = 'you@example.com';
 
 if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
 
-const REAL_SERVICE_VARS = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'GMAIL_OAUTH_CLIENT_ID', 'GMAIL_OAUTH_CLIENT_SECRET'];
+const REAL_SERVICE_VARS = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'GMAIL_OAUTH_CLIENT_ID',
+  'GMAIL_OAUTH_CLIENT_SECRET',
+];
 
 function say(text = '') {
   process.stdout.write(`${text}\n`);
@@ -120,7 +125,10 @@ function runServer(env: NodeJS.ProcessEnv): ChildProcess {
 }
 
 function describeMessage(m: SlackEmulator['messages'][number]) {
-  const where = m.kind === 'postEphemeral' || m.kind === 'response_url' || m.kind === 'ack' ? '(only you)' : m.channel ?? '';
+  const where =
+    m.kind === 'postEphemeral' || m.kind === 'response_url' || m.kind === 'ack'
+      ? '(only you)'
+      : (m.channel ?? '');
   return `  [slack ${m.kind} ${where}] ${m.text ?? ''}`;
 }
 
@@ -138,7 +146,11 @@ async function runWithEmulators() {
   google.addAccount({ email: DEV_EMAIL, name: 'You (dev)' });
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);
   const serviceAccount = 'gmail-push@mailbridge-dev.iam.gserviceaccount.com';
-  google.configurePush({ endpoint: `${baseUrl}/pubsub/gmail`, audience: `${baseUrl}/pubsub/gmail`, serviceAccountEmail: serviceAccount });
+  google.configurePush({
+    endpoint: `${baseUrl}/pubsub/gmail`,
+    audience: `${baseUrl}/pubsub/gmail`,
+    serviceAccountEmail: serviceAccount,
+  });
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -148,7 +160,7 @@ async function runWithEmulators() {
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: 'mailbridge-dev',
+    REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? 'mailbridge-dev',
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
@@ -197,9 +209,12 @@ Type a command (as the Slack user):
   quit
 To use real Slack and Google instead, put the variables from .env.example in .env (see README).
 `);
-  const rl = readline.createInterface({ input: process.stdin });
-  rl.on('line', (line) => void handleLine(line.trim()).catch((err) => say(`  ${String(err)}`)));
-  rl.on('close', () => void shutdown());
+  // The console needs a terminal; without one (CI, a process manager) the stack just runs until a signal.
+  if (process.stdin.isTTY) {
+    const rl = readline.createInterface({ input: process.stdin });
+    rl.on('line', (line) => void handleLine(line.trim()).catch((err) => say(`  ${String(err)}`)));
+    rl.on('close', () => void shutdown());
+  }
 
   async function handleLine(line: string) {
     if (!line) return;
@@ -211,7 +226,14 @@ To use real Slack and Google instead, put the variables from .env.example in .en
     }
     if (line.startsWith('say ')) {
       const ts = `${Math.floor(Date.now() / 1000)}.${String(Date.now() % 1000).padStart(3, '0')}100`;
-      await slack.event({ type: 'message', channel: DEV_CHANNEL, user: DEV_USER, text: line.slice(4), ts, channel_type: 'channel' });
+      await slack.event({
+        type: 'message',
+        channel: DEV_CHANNEL,
+        user: DEV_USER,
+        text: line.slice(4),
+        ts,
+        channel_type: 'channel',
+      });
       say(`  posted in #general with ts ${ts}`);
       return;
     }
@@ -235,7 +257,9 @@ async function main() {
     return;
   }
   if (missing.length < REAL_SERVICE_VARS.length) {
-    say(`Some credentials are set but ${missing.join(', ')} missing; using the local emulators for everything.`);
+    say(
+      `Some credentials are set but ${missing.join(', ')} missing; using the local emulators for everything.`,
+    );
   }
   await runWithEmulators();
 }

@@ -37,7 +37,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'fly-request-id',
-    disableRequestLogging: false,
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
 
