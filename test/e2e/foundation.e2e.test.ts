@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { Queue } from 'bullmq';
+import { REDIS_TEST_URL } from '../helpers/database';
 import { startStack, eventually, type Stack } from '../helpers/stack';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
@@ -86,6 +88,33 @@ describe('foundation: the real server against the emulators', () => {
       await stack.slack.redeliverLast('events_api');
       expect((await db.query('SELECT count(*)::int AS n FROM trigger_messages')).rows[0].n).toBe(3);
     } finally {
+      await db.end();
+    }
+  });
+
+  it('when trigger rows are older than 7 days, then the maintenance job purges them and keeps recent ones', async () => {
+    const db = new Client({ connectionString: stack.db.url });
+    await db.connect();
+    const queue = new Queue('maintenance', {
+      connection: { url: REDIS_TEST_URL },
+      prefix: `${stack.redisPrefix}:bull`,
+    });
+    try {
+      await db.query(
+        `INSERT INTO trigger_messages (id, team_id, channel_id, ts, user_id, is_bot, event_type, created_at)
+         VALUES (gen_random_uuid(), 'T1', 'C300', '1700000000.000100', 'U300', false, 'message', now() - interval '8 days'),
+                (gen_random_uuid(), 'T1', 'C300', '1700000000.000200', 'U300', false, 'message', now() - interval '6 days')`,
+      );
+      await queue.add('purge-triggers', {});
+      await eventually(
+        async () =>
+          (await db.query("SELECT ts FROM trigger_messages WHERE channel_id = 'C300'")).rows.length === 1,
+      );
+      expect((await db.query("SELECT ts FROM trigger_messages WHERE channel_id = 'C300'")).rows).toEqual([
+        { ts: '1700000000.000200' },
+      ]);
+    } finally {
+      await queue.close();
       await db.end();
     }
   });
