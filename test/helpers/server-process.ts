@@ -122,11 +122,30 @@ export async function startServerProcess(
   };
   if (opts.waitReady !== false) {
     try {
-      await waitForLog((l) => l.msg === 'mailbridge ready', opts.timeoutMs ?? 30_000);
+      await waitUntilReady(server, opts.timeoutMs ?? 30_000, () => done);
     } catch (err) {
       await server.stop('SIGKILL');
       throw err;
     }
   }
   return server;
+}
+
+/** Ready means what Fly's check means: /readyz answers 200 (Postgres, Redis and the Slack socket are up). */
+async function waitUntilReady(
+  server: ServerProcess,
+  timeoutMs: number,
+  exited: () => boolean,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error(`server exited during start-up\n${server.stderr.join('')}`);
+    const status = await fetch(`${server.url}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not ready within ${timeoutMs} ms\n${server.stderr.join('')}`);
 }
