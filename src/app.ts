@@ -41,10 +41,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
-  // Query strings carry OAuth codes and state: log the path only.
-  app.addHook('onRequest', async (req) => {
-    req.log = req.log.child({ path: req.url.split('?')[0] });
-  });
   app.setErrorHandler((err, req, reply) => {
     if (isAppError(err)) {
       if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');

@@ -40,7 +40,15 @@ export function loggerOptions(level: string): LoggerOptions {
     level,
     base: { service: 'mailbridge' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err },
+    serializers: {
+      err: pino.stdSerializers.err,
+      // Query strings carry OAuth codes and state: requests are logged by path only.
+      req: (req: { id?: string; method?: string; url?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url?.split('?')[0],
+      }),
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
 }

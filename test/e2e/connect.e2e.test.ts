@@ -83,6 +83,8 @@ describe('connect Gmail from Slack', () => {
     const logs = JSON.stringify(stack.server.logs);
     for (const r of stack.google.tokenRequests)
       expect(logs).not.toContain(r.params.code ?? r.params.refresh_token ?? '@@');
+    expect(logs).toContain('/oauth/google/callback');
+    expect(logs).not.toMatch(/callback\?|state=|code=/);
   });
 
   it('when the code is wrong five times, then the pairing burns; a right code afterwards is refused', async () => {
