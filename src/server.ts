@@ -37,6 +37,12 @@ async function main() {
       },
     );
   };
+  // A stray rejection inside a library is logged, not fatal; an uncaught exception is (state unknown).
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 

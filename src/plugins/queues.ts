@@ -27,6 +27,12 @@ export default fp(
         }),
       ]),
     ) as Record<QueueName, Queue>;
+    // An emitter without an 'error' listener throws: a Redis outage must degrade readiness, not crash.
+    for (const queue of Object.values(queues)) {
+      queue.on('error', (err) =>
+        app.log.warn({ err: { message: err.message }, queue: queue.name }, 'queue error'),
+      );
+    }
     app.decorate('queues', queues);
     app.decorate('bullPrefix', prefix);
     app.addHook('onClose', async () => {

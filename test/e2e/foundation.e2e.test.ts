@@ -133,6 +133,11 @@ describe('foundation: the real server against the emulators', () => {
 
   it('when the process receives SIGTERM, then it drains and exits 0 on its own (no open handles)', async () => {
     const { code, signal } = await stack.server.stop('SIGTERM');
+    if (code !== 0)
+      console.log(
+        JSON.stringify(stack.server.logs.filter((l) => l.level >= 40)),
+        stack.server.stderr.join(''),
+      );
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(stack.server.logs.some((l) => l.msg === 'shutdown complete')).toBe(true);
     expect(stack.slack.connectionCount()).toBe(0);
