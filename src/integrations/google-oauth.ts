@@ -31,6 +31,14 @@ export interface TokenGrant {
   idToken?: string;
 }
 
+export interface AuthorizationRequest {
+  state: string;
+  codeChallenge: string;
+  scopes: string[];
+  includeGrantedScopes?: boolean;
+  loginHint?: string;
+}
+
 export interface GoogleIdentity {
   sub: string;
   email: string;
@@ -90,13 +98,7 @@ export function createGoogleOAuth(config: Config) {
   };
 
   return {
-    authorizationUrl(p: {
-      state: string;
-      codeChallenge: string;
-      scopes: string[];
-      includeGrantedScopes?: boolean;
-      loginHint?: string;
-    }) {
+    authorizationUrl(p: AuthorizationRequest) {
       return client().generateAuthUrl({
         access_type: 'offline',
         prompt: 'consent',

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startStack, eventually, type Stack } from '../helpers/stack';
-import { authorize, begin, connectUser, getPage, requestPrompt } from '../helpers/connect-flow';
+import { authorize, begin, connectUser, getPage, requestPrompt, slashReply } from '../helpers/connect-flow';
 import { SEND_SCOPE } from '../helpers/connect';
 
 const EMAIL_SCOPES = ['openid', 'email'];
@@ -16,17 +16,7 @@ describe('connect Gmail from Slack', () => {
   };
   const connectionOf = async (userId: string) =>
     (await db.query('SELECT * FROM gmail_connections WHERE user_id = $1', [userId])).rows[0];
-  const statusText = async (userId: string) => {
-    const before = stack.slack.messages.length;
-    await stack.slack.slashCommand({ command: '/ai-email-status', userId, channelId: 'C0GENERAL' });
-    return (
-      (
-        await stack.slack.waitForMessage(
-          (m) => stack.slack.messages.indexOf(m) >= before && m.kind === 'response_url',
-        )
-      ).text ?? ''
-    );
-  };
+  const statusText = (userId: string) => slashReply(stack, userId, '/ai-email-status');
 
   beforeAll(async () => {
     stack = await startStack();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startStack, type Stack } from '../helpers/stack';
-import { connectUser } from '../helpers/connect-flow';
+import { connectUser, slashReply } from '../helpers/connect-flow';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -40,17 +40,7 @@ describe('encryption key rotation', () => {
     (await db.query('SELECT user_id, key_version FROM gmail_connections ORDER BY user_id')).rows.map(
       (r) => `${r.user_id}:${r.key_version}`,
     );
-  const statusText = async (userId: string) => {
-    const before = stack.slack.messages.length;
-    await stack.slack.slashCommand({ command: '/ai-email-status', userId, channelId: 'C0GENERAL' });
-    return (
-      (
-        await stack.slack.waitForMessage(
-          (m) => stack.slack.messages.indexOf(m) >= before && m.kind === 'response_url',
-        )
-      ).text ?? ''
-    );
-  };
+  const statusText = (userId: string) => slashReply(stack, userId, '/ai-email-status');
   const restartWith = async (env: Record<string, string>) => {
     await stack.server.stop('SIGTERM');
     for (const key of Object.keys(env)) if (env[key] === '') delete stack.env[key];

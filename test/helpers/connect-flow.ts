@@ -34,6 +34,16 @@ export async function requestPrompt(
   return { pairingId: new URL(startUrl).searchParams.get('pairing')!, code, startUrl, message };
 }
 
+/** Runs a slash command and returns the text of the ephemeral answer it gets. */
+export async function slashReply(stack: Stack, userId: string, command: string, text = ''): Promise<string> {
+  const before = stack.slack.messages.length;
+  await stack.slack.slashCommand({ command, text, userId, channelId: 'C0GENERAL' });
+  const reply = await stack.slack.waitForMessage(
+    (m) => stack.slack.messages.indexOf(m) >= before && m.kind === 'response_url',
+  );
+  return reply.text ?? '';
+}
+
 export async function getPage(url: string, cookie?: string): Promise<PageResult> {
   const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
   return { status: res.status, body: await res.text(), headers: res.headers };

@@ -6,7 +6,7 @@ import type { PairingPurpose, PairingRepo } from '../../persistence/pairing-repo
 import type { Connection, ConnectionRepo } from '../../persistence/connection-repo';
 import { tokenContext } from '../../persistence/connection-repo';
 import type { AuditRepo } from '../../persistence/audit-repo';
-import type { GoogleIdentity, TokenGrant } from '../../integrations/google-oauth';
+import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../../integrations/google-oauth';
 import { SCOPES } from '../../integrations/google-oauth';
 import type { PairingService } from './pairing';
 
@@ -23,13 +23,7 @@ export interface OAuthFlowDeps {
   signingKey: string;
   notifyScope: string;
   google: {
-    authorizationUrl(p: {
-      state: string;
-      codeChallenge: string;
-      scopes: string[];
-      includeGrantedScopes?: boolean;
-      loginHint?: string;
-    }): string;
+    authorizationUrl(p: AuthorizationRequest): string;
     exchangeCode(code: string, verifier: string): Promise<TokenGrant>;
     verifyIdToken(idToken: string): Promise<GoogleIdentity>;
   };
