@@ -93,7 +93,11 @@ const envSchema = z.object({
   NOTIFY_RECHECK_DELAY_MS: positiveInt(5_000),
   NOTIFY_DIGEST_THRESHOLD: positiveInt(5),
   NOTIFY_SAFETY_SYNC_HOURS: positiveInt(6),
+  /** How often watch renewal and safety syncs are considered; each watch is still renewed about daily. */
+  NOTIFY_MAINTAIN_INTERVAL_MS: positiveInt(3_600_000),
   SEND_RETRY_BASE_MS: positiveInt(5_000),
+  /** How often expired confirmations are closed and sends a lost process left behind are settled. */
+  SEND_SWEEP_INTERVAL_MS: positiveInt(60_000),
   REVOKE_RETRY_BASE_MS: positiveInt(30_000),
   AGENT_API_KEY: required('the output of: openssl rand -hex 32'),
   AGENT_EVENTS_URL: url('https://assistant.example.com/hooks/mail').optional(),

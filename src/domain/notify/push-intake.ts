@@ -1,0 +1,36 @@
+import type { GmailPush } from './push-envelope';
+
+export interface PushDedupe {
+  seen(messageId: string): Promise<boolean>;
+  remember(messageId: string): Promise<void>;
+}
+
+export interface PushIntakeDeps {
+  dedupe: PushDedupe;
+  /** Enabled state of every mailbox of that address, with its last push time recorded. */
+  touchMailboxes(email: string): Promise<Array<{ id: string; enabled: boolean }>>;
+  /** Durably records the sync (a job); throws when it could not be recorded. */
+  enqueueSync(mailboxId: string, historyId: bigint): Promise<void>;
+}
+
+export type PushOutcome = 'queued' | 'duplicate' | 'unknown_mailbox' | 'disabled';
+
+/**
+ * An authenticated, well-formed push. Any thrown error means nothing was recorded and the caller
+ * must answer 5xx so Pub/Sub redelivers. The messageId is remembered only after the job is
+ * recorded: a duplicate key written first would turn that redelivery into a silent loss. Two
+ * copies racing past `seen` both enqueue, which the per-mailbox coalescing absorbs.
+ */
+export function createPushIntake(deps: PushIntakeDeps) {
+  return async function receive(push: GmailPush): Promise<PushOutcome> {
+    if (await deps.dedupe.seen(push.messageId)) return 'duplicate';
+    const mailboxes = await deps.touchMailboxes(push.emailAddress);
+    const enabled = mailboxes.filter((m) => m.enabled);
+    for (const mailbox of enabled) await deps.enqueueSync(mailbox.id, push.historyId);
+    await deps.dedupe.remember(push.messageId);
+    if (mailboxes.length === 0) return 'unknown_mailbox';
+    return enabled.length ? 'queued' : 'disabled';
+  };
+}
+
+export type PushIntake = ReturnType<typeof createPushIntake>;

@@ -1,0 +1,203 @@
+import { AppError } from '../../src/lib/errors';
+import { createSync, type SyncDeps } from '../../src/domain/notify/sync';
+import type { GmailPort, MailboxRecord, MailboxStore, MailHeaders } from '../../src/domain/notify/types';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+function fakeStore(mailbox: MailboxRecord) {
+  const notified = new Set<string>();
+  const store = {
+    mailbox,
+    notified,
+    findById: async () => ({ ...store.mailbox }),
+    findByConnection: async () => ({ ...store.mailbox }),
+    advanceCursor: async (_id: string, h: bigint) => {
+      if (store.mailbox.historyId !== null && h <= store.mailbox.historyId) return false;
+      store.mailbox.historyId = h;
+      return true;
+    },
+    recordSync: async (_id: string, p: { state: MailboxRecord['state']; reason: string | null }) => {
+      store.mailbox.state = p.state;
+      store.mailbox.stateReason = p.reason;
+    },
+    setState: async (_id: string, state: MailboxRecord['state'], reason: string | null) => {
+      Object.assign(store.mailbox, { state, stateReason: reason });
+    },
+    disable: async () => {
+      store.mailbox.enabled = false;
+      return { id: mailbox.id, email: mailbox.email, wasEnabled: true };
+    },
+    unnotified: async (_id: string, ids: string[]) => ids.filter((i) => !notified.has(i)),
+    markNotified: async (_id: string, ids: string[]) => ids.forEach((i) => notified.add(i)),
+  };
+  return store as typeof store & MailboxStore;
+}
+
+const mailbox = (): MailboxRecord => ({
+  id: 'mb',
+  connectionId: 'c',
+  teamId: 'T',
+  userId: 'U',
+  email: 'me@example.com',
+  enabled: true,
+  historyId: 100n,
+  watchExpiresAt: new Date(NOW.getTime() + 86_400_000),
+  state: 'ok',
+  stateReason: null,
+  lastPushAt: null,
+  lastSyncAt: new Date(NOW.getTime() - 60_000),
+  lastNotifiedAt: null,
+  lapseNotifiedAt: null,
+});
+
+const headers = (id: string): MailHeaders => ({
+  id,
+  threadId: id,
+  labelIds: ['INBOX'],
+  from: 'x@example.org',
+  subject: `s-${id}`,
+  receivedAt: NOW,
+});
+
+function fakeGmail(history: string[], current = '200', over: Partial<GmailPort> = {}): GmailPort {
+  return {
+    watch: async () => ({ historyId: current, expiration: NOW }),
+    stop: async () => undefined,
+    // Two pages, to prove every page is read.
+    listHistory: async (_start, token) => {
+      const half = Math.ceil(history.length / 2);
+      const page = token ? history.slice(half) : history.slice(0, half);
+      return {
+        messages: page.map((id) => ({ id, labelIds: ['INBOX'] })),
+        nextPageToken: token || half >= history.length ? undefined : 'p2',
+        historyId: current,
+      };
+    },
+    headers: async (id) => headers(id),
+    recentInbox: async () => [],
+    currentHistoryId: async () => current,
+    ...over,
+  };
+}
+
+function setup(gmail: GmailPort, over: Partial<SyncDeps> = {}) {
+  const store = fakeStore(mailbox());
+  const posted: string[][] = [];
+  const told: string[] = [];
+  const rechecks: bigint[] = [];
+  const sync = createSync({
+    mailboxes: store,
+    openGmail: async () => gmail,
+    clock: { now: () => NOW },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    announce: async (_m, a) => void posted.push(a.kind === 'single' ? [a.mail.id] : a.mails.map((m) => m.id)),
+    tellUser: async (_m, text) => void told.push(text),
+    publish: async () => undefined,
+    scheduleRecheck: async (_id, h) => void rechecks.push(h),
+    digestThreshold: 3,
+    fetchConcurrency: 2,
+    backfillSize: 20,
+    ...over,
+  });
+  return { sync, store, posted, told, rechecks };
+}
+
+describe('mailbox sync', () => {
+  it('when history has new messages on two pages, then each is posted once and the cursor moves after them', async () => {
+    const { sync, store, posted } = setup(fakeGmail(['a', 'b', 'a']));
+    await expect(sync.run({ mailboxId: 'mb', historyId: 200n })).resolves.toMatchObject({
+      status: 'synced',
+      announced: 2,
+    });
+    expect(posted).toEqual([['a'], ['b']]);
+    expect(store.mailbox.historyId).toBe(200n);
+  });
+
+  it('when a post fails half-way, then the cursor stays and the retry posts only what is missing', async () => {
+    let fail = true;
+    const { sync, store, posted } = setup(fakeGmail(['a', 'b']), {
+      announce: async (_m, a) => {
+        if (a.kind === 'single' && a.mail.id === 'b' && fail)
+          throw new AppError('slack_unavailable', 'down', { retryable: true });
+        posted.push(a.kind === 'single' ? [a.mail.id] : []);
+      },
+    });
+    await expect(sync.run({ mailboxId: 'mb' })).rejects.toThrow('down');
+    expect(store.mailbox.historyId).toBe(100n);
+    fail = false;
+    await sync.run({ mailboxId: 'mb' });
+    expect(posted).toEqual([['a'], ['b']]);
+    expect(store.mailbox.historyId).toBe(200n);
+  });
+
+  it('when notifications are turned off during a sync, then nothing more is posted', async () => {
+    const ctx = setup(fakeGmail(['a', 'b']), {
+      announce: async (_m, a) => {
+        ctx.posted.push(a.kind === 'single' ? [a.mail.id] : []);
+        ctx.store.mailbox.enabled = false;
+      },
+    });
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).resolves.toEqual({
+      status: 'skipped',
+      reason: 'disabled',
+    });
+    expect(ctx.posted).toEqual([['a']]);
+    expect(ctx.store.mailbox.historyId).toBe(100n);
+  });
+
+  it('when more messages than the threshold arrive, then one digest is posted', async () => {
+    const { sync, posted } = setup(fakeGmail(['a', 'b', 'c', 'd']));
+    await sync.run({ mailboxId: 'mb' });
+    expect(posted).toEqual([['a', 'b', 'c', 'd']]);
+  });
+
+  it('when history is empty but the push is ahead of the cursor, then exactly one recheck is scheduled', async () => {
+    const { sync, rechecks } = setup(fakeGmail([], '100'));
+    await expect(sync.run({ mailboxId: 'mb', historyId: 150n })).resolves.toMatchObject({ recheck: true });
+    await sync.run({ mailboxId: 'mb', historyId: 150n, recheck: true });
+    await sync.run({ mailboxId: 'mb', historyId: 90n });
+    await sync.run({ mailboxId: 'mb' });
+    expect(rechecks).toEqual([150n]);
+  });
+
+  it('when the cursor is too old, then recent unannounced inbox mail is backfilled and the user told', async () => {
+    const gmail = fakeGmail([], '500', {
+      listHistory: async () => Promise.reject(new AppError('gmail_not_found', 'gone')),
+      recentInbox: async () => ['old', 'new1', 'new2'],
+      headers: async (id) => ({
+        ...headers(id),
+        receivedAt: id === 'old' ? new Date(NOW.getTime() - 86_400_000) : NOW,
+      }),
+    });
+    const { sync, store, posted, told } = setup(gmail);
+    store.notified.add('new1');
+    await expect(sync.run({ mailboxId: 'mb' })).resolves.toEqual({ status: 'backfilled', announced: 1 });
+    expect(posted).toEqual([['new2']]);
+    expect(told[0]).toMatch(/may have been missed/);
+    expect(store.mailbox).toMatchObject({ historyId: 500n, state: 'backfilled' });
+  });
+
+  it('when Gmail refuses permanently, then the mailbox says why and nothing is thrown for a retry', async () => {
+    const gmail = fakeGmail([], '100', {
+      listHistory: async () =>
+        Promise.reject(
+          new AppError('gmail_forbidden', 'no', { details: { reason: 'insufficientPermissions' } }),
+        ),
+    });
+    const { sync, store } = setup(gmail);
+    await expect(sync.run({ mailboxId: 'mb' })).resolves.toMatchObject({ status: 'failed' });
+    expect(store.mailbox.state).toBe('error');
+    expect(store.mailbox.stateReason).toMatch(/permission/);
+  });
+
+  it('when the connection became invalid, then the mailbox is turned off', async () => {
+    const { sync, store } = setup(fakeGmail([]), {
+      openGmail: async () => Promise.reject(new AppError('connection_invalid', 'gone', { httpStatus: 409 })),
+    });
+    await expect(sync.run({ mailboxId: 'mb' })).resolves.toEqual({
+      status: 'skipped',
+      reason: 'connection_gone',
+    });
+    expect(store.mailbox.enabled).toBe(false);
+  });
+});
