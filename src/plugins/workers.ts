@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { z } from 'zod';
 import { QUEUE_CONCURRENCY, type QueueName } from '../jobs/queues';
 import { isAppError } from '../lib/errors';
@@ -48,6 +48,8 @@ export default fp(
       try {
         return await handler.run(parsed.data, { job });
       } catch (err) {
+        // A job that moved itself to delayed (e.g. honouring Retry-After) has not failed.
+        if (err instanceof DelayedError) throw err;
         metrics.jobFailures.inc({ queue, name: job.name });
         if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
         throw err;
