@@ -1,4 +1,169 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createDraftRepo, draftContentContext } from '../persistence/draft-repo';
+import { createSendLimits } from '../persistence/send-limits';
+import { createTriggerRepo } from '../persistence/trigger-repo';
+import { classifyGoogleError } from '../integrations/google-errors';
+import { SEARCH_SCOPES } from '../integrations/google-oauth';
+import { createDecisionRecorder, tryOpen } from '../domain/send/decisions';
+import { createStageDraft } from '../domain/send/stage-draft';
+import { createConfirmClick } from '../domain/send/confirm-click';
+import { createSendDraft } from '../domain/send/send-draft';
+import { createDraftSweeper } from '../domain/send/sweep-drafts';
+import { viewDraft } from '../domain/send/draft-view';
+import type { Draft, DraftContent, Outcome } from '../domain/send/types';
+import { PAIRING_TTL_MS } from '../domain/connect/pairing';
+import { connectPrompt } from '../slack/blocks/connect-prompt';
+import { noticeText, outcomeMessage } from '../slack/blocks/send-preview';
+import { createPreviewDelivery } from '../slack/send-preview';
+import { registerSendActions } from '../slack/send-actions';
+import { createSendQueue, registerSendJobs } from '../jobs/send-jobs';
+import toolApiRoutes from '../routes/tool-api';
+
+/** Retries of a send the use case decides on itself (Gmail 429/401, token endpoint down). */
+const MAX_SEND_ATTEMPTS = 5;
 
 /** Composes the send feature: its routes, Slack listeners, jobs and connection hooks. */
-export default async function sendFeature(_app: FastifyInstance): Promise<void> {}
+export default async function sendFeature(app: FastifyInstance): Promise<void> {
+  const { services, config } = app;
+  const log = app.log.child({ component: 'send' }) as Logger;
+  const drafts = createDraftRepo(app.prisma);
+  const openContent = (d: Draft): DraftContent =>
+    JSON.parse(
+      services.sealer.openString(d.sealedContent, draftContentContext(d.id, d.teamId, d.userId)),
+    ) as DraftContent;
+  const contentOrNothing = (d: Draft) => tryOpen(openContent, d);
+  const record = createDecisionRecorder({
+    audit: services.audit,
+    sealer: services.sealer,
+    log,
+    countSend: (result) => app.metrics.sends.inc({ result }),
+  });
+  const limits = createSendLimits(app.redis, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    draftsPerHour: config.GMAIL_DRAFTS_USER_HOURLY_LIMIT,
+    sendsPerHour: config.GMAIL_SEND_USER_HOURLY_LIMIT,
+    sendsPerDay: config.GMAIL_SEND_USER_DAILY_LIMIT,
+    globalPerHour: config.GMAIL_SEND_GLOBAL_HOURLY_LIMIT,
+  });
+  const preview = createPreviewDelivery({
+    messenger: services.messenger,
+    signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    timeoutMs: config.HTTP_TIMEOUT_MS,
+    log,
+  });
+  const tell = (d: Draft, outcome: Outcome) => preview.tell(d, outcome, contentOrNothing(d));
+  const queue = createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS);
+
+  const stage = createStageDraft({
+    triggers: createTriggerRepo(app.prisma),
+    connections: services.connections,
+    drafts,
+    sealer: services.sealer,
+    clock: services.clock,
+    consumeDraftQuota: (teamId, userId) => limits.consumeDraft(teamId, userId),
+    postPreview: (d, content) => preview.postPreview(d, content),
+    async promptConnect(trigger) {
+      try {
+        const pairing = await services.pairing.create(trigger.teamId, trigger.userId!, 'connect');
+        const message = connectPrompt({
+          baseUrl: config.PUBLIC_BASE_URL,
+          pairingId: pairing.id,
+          code: pairing.code,
+          purpose: 'connect',
+          minutes: PAIRING_TTL_MS / 60_000,
+        });
+        await preview.toOwner({ ...trigger, userId: trigger.userId! }, message);
+      } catch (err) {
+        log.warn({ err: { message: (err as Error).message } }, 'could not show the connect prompt');
+      }
+    },
+    record,
+    ttlMs: config.GMAIL_DRAFT_TTL_SECONDS * 1000,
+  });
+
+  const confirm = createConfirmClick({
+    drafts,
+    clock: services.clock,
+    signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    limits,
+    enqueueSend: (id) => queue.enqueue(id),
+    openContent,
+    record,
+  });
+
+  // An attempt's Gmail call gives up after HTTP_TIMEOUT_MS; twice that (plus the token refresh)
+  // is a safe bound after which nobody can still be waiting for its answer.
+  const inFlightMs = config.HTTP_TIMEOUT_MS * 2 + 1_000;
+  const sendDraft = createSendDraft({
+    drafts,
+    clock: services.clock,
+    accessTokens: services.accessTokens,
+    gmail: {
+      async send(accessToken, raw) {
+        const res = await services
+          .gmail(accessToken)
+          .users.messages.send({ userId: 'me', requestBody: { raw } });
+        if (!res.data.id) throw new Error('Gmail answered without a message id');
+        return { id: res.data.id };
+      },
+      async findSent(accessToken, messageIdHeader) {
+        const res = await services.gmail(accessToken).users.messages.list({
+          userId: 'me',
+          q: `rfc822msgid:${messageIdHeader.replace(/^<|>$/g, '')} in:sent`,
+          maxResults: 1,
+        });
+        return res.data.messages?.[0]?.id ?? undefined;
+      },
+    },
+    classify: classifyGoogleError,
+    openContent,
+    tell,
+    record,
+    log,
+    settings: {
+      inFlightMs,
+      reconcileWindowMs: Math.max(inFlightMs, config.SEND_RETRY_BASE_MS * 30),
+      retryBaseMs: config.SEND_RETRY_BASE_MS,
+      maxAttempts: MAX_SEND_ATTEMPTS,
+      searchScopes: SEARCH_SCOPES,
+    },
+  });
+
+  const sweeper = createDraftSweeper({
+    drafts,
+    clock: services.clock,
+    record,
+    openContent,
+    tell,
+    resume: (d) => queue.resume(d),
+    inFlightMs,
+  });
+  services.hooks.connected.push((c) => sweeper.cancelOpen(c.teamId, c.userId, 'connection_changed'));
+  services.hooks.ended.push((c) => sweeper.cancelOpen(c.teamId, c.userId, 'disconnected'));
+
+  registerSendActions(app.slack.app, {
+    confirm,
+    render(result) {
+      if (result.kind === 'replace') {
+        return { ...outcomeMessage(result.outcome, contentOrNothing(result.draft)), replace: true };
+      }
+      const limitsText = {
+        hourly: config.GMAIL_SEND_USER_HOURLY_LIMIT,
+        daily: config.GMAIL_SEND_USER_DAILY_LIMIT,
+      };
+      return { text: noticeText(result.notice, limitsText), replace: false };
+    },
+    log,
+  });
+  registerSendJobs(app, { sendDraft, sweeper, sweepEveryMs: config.SEND_SWEEP_INTERVAL_MS });
+
+  await app.register(toolApiRoutes, {
+    apiKeys: config.AGENT_API_KEYS,
+    stage,
+    async status(id) {
+      const d = await drafts.findById(id);
+      return d ? viewDraft(d) : undefined;
+    },
+  });
+}

@@ -13,6 +13,13 @@ export interface AuditEntry {
   sealed?: Sealed;
 }
 
+/**
+ * The AAD context of `audit_events.sealed_details`: a sealed blob copied to another row does not
+ * open. Every feature that seals details uses it, so key rotation can re-seal any row.
+ */
+export const auditDetailsContext = (teamId: string, userId: string, kind: string, draftId?: string | null) =>
+  `audit-details|${teamId}|${userId}|${kind}|${draftId ?? ''}`;
+
 /** Audit rows for every decision; sealed details hold recipients and subject, never a body. */
 export function createAuditRepo(prisma: PrismaClient) {
   return {

@@ -1,5 +1,7 @@
 import { tokenContext } from './connection-repo';
 import { revocationContext } from './revocation-repo';
+import { draftContentContext } from './draft-repo';
+import { auditDetailsContext } from './audit-repo';
 
 /**
  * Every sealed column in the database with the AAD context it was sealed under. The key rotation
@@ -28,5 +30,19 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     versionColumn: 'key_version',
     contextColumns: [],
     context: (r) => revocationContext(r.id!),
+  },
+  {
+    table: 'email_drafts',
+    dataColumn: 'sealed_content',
+    versionColumn: 'key_version',
+    contextColumns: ['team_id', 'user_id'],
+    context: (r) => draftContentContext(r.id!, r.team_id!, r.user_id!),
+  },
+  {
+    table: 'audit_events',
+    dataColumn: 'sealed_details',
+    versionColumn: 'key_version',
+    contextColumns: ['team_id', 'user_id', 'kind', 'draft_id'],
+    context: (r) => auditDetailsContext(r.team_id!, r.user_id!, r.kind!, r.draft_id),
   },
 ];

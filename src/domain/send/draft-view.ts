@@ -1,0 +1,36 @@
+import type { Draft } from './types';
+
+/** What the assistant may learn about a staged email: its state, never its content. */
+export interface DraftView {
+  id: string;
+  status: string;
+  expires_at: string;
+  recipient_count: number;
+  sent_at?: string;
+  gmail_message_id?: string;
+  reason?: string;
+}
+
+/** `attempting` is an internal safety state; to the assistant the email is simply being sent. */
+const PUBLIC_STATUS: Record<Draft['status'], string> = {
+  pending: 'pending_confirmation',
+  sending: 'sending',
+  attempting: 'sending',
+  sent: 'sent',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  failed: 'failed',
+  outcome_unknown: 'outcome_unknown',
+};
+
+export function viewDraft(d: Draft): DraftView {
+  return {
+    id: d.id,
+    status: PUBLIC_STATUS[d.status],
+    expires_at: d.expiresAt.toISOString(),
+    recipient_count: d.recipientCount,
+    ...(d.sentAt ? { sent_at: d.sentAt.toISOString() } : {}),
+    ...(d.gmailMessageId ? { gmail_message_id: d.gmailMessageId } : {}),
+    ...(d.failureReason ? { reason: d.failureReason } : {}),
+  };
+}

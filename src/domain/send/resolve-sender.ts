@@ -1,0 +1,50 @@
+import { AppError } from '../../lib/errors';
+import type { TriggerRow } from '../../persistence/trigger-repo';
+
+export const MAX_TRIGGER_AGE_MS = 24 * 3600 * 1000;
+
+/** Slack's `ts` is the message's epoch seconds; the row's own time covers a ts we cannot read. */
+function postedAt(row: TriggerRow): number {
+  const fromTs = Number(row.ts) * 1000;
+  const recorded = row.createdAt.getTime();
+  return Number.isFinite(fromTs) && fromTs > 0 ? Math.min(fromTs, recorded) : recorded;
+}
+
+/**
+ * The sender is whoever wrote the recorded trigger message — never anything the assistant says.
+ * It must be one row (else ask for channel_id), written by a human, within the last 24 hours.
+ */
+export function resolveSender(rows: TriggerRow[], now: Date, channelGiven: boolean): TriggerRow {
+  if (rows.length === 0) {
+    throw new AppError(
+      'unknown_trigger',
+      'No message with this trigger_message_ts was seen by Mailbridge. Use the ts of the Slack message that asked for the email.',
+      { httpStatus: 404 },
+    );
+  }
+  if (rows.length > 1) {
+    throw new AppError(
+      'ambiguous_trigger',
+      channelGiven
+        ? 'Several messages match this trigger_message_ts and channel_id.'
+        : 'Several messages in different channels have this trigger_message_ts; pass channel_id as well.',
+      { httpStatus: 409 },
+    );
+  }
+  const row = rows[0]!;
+  if (row.isBot || !row.userId) {
+    throw new AppError(
+      'trigger_not_human',
+      'The trigger message was written by a bot; only a message written by a person can start an email.',
+      { httpStatus: 403 },
+    );
+  }
+  if (now.getTime() - postedAt(row) > MAX_TRIGGER_AGE_MS) {
+    throw new AppError(
+      'trigger_too_old',
+      'The trigger message is more than 24 hours old; ask the person to request the email again.',
+      { httpStatus: 410 },
+    );
+  }
+  return row;
+}

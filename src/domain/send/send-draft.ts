@@ -1,0 +1,172 @@
+import type { Clock } from '../../lib/clock';
+import { isAppError } from '../../lib/errors';
+import type { GoogleFailure } from '../../integrations/google-errors';
+import type { Connection } from '../../persistence/connection-repo';
+import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
+import { composeMessage, toRaw } from './mime';
+import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
+import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome } from './types';
+
+export interface SendSettings {
+  /** After this long an attempt can no longer be waiting for Gmail's answer anywhere. */
+  inFlightMs: number;
+  /** How long an ambiguous send is searched for in Sent before it is reported as unknown. */
+  reconcileWindowMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** Scopes that allow the `rfc822msgid:` search. */
+  searchScopes: readonly string[];
+}
+
+export interface SendDeps {
+  drafts: DraftStore;
+  clock: Clock;
+  accessTokens: {
+    forConnection(id: string): Promise<{ accessToken: string; connection: Connection }>;
+    forget(id: string): void;
+  };
+  gmail: {
+    send(accessToken: string, raw: string): Promise<{ id: string }>;
+    /** The Gmail id of the sent message carrying this Message-ID, if there is one. */
+    findSent(accessToken: string, messageIdHeader: string): Promise<string | undefined>;
+  };
+  classify(err: unknown): GoogleFailure;
+  openContent(draft: Draft): DraftContent;
+  /** Replaces the preview with the outcome; best effort. */
+  tell(draft: Draft, outcome: Outcome): Promise<void>;
+  record: RecordDecision;
+  log: EventLog;
+  settings: SendSettings;
+}
+
+/** `later`: run this job again after the delay (a retry proven safe, or another look at Sent). */
+export type SendStep = { kind: 'done' } | { kind: 'later'; delayMs: number };
+
+const DONE: SendStep = { kind: 'done' };
+type Token = { accessToken: string; connection: Connection };
+
+/**
+ * The send job. Invariant: the draft moves `sending → attempting` (durably, with the time) before
+ * Gmail is called, and a draft found `attempting` is never sent again — only looked up in Sent.
+ */
+export function createSendDraft(deps: SendDeps) {
+  const { settings: s } = deps;
+  const backoff = (attempt: number, floorMs = 0) => {
+    const exp = s.retryBaseMs * 2 ** Math.max(0, attempt - 1);
+    return Math.max(floorMs, exp) + Math.floor(Math.random() * exp * 0.2);
+  };
+
+  async function finish(
+    draft: Draft,
+    from: DraftStatus[],
+    failure: Failure,
+    status: 'failed' | 'outcome_unknown',
+  ) {
+    if (!(await deps.drafts.transition(draft.id, from, status, { failureReason: failure.text }))) return DONE;
+    await deps.record({
+      ...aboutDraft(draft),
+      result: status,
+      reason: failure.code,
+      content: tryOpen(deps.openContent, draft),
+    });
+    await deps.tell(draft, { kind: status, reason: failure.text });
+    return DONE;
+  }
+
+  async function succeed(draft: Draft, gmailMessageId: string, reason?: string): Promise<SendStep> {
+    const now = deps.clock.now();
+    const patch = { gmailMessageId, sentAt: now, failureReason: null };
+    if (!(await deps.drafts.transition(draft.id, ['attempting', 'outcome_unknown'], 'sent', patch)))
+      return DONE;
+    await deps.record({
+      ...aboutDraft(draft),
+      result: 'success',
+      gmailMessageId,
+      reason,
+      content: tryOpen(deps.openContent, draft),
+    });
+    await deps.tell(draft, { kind: 'sent' });
+    return DONE;
+  }
+
+  /** Gmail may or may not have sent it: find it in Sent by our Message-ID, or say we cannot know. */
+  async function settleAmbiguous(draft: Draft, attemptedAt: Date, known?: Token): Promise<SendStep> {
+    const age = deps.clock.now().getTime() - attemptedAt.getTime();
+    if (!known && age < s.inFlightMs) return { kind: 'later', delayMs: s.inFlightMs - age };
+    const token = known ?? (await deps.accessTokens.forConnection(draft.connectionId).catch(() => undefined));
+    const canSearch = token?.connection.scopes.some((scope) => s.searchScopes.includes(scope)) ?? false;
+    if (token && canSearch) {
+      const found = await deps.gmail
+        .findSent(token.accessToken, draft.messageIdHeader)
+        .catch((err: unknown) => {
+          deps.log.warn({ draftId: draft.id, kind: deps.classify(err).kind }, 'sent folder search failed');
+          return undefined;
+        });
+      if (found) return succeed(draft, found, 'reconciled');
+      if (age < s.reconcileWindowMs) {
+        return { kind: 'later', delayMs: Math.min(backoff(1), s.reconcileWindowMs - age) };
+      }
+      return finish(draft, ['attempting'], FAILURES.notInSent, 'outcome_unknown');
+    }
+    return finish(draft, ['attempting'], FAILURES.noAnswer, 'outcome_unknown');
+  }
+
+  async function token(draft: Draft, attempt: number): Promise<Token | SendStep> {
+    try {
+      return await deps.accessTokens.forConnection(draft.connectionId);
+    } catch (err) {
+      const code = isAppError(err) ? err.code : '';
+      if (code === 'not_connected') return finish(draft, ['sending'], FAILURES.notConnected, 'failed');
+      if (code === 'connection_invalid')
+        return finish(draft, ['sending'], FAILURES.connectionInvalid, 'failed');
+      if (/^(unknown_key_version|sealed_data_)/.test(code)) {
+        return finish(draft, ['sending'], FAILURES.credentialsUnreadable, 'failed');
+      }
+      // Nothing was sent: Google's token endpoint was unreachable or failed.
+      if (attempt >= s.maxAttempts) return finish(draft, ['sending'], FAILURES.tokenUnavailable, 'failed');
+      return { kind: 'later', delayMs: backoff(attempt) };
+    }
+  }
+
+  async function attemptSend(draft: Draft, attempt: number): Promise<SendStep> {
+    const got = await token(draft, attempt);
+    if ('kind' in got) return got;
+    let content: DraftContent;
+    try {
+      content = deps.openContent(draft);
+    } catch {
+      return finish(draft, ['sending'], FAILURES.draftUnreadable, 'failed');
+    }
+    if (got.connection.email.toLowerCase() !== content.from.toLowerCase()) {
+      return finish(draft, ['sending'], FAILURES.connectionChanged, 'failed');
+    }
+    const attemptedAt = deps.clock.now();
+    const raw = toRaw(composeMessage(content, { messageId: draft.messageIdHeader, date: attemptedAt }));
+    if (!(await deps.drafts.transition(draft.id, ['sending'], 'attempting', { attemptedAt }))) return DONE;
+    let sent: { id: string };
+    try {
+      sent = await deps.gmail.send(got.accessToken, raw);
+    } catch (err) {
+      const f = deps.classify(err);
+      deps.log.warn({ draftId: draft.id, kind: f.kind, status: f.status, attempt }, 'gmail send failed');
+      if (!isProvenNotSent(f)) return settleAmbiguous(draft, attemptedAt, got);
+      if (f.kind === 'unauthorized') deps.accessTokens.forget(draft.connectionId);
+      const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
+      if (!retryable || attempt >= s.maxAttempts)
+        return finish(draft, ['attempting'], gmailFailure(f), 'failed');
+      if (!(await deps.drafts.transition(draft.id, ['attempting'], 'sending'))) return DONE;
+      return { kind: 'later', delayMs: backoff(attempt, f.retryAfterMs) };
+    }
+    return succeed(draft, sent.id);
+  }
+
+  /** Runs one attempt of the send job for `draftId`; `attempt` counts runs of this job, from 1. */
+  return async function sendDraft(draftId: string, attempt: number): Promise<SendStep> {
+    const draft = await deps.drafts.findById(draftId);
+    if (draft?.status === 'attempting') return settleAmbiguous(draft, draft.attemptedAt ?? draft.createdAt);
+    if (draft?.status !== 'sending') return DONE;
+    return attemptSend(draft, attempt);
+  };
+}
+
+export type SendDraft = ReturnType<typeof createSendDraft>;

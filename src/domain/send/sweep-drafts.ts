@@ -1,0 +1,69 @@
+import type { Clock } from '../../lib/clock';
+import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
+import type { Draft, DraftContent, DraftStore, Outcome } from './types';
+
+export interface SweepDeps {
+  drafts: DraftStore;
+  clock: Clock;
+  record: RecordDecision;
+  openContent(draft: Draft): DraftContent;
+  tell(draft: Draft, outcome: Outcome): Promise<void>;
+  /** Makes sure a send job will look at this draft again (idempotent: a live job is left alone). */
+  resume(draft: Draft): Promise<void>;
+  /** See SendSettings.inFlightMs. */
+  inFlightMs: number;
+}
+
+const BATCH = 200;
+
+/** Drafts that time or a lost process left behind, and drafts a connection change made moot. */
+export function createDraftSweeper(deps: SweepDeps) {
+  const content = (draft: Draft) => tryOpen(deps.openContent, draft);
+
+  async function expireOverdue(now: Date): Promise<number> {
+    let expired = 0;
+    for (const draft of await deps.drafts.listExpiredPending(now, BATCH)) {
+      if (!(await deps.drafts.transition(draft.id, ['pending'], 'expired'))) continue;
+      expired++;
+      await deps.record({ ...aboutDraft(draft), result: 'expired', content: content(draft) });
+      await deps.tell(draft, { kind: 'expired' });
+    }
+    return expired;
+  }
+
+  /**
+   * A process killed mid-send leaves drafts `sending` or `attempting`. Young ones are still in
+   * someone's hands (the click path enqueues right after claiming; an attempt waits at most
+   * inFlightMs for Gmail); older ones are handed to a send job again, which never resends an attempt.
+   */
+  async function resumeStuck(now: Date): Promise<number> {
+    let resumed = 0;
+    for (const draft of await deps.drafts.listInStatus(['sending', 'attempting'], BATCH)) {
+      const since = draft.attemptedAt ?? draft.claimedAt ?? draft.createdAt;
+      if (now.getTime() - since.getTime() < deps.inFlightMs) continue;
+      await deps.resume(draft);
+      resumed++;
+    }
+    return resumed;
+  }
+
+  return {
+    async sweep(): Promise<{ expired: number; resumed: number }> {
+      const now = deps.clock.now();
+      return { expired: await expireOverdue(now), resumed: await resumeStuck(now) };
+    },
+    /** A reconnect or disconnect: confirmations made for the previous grant must not be sent. */
+    async cancelOpen(teamId: string, userId: string, reason: string): Promise<void> {
+      for (const draft of await deps.drafts.listOpenForUser(teamId, userId)) {
+        const moved = await deps.drafts.transition(draft.id, ['pending', 'sending'], 'cancelled', {
+          failureReason: reason,
+        });
+        if (!moved) continue;
+        await deps.record({ ...aboutDraft(draft), result: 'cancelled', reason, content: content(draft) });
+        await deps.tell(draft, { kind: 'cancelled', reason });
+      }
+    },
+  };
+}
+
+export type DraftSweeper = ReturnType<typeof createDraftSweeper>;

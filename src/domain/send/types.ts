@@ -1,0 +1,117 @@
+/** One mailbox of an address list: the address, and the display name the assistant gave, if any. */
+export interface Mailbox {
+  address: string;
+  name?: string;
+}
+
+/** What the assistant staged. Sealed at rest; never logged, never in a job payload. */
+export interface DraftContent {
+  /** The connected Gmail address the preview named as sender; the send refuses any other. */
+  from: string;
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  subject: string;
+  body: string;
+}
+
+/**
+ * pending → sending (claimed by the owner's Send) → attempting (a Gmail call may have been made)
+ * → sent | failed | outcome_unknown. pending → cancelled | expired. attempting → sending only when
+ * Gmail's answer proved nothing was sent (then the send is retried).
+ */
+export const DRAFT_STATUSES = [
+  'pending',
+  'sending',
+  'attempting',
+  'sent',
+  'cancelled',
+  'expired',
+  'failed',
+  'outcome_unknown',
+] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+
+export type PreviewKind = 'ephemeral' | 'dm';
+
+export interface Draft {
+  id: string;
+  teamId: string;
+  userId: string;
+  connectionId: string;
+  channelId: string;
+  triggerTs: string;
+  threadTs: string | null;
+  sealedContent: { ciphertext: Buffer; keyVersion: string };
+  recipientCount: number;
+  status: DraftStatus;
+  messageIdHeader: string;
+  gmailMessageId: string | null;
+  failureReason: string | null;
+  previewKind: PreviewKind | null;
+  previewChannel: string | null;
+  previewTs: string | null;
+  responseUrl: string | null;
+  expiresAt: Date;
+  claimedAt: Date | null;
+  attemptedAt: Date | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+export type DraftPatch = Partial<
+  Pick<
+    Draft,
+    | 'gmailMessageId'
+    | 'failureReason'
+    | 'responseUrl'
+    | 'claimedAt'
+    | 'attemptedAt'
+    | 'sentAt'
+    | 'previewKind'
+    | 'previewChannel'
+    | 'previewTs'
+  >
+>;
+
+/** Persistence the send use cases need; every status change is a conditional update. */
+export interface DraftStore {
+  create(d: Omit<Draft, 'createdAt' | 'claimedAt' | 'attemptedAt' | 'sentAt'>): Promise<void>;
+  findById(id: string): Promise<Draft | undefined>;
+  update(id: string, patch: DraftPatch): Promise<void>;
+  /**
+   * Moves the draft from one of `from` to `to` in one conditional UPDATE; true only for the caller
+   * whose update matched. `unexpiredAt` additionally requires expires_at > that time.
+   */
+  transition(
+    id: string,
+    from: readonly DraftStatus[],
+    to: DraftStatus,
+    patch?: DraftPatch,
+    unexpiredAt?: Date,
+  ): Promise<boolean>;
+  listExpiredPending(now: Date, take: number): Promise<Draft[]>;
+  listInStatus(statuses: readonly DraftStatus[], take: number): Promise<Draft[]>;
+  listOpenForUser(teamId: string, userId: string): Promise<Draft[]>;
+}
+
+/** Results recorded for each decision (SPEC 6.4.8), plus the two intermediate steps. */
+export type SendDecision =
+  | 'staged'
+  | 'sending'
+  | 'success'
+  | 'denied'
+  | 'expired'
+  | 'cancelled'
+  | 'rate_limited'
+  | 'failed'
+  | 'outcome_unknown';
+
+/** What the preview turns into; the Slack layer words it. */
+export type Outcome =
+  | { kind: 'sending' }
+  | { kind: 'sent' }
+  | { kind: 'cancelled'; reason?: string }
+  | { kind: 'expired' }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'outcome_unknown'; reason: string };

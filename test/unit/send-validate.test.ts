@@ -1,0 +1,157 @@
+import { parseMailbox } from '../../src/domain/send/addresses';
+import { validateDraft, type DraftRequest } from '../../src/domain/send/validate-draft';
+import { resolveSender } from '../../src/domain/send/resolve-sender';
+import type { TriggerRow } from '../../src/persistence/trigger-repo';
+import { isAppError } from '../../src/lib/errors';
+
+const request = (over: Partial<DraftRequest> = {}): DraftRequest => ({
+  to: ['bob@example.com'],
+  cc: [],
+  bcc: [],
+  subject: 'Hello',
+  body: 'Hi Bob',
+  ...over,
+});
+
+const failure = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (isAppError(err))
+      return { code: err.code, status: err.httpStatus, ...err.details, message: err.message };
+    throw err;
+  }
+  throw new Error('expected a failure');
+};
+
+describe('address parsing', () => {
+  it.each([
+    ['bob@example.com', { address: 'bob@example.com' }],
+    ['Bob Smith <bob@example.com>', { address: 'bob@example.com', name: 'Bob Smith' }],
+    ['"Smith, Bob" <bob@example.com>', { address: 'bob@example.com', name: 'Smith, Bob' }],
+    ['"Zoë \\"Z\\"" <z@example.co.uk>', { address: 'z@example.co.uk', name: 'Zoë "Z"' }],
+    ['  first.last+tag@sub.example.io ', { address: 'first.last+tag@sub.example.io' }],
+  ])('accepts %s', (input, expected) => {
+    expect(parseMailbox(input)).toEqual(expected);
+  });
+
+  it.each([
+    'bob',
+    'bob@localhost',
+    '@example.com',
+    'a..b@example.com',
+    '.a@example.com',
+    'bob@exa mple.com',
+    'bob@-example.com',
+    'bøb@example.com',
+    '"quoted local"@example.com',
+    `${'a'.repeat(65)}@example.com`,
+    `a@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(9)}.com`,
+    'Bob <bob@example.com',
+    'Bob "x <bob@example.com>',
+    'bob@example.com\r\nBcc: evil@example.com',
+    'Bob\n <bob@example.com>',
+    'bob@example.com\0',
+  ])('refuses %j', (input) => {
+    expect(parseMailbox(input)).toHaveProperty('problem');
+  });
+});
+
+describe('draft validation', () => {
+  it('when everything is valid, then mailboxes come back parsed and the subject trimmed', () => {
+    expect(validateDraft(request({ to: ['Bob <bob@example.com>'], subject: '  Hi  ' }))).toEqual({
+      to: [{ address: 'bob@example.com', name: 'Bob' }],
+      cc: [],
+      bcc: [],
+      subject: 'Hi',
+      body: 'Hi Bob',
+    });
+  });
+
+  it('when an address is invalid, then the error names the field and index', () => {
+    expect(failure(() => validateDraft(request({ cc: ['ok@example.com', 'nope'] })))).toMatchObject({
+      code: 'invalid_address',
+      status: 400,
+      field: 'cc[1]',
+    });
+  });
+
+  it.each(['Hi\r\nBcc: evil@example.com', 'Hi\nthere', 'Hi\rthere', 'Hi\0'])(
+    'when the subject is %j, then it is refused as header injection',
+    (subject) => {
+      expect(failure(() => validateDraft(request({ subject })))).toMatchObject({ field: 'subject' });
+    },
+  );
+
+  it('when there are more than 50 recipients, then it is refused', () => {
+    const many = Array.from({ length: 25 }, (_, i) => `p${i}@example.com`);
+    expect(
+      failure(() => validateDraft(request({ to: many, cc: many, bcc: ['x@example.com'] }))),
+    ).toMatchObject({
+      code: 'too_many_recipients',
+    });
+    expect(() => validateDraft(request({ to: many, cc: many }))).not.toThrow();
+  });
+
+  it('when there is no recipient in to, then it is refused', () => {
+    expect(failure(() => validateDraft(request({ to: [], cc: ['a@example.com'] })))).toMatchObject({
+      field: 'to',
+    });
+  });
+
+  it('when the subject or body is too long, then it is refused', () => {
+    expect(failure(() => validateDraft(request({ subject: 'x'.repeat(999) })))).toMatchObject({
+      field: 'subject',
+    });
+    expect(() => validateDraft(request({ subject: 'x'.repeat(998) }))).not.toThrow();
+    expect(failure(() => validateDraft(request({ body: 'é'.repeat(60 * 1024) })))).toMatchObject({
+      code: 'body_too_large',
+    });
+    expect(failure(() => validateDraft(request({ body: 'a\0b' })))).toMatchObject({ field: 'body' });
+  });
+
+  it('when the body has line breaks, then they are fine (the body is not a header)', () => {
+    expect(validateDraft(request({ body: 'line 1\r\nline 2\n' })).body).toBe('line 1\r\nline 2\n');
+  });
+});
+
+describe('sender resolution', () => {
+  const now = new Date('2026-12-01T12:00:00Z');
+  const row = (over: Partial<TriggerRow> = {}): TriggerRow => ({
+    teamId: 'T1',
+    channelId: 'C1',
+    ts: String(now.getTime() / 1000 - 60),
+    threadTs: null,
+    userId: 'U1',
+    botId: null,
+    isBot: false,
+    eventType: 'message',
+    createdAt: new Date(now.getTime() - 60_000),
+    ...over,
+  });
+
+  it('when one recent human row matches, then its author is the sender', () => {
+    expect(resolveSender([row()], now, false).userId).toBe('U1');
+  });
+
+  it('maps unknown, ambiguous, bot and old triggers to errors the assistant can relay', () => {
+    expect(failure(() => resolveSender([], now, false))).toMatchObject({
+      code: 'unknown_trigger',
+      status: 404,
+    });
+    expect(failure(() => resolveSender([row(), row({ channelId: 'C2' })], now, false))).toMatchObject({
+      code: 'ambiguous_trigger',
+      status: 409,
+    });
+    expect(failure(() => resolveSender([row({ isBot: true, userId: null })], now, false))).toMatchObject({
+      code: 'trigger_not_human',
+    });
+    const old = String(now.getTime() / 1000 - 25 * 3600);
+    expect(failure(() => resolveSender([row({ ts: old })], now, false))).toMatchObject({
+      code: 'trigger_too_old',
+    });
+    expect(failure(() => resolveSender([row({ createdAt: new Date(0) })], now, false))).toMatchObject({
+      code: 'trigger_too_old',
+    });
+  });
+});
