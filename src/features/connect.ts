@@ -50,8 +50,9 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     onReplaced: (old) => services.runHooks('ended', old),
     onConnected: async (connection, purpose) => {
       services.accessTokens.forget(connection.id);
-      await services.runHooks('connected', connection);
+      // A notifications grant adds a scope to the same account: confirmations already shown stay valid.
       if (purpose === 'notifications') await services.runHooks('notificationsGranted', connection);
+      else await services.runHooks('connected', connection);
     },
     tellUser,
   });

@@ -35,7 +35,8 @@ function boltLogger(log: Logger): BoltLogger {
           .join(' '),
       );
   return {
-    debug: write('debug'),
+    // Bolt's debug output includes whole Web API request bodies (previews, button values): never log it.
+    debug: () => undefined,
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
