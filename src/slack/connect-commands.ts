@@ -2,6 +2,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { isAppError } from '../lib/errors';
 import type { SlackMessage } from '../integrations/slack-messenger';
+import { replyEphemeral } from './ephemeral-reply';
 
 export interface ConnectCommandDeps {
   log: Logger;
@@ -9,15 +10,6 @@ export interface ConnectCommandDeps {
   status(teamId: string, userId: string): Promise<string>;
   disconnect(teamId: string, userId: string): Promise<string>;
 }
-
-/** Every answer is ephemeral: only the person who ran the command sees it. */
-const reply = (respond: RespondFn, message: SlackMessage) =>
-  respond({
-    response_type: 'ephemeral',
-    replace_original: false,
-    text: message.text,
-    blocks: message.blocks,
-  });
 
 export function registerConnectCommands(app: App, deps: ConnectCommandDeps) {
   const handle =
@@ -34,11 +26,11 @@ export function registerConnectCommands(app: App, deps: ConnectCommandDeps) {
       // Acknowledge first: the work below talks to Postgres and Google and must not risk Slack's 3 s limit.
       await ack();
       try {
-        await reply(respond, await run(command.team_id, command.user_id));
+        await replyEphemeral(respond, await run(command.team_id, command.user_id));
       } catch (err) {
         const known = isAppError(err) && err.httpStatus < 500;
         if (!known) deps.log.error({ err, command: name }, 'slash command failed');
-        await reply(respond, {
+        await replyEphemeral(respond, {
           text: known ? err.message : 'Something went wrong on our side. Please try again in a minute.',
         });
       }

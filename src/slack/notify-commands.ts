@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { isAppError } from '../lib/errors';
 import type { SlackMessage } from '../integrations/slack-messenger';
 import { TURN_OFF_ACTION } from './blocks/notify-messages';
+import { replyEphemeral } from './ephemeral-reply';
 
 type Run = (teamId: string, userId: string) => Promise<SlackMessage>;
 
@@ -16,23 +17,14 @@ export interface NotifyCommandDeps {
 export const NOTIFY_USAGE =
   'Usage: `/ai-email-notifications on` (new Gmail inbox mail arrives here as a DM), `/ai-email-notifications off`, or `/ai-email-notifications status`.';
 
-/** Every answer is ephemeral: only the person who ran the command (or clicked) sees it. */
-const reply = (respond: RespondFn, message: SlackMessage) =>
-  respond({
-    response_type: 'ephemeral',
-    replace_original: false,
-    text: message.text,
-    blocks: message.blocks,
-  });
-
 export function registerNotifyCommands(app: App, deps: NotifyCommandDeps) {
   const answer = async (respond: RespondFn, what: string, run: () => Promise<SlackMessage>) => {
     try {
-      await reply(respond, await run());
+      await replyEphemeral(respond, await run());
     } catch (err) {
       const known = isAppError(err) && err.httpStatus < 500;
       if (!known) deps.log.error({ err, command: what }, 'notifications command failed');
-      await reply(respond, {
+      await replyEphemeral(respond, {
         text: known ? err.message : 'Something went wrong on our side. Please try again in a minute.',
       });
     }
@@ -45,7 +37,7 @@ export function registerNotifyCommands(app: App, deps: NotifyCommandDeps) {
     const run =
       arg === 'on' ? deps.on : arg === 'off' ? deps.off : arg === 'status' ? deps.status : undefined;
     if (!run)
-      return reply(respond, {
+      return replyEphemeral(respond, {
         text: `I did not understand \`${arg.replace(/[`<>&]/g, '').slice(0, 40)}\`. ${NOTIFY_USAGE}`,
       });
     await answer(respond, arg, () => run(command.team_id, command.user_id));
