@@ -79,13 +79,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await notifyFeature(app);
 
   // Stop taking new work before anything closes: the socket first, then the workers (bounded drain).
+  // A signal during start-up waits for the start to settle, so nothing opens after resources close.
+  let starting: Promise<void> = Promise.resolve();
   app.addHook('preClose', async () => {
+    await starting.catch(() => undefined);
     await app.slack.stop().catch((err) => app.log.warn({ err }, 'slack socket did not close cleanly'));
     await app.jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
   });
-  app.decorate('startBackground', async () => {
-    await app.jobs.start();
-    await app.slack.start();
+  app.decorate('startBackground', () => {
+    starting = (async () => {
+      await app.jobs.start();
+      await app.slack.start();
+    })();
+    return starting;
   });
   return app;
 }

@@ -10,9 +10,16 @@ import { createRevocationRepo } from '../persistence/revocation-repo';
 import { findMailboxSummary } from '../persistence/mailbox-summary';
 import { connectPrompt } from '../slack/blocks/connect-prompt';
 import { registerConnectCommands } from '../slack/connect-commands';
-import { registerRevocationJobs, REVOKE_JOB, revocationJobOptions } from '../jobs/connect-revocations';
+import { enqueueRevocation, registerRevocationJobs } from '../jobs/connect-revocations';
 import oauthRoutes from '../routes/oauth';
 import { isAppError } from '../lib/errors';
+
+const REVOCATION_TEXT = {
+  revoked: ' and Google revoked it',
+  pending: '; revoking it at Google will be retried in the background',
+  kept_in_use: ' (the Google account stays authorized because another Slack user is connected to it)',
+  token_unreadable: '',
+} as const;
 
 /** Connect, status, disconnect and the token lifecycle (SPEC 6.1–6.3). */
 export default async function connectFeature(app: FastifyInstance): Promise<void> {
@@ -24,13 +31,8 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     sealer: services.sealer,
     clock: services.clock,
     revokeAtGoogle: (token) => services.oauth.revoke(token),
-    scheduleRetry: async (id) => {
-      await app.queues.maintenance.add(
-        REVOKE_JOB,
-        { revocationId: id },
-        revocationJobOptions(id, config.REVOKE_RETRY_BASE_MS),
-      );
-    },
+    accountInUse: (sub) => services.connections.hasActiveWithSub(sub),
+    scheduleRetry: (id) => enqueueRevocation(app, id),
   });
   const tellUser = async (_teamId: string, userId: string, text: string) => {
     await services.messenger.dm(userId, { text });
@@ -50,6 +52,7 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     onReplaced: (old) => services.runHooks('ended', old),
     onConnected: async (connection, purpose) => {
       services.accessTokens.forget(connection.id);
+      await revocationRepo.supersedeForAccount(connection.googleSub, services.clock.now());
       // A notifications grant adds a scope to the same account: confirmations already shown stay valid.
       if (purpose === 'notifications') await services.runHooks('notificationsGranted', connection);
       else await services.runHooks('connected', connection);
@@ -124,16 +127,14 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     async disconnect(teamId, userId) {
       const result = await disconnect(teamId, userId);
       if (result.status === 'not_connected') return 'Gmail is not connected; there is nothing to disconnect.';
-      return `Disconnected ${result.email}. Mailbridge forgot its access${
-        result.revokedAtGoogle
-          ? ' and Google revoked it'
-          : '; revoking it at Google will be retried in the background'
-      }. Notifications are off and pending emails were cancelled.`;
+      return `Disconnected ${result.email}. Mailbridge forgot its access${REVOCATION_TEXT[result.revocation]}. Notifications are off and pending emails were cancelled.`;
     },
   });
   registerRevocationJobs(app, { revocations, repo: revocationRepo });
 
   await app.register(oauthRoutes, {
+    signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    publicOrigin: new URL(config.PUBLIC_BASE_URL).origin,
     pairing: services.pairing,
     flow,
     messenger: services.messenger,

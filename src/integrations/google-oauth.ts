@@ -167,15 +167,35 @@ export function createGoogleOAuth(config: Config) {
         return fail(err, 'token refresh');
       }
     },
+    /**
+     * One bounded POST with the token in the body. Not google-auth-library's revokeToken: that one
+     * puts the token in the URL and retries internally, which would stretch the window in which a
+     * reconnect of the same account could be revoked; retries are ours (parked revocations).
+     */
     async revoke(token: string): Promise<void> {
+      let status: number;
       try {
-        await client(false).revokeToken(token);
+        const res = await fetch(config.GOOGLE_OAUTH_REVOKE_URL, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ token }),
+          signal: AbortSignal.timeout(config.HTTP_TIMEOUT_MS),
+        });
+        status = res.status;
+        await res.body?.cancel();
       } catch (err) {
-        const f = classifyGoogleError(err);
-        // Google answers 400 invalid_token for a token that is already revoked: the goal is met.
-        if (f.status === 400) return;
-        fail(err, 'token revocation');
+        return fail(err, 'token revocation');
       }
+      // 400 invalid_token: already revoked or expired — the goal is met.
+      if (status === 200 || status === 400) return;
+      throw new AppError(
+        `google_${status === 429 ? 'rate_limited' : 'server'}`,
+        `token revocation failed: ${status}`,
+        {
+          httpStatus: 502,
+          retryable: true,
+        },
+      );
     },
   };
 }

@@ -39,7 +39,10 @@ export function createSlackMessenger(client: WebClient) {
       const res = await client.users.info({ user: userId }).catch(() => undefined);
       const u = res?.user;
       if (!u) return undefined;
-      return { name: u.profile?.display_name || u.real_name || u.name || userId };
+      // Display names are chosen by users and not unique: show the real name with the unique handle.
+      const shown = u.real_name || u.profile?.real_name || u.profile?.display_name;
+      const handle = u.name ? `@${u.name}` : userId;
+      return { name: shown && shown !== u.name ? `${shown} (${handle})` : handle };
     },
     async teamName(): Promise<string | undefined> {
       const res = await client.team.info().catch(() => undefined);

@@ -6,13 +6,22 @@ import type { RevocationRepo } from '../persistence/revocation-repo';
 export const REVOKE_JOB = 'revoke-token';
 const payload = z.object({ revocationId: z.string().uuid() });
 
-export const revocationJobOptions = (revocationId: string, baseDelayMs: number) => ({
-  jobId: `revoke-${revocationId}`,
-  attempts: 10,
-  backoff: { type: 'exponential', delay: baseDelayMs },
-});
+/**
+ * Enqueues a retry with a deterministic job id. A job that exhausted its attempts earlier is removed
+ * first, otherwise the add would be a silent no-op while the failed job is kept.
+ */
+export async function enqueueRevocation(app: FastifyInstance, revocationId: string): Promise<void> {
+  const jobId = `revoke-${revocationId}`;
+  const previous = await app.queues.maintenance.getJob(jobId);
+  if (previous && (await previous.isFailed())) await previous.remove();
+  await app.queues.maintenance.add(
+    REVOKE_JOB,
+    { revocationId },
+    { jobId, attempts: 10, backoff: { type: 'exponential', delay: app.config.REVOKE_RETRY_BASE_MS } },
+  );
+}
 
-/** Background revocation retries, plus a sweep at start-up for any whose job was lost. */
+/** Background revocation retries, plus a sweep at start-up for any whose job was lost or gave up. */
 export function registerRevocationJobs(
   app: FastifyInstance,
   deps: { revocations: Revocations; repo: RevocationRepo },
@@ -21,12 +30,6 @@ export function registerRevocationJobs(
     deps.revocations.retry(revocationId),
   );
   app.jobs.onStart(async () => {
-    for (const id of await deps.repo.listOpenIds()) {
-      await app.queues.maintenance.add(
-        REVOKE_JOB,
-        { revocationId: id },
-        revocationJobOptions(id, app.config.REVOKE_RETRY_BASE_MS),
-      );
-    }
+    for (const id of await deps.repo.listOpenIds()) await enqueueRevocation(app, id);
   });
 }

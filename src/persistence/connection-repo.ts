@@ -99,10 +99,26 @@ export function createConnectionRepo(prisma: PrismaClient) {
       });
       return count === 1;
     },
-    /** active → invalid; returns true only for the caller that made the transition (tell the user once). */
-    async markInvalid(id: string, now: Date): Promise<boolean> {
+    /** Revoking a token revokes every token of its Google account for this client. */
+    async hasActiveWithSub(googleSub: string): Promise<boolean> {
+      return (await prisma.gmailConnection.count({ where: { googleSub, status: 'active' } })) > 0;
+    },
+    /**
+     * active → invalid, only while the row still holds the grant that failed (a reconnect may have
+     * replaced it meanwhile); true only for the caller that made the transition (tell the user once).
+     */
+    async markInvalid(
+      id: string,
+      failed: { googleSub: string; sealed: Sealed | null },
+      now: Date,
+    ): Promise<boolean> {
       const { count } = await prisma.gmailConnection.updateMany({
-        where: { id, status: 'active' },
+        where: {
+          id,
+          status: 'active',
+          googleSub: failed.googleSub,
+          ...(failed.sealed ? { sealedToken: { equals: new Uint8Array(failed.sealed.ciphertext) } } : {}),
+        },
         data: { status: 'invalid', invalidAt: now },
       });
       return count === 1;

@@ -38,17 +38,24 @@ export function createPairingRepo(prisma: PrismaClient) {
       return row ? { ...row, purpose: row.purpose as PairingPurpose } : undefined;
     },
     /** Counts a wrong code; the pairing burns at `limit`. Returns the attempts left. */
-    async recordWrongCode(id: string, limit: number, now: Date): Promise<number> {
-      const row = await prisma.pairing.update({ where: { id }, data: { failedAttempts: { increment: 1 } } });
-      if (row.failedAttempts >= limit) await prisma.pairing.update({ where: { id }, data: { burntAt: now } });
-      return Math.max(0, limit - row.failedAttempts);
+    /**
+     * Reserves one code check before the code is compared, so parallel guesses cannot exceed `limit`:
+     * the counter only moves while the pairing is usable and below the limit. The last allowed
+     * reservation burns the pairing unless `consume` refunds it.
+     */
+    async reserveCheck(id: string, limit: number, now: Date): Promise<number | undefined> {
+      const rows = await prisma.$queryRaw<Array<{ failed_attempts: number }>>`
+        UPDATE pairings SET failed_attempts = failed_attempts + 1,
+               burnt_at = CASE WHEN failed_attempts + 1 >= ${limit} THEN ${now} ELSE burnt_at END
+         WHERE id = ${id} AND used_at IS NULL AND burnt_at IS NULL AND expires_at > ${now} AND failed_attempts < ${limit}
+     RETURNING failed_attempts`;
+      return rows[0]?.failed_attempts;
     },
-    /** Single use: only one caller can move the pairing from unused to used. */
+    /** Single use: spends the pairing after a right code and refunds the reserved check. */
     async consume(id: string, now: Date): Promise<boolean> {
-      const { count } = await prisma.pairing.updateMany({
-        where: { id, usedAt: null, burntAt: null, expiresAt: { gt: now } },
-        data: { usedAt: now },
-      });
+      const count = await prisma.$executeRaw`
+        UPDATE pairings SET used_at = ${now}, burnt_at = NULL, failed_attempts = failed_attempts - 1
+         WHERE id = ${id} AND used_at IS NULL AND expires_at > ${now}`;
       return count === 1;
     },
     async createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void> {

@@ -34,6 +34,7 @@ export function pageHeaders(formActionOrigins: string[] = []): Record<string, st
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'cache-control': 'no-store',
+    'strict-transport-security': 'max-age=31536000',
   };
 }
 
@@ -88,6 +89,7 @@ export function messagePage(p: {
 
 export function startPage(p: {
   pairingId: string;
+  formToken: string;
   userName: string;
   teamName: string;
   purpose: string;
@@ -105,6 +107,7 @@ export function startPage(p: {
       ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
       <form method="post" action="/oauth/google/begin">
         <input type="hidden" name="pairing" value="${p.pairingId}" />
+        <input type="hidden" name="form_token" value="${p.formToken}" />
         <label for="code">Code shown to you in Slack</label>
         <input
           id="code"

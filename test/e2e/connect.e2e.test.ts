@@ -1,6 +1,14 @@
 import { Client } from 'pg';
 import { startStack, eventually, type Stack } from '../helpers/stack';
-import { authorize, begin, connectUser, getPage, requestPrompt, slashReply } from '../helpers/connect-flow';
+import {
+  authorize,
+  begin,
+  connectUser,
+  getPage,
+  openStartPage,
+  requestPrompt,
+  slashReply,
+} from '../helpers/connect-flow';
 import { SEND_SCOPE } from '../helpers/connect';
 
 const EMAIL_SCOPES = ['openid', 'email'];
@@ -43,7 +51,7 @@ describe('connect Gmail from Slack', () => {
     stack.google.addAccount({ email: 'ada@example.com' });
     const started = await begin(stack, prompt.pairingId, prompt.code.toLowerCase());
     expect(started.status).toBe(303);
-    expect(started.cookie).toMatch(/^mb_oauth_browser=/);
+    expect(started.cookie).toMatch(/^mb_oauth_[A-Za-z0-9_-]+=/);
     const auth = new URL(started.location!);
     expect(auth.origin + auth.pathname).toBe(stack.google.urls.authUrl);
     expect(Object.fromEntries(auth.searchParams)).toMatchObject({
@@ -80,11 +88,12 @@ describe('connect Gmail from Slack', () => {
   it('when the code is wrong five times, then the pairing burns; a right code afterwards is refused', async () => {
     const userId = newUser();
     const prompt = await requestPrompt(stack, userId);
-    const first = await begin(stack, prompt.pairingId, 'ZZZZZZ');
+    const form = await openStartPage(stack, prompt.pairingId);
+    const first = await begin(stack, prompt.pairingId, 'ZZZZZZ', form);
     expect(first.status).toBe(400);
     expect(first.body).toMatch(/4 tries left/);
-    for (let i = 0; i < 4; i++) await begin(stack, prompt.pairingId, 'ZZZZZZ');
-    const after = await begin(stack, prompt.pairingId, prompt.code);
+    for (let i = 0; i < 4; i++) await begin(stack, prompt.pairingId, 'ZZZZZZ', form);
+    const after = await begin(stack, prompt.pairingId, prompt.code, form);
     expect(after.status).toBe(410);
     expect(after.body).toMatch(/disabled/);
     expect(after.body).toMatch(/ai-email-connect/);
@@ -100,8 +109,53 @@ describe('connect Gmail from Slack', () => {
     expect(page.status).toBe(410);
     expect(page.body).toMatch(/expired/);
     const again = await requestPrompt(stack, userId);
-    expect((await begin(stack, again.pairingId, again.code)).status).toBe(303);
-    expect((await begin(stack, again.pairingId, again.code)).status).toBe(410);
+    const form = await openStartPage(stack, again.pairingId);
+    expect((await begin(stack, again.pairingId, again.code, form)).status).toBe(303);
+    expect((await begin(stack, again.pairingId, again.code, form)).status).toBe(410);
+  });
+
+  it('when many wrong codes race, then no more than five are ever checked', async () => {
+    const userId = newUser();
+    const prompt = await requestPrompt(stack, userId);
+    const form = await openStartPage(stack, prompt.pairingId);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => begin(stack, prompt.pairingId, 'ZZZZZZ', form)),
+    );
+    expect(results.filter((r) => r.status === 400)).toHaveLength(4);
+    const row = (
+      await db.query('SELECT failed_attempts, burnt_at FROM pairings WHERE id = $1', [prompt.pairingId])
+    ).rows[0];
+    expect(row.failed_attempts).toBe(5);
+    expect(row.burnt_at).not.toBeNull();
+    expect((await begin(stack, prompt.pairingId, prompt.code, form)).status).toBe(410);
+  });
+
+  it('when the code form is posted from another site or without the start page, then it is refused before the code is checked', async () => {
+    const userId = newUser();
+    const prompt = await requestPrompt(stack, userId);
+    const form = await openStartPage(stack, prompt.pairingId);
+    const crossSite = await begin(stack, prompt.pairingId, prompt.code, {
+      ...form,
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.cookie).toBeUndefined();
+    expect(crossSite.body).toMatch(/link from .*ai-email-connect/);
+    // A forged form has the pairing and code but not this browser's form cookie.
+    expect(
+      (await begin(stack, prompt.pairingId, prompt.code, { formCookie: '', formToken: form.formToken }))
+        .status,
+    ).toBe(403);
+    const otherBrowser = await openStartPage(stack, prompt.pairingId);
+    expect(
+      (await begin(stack, prompt.pairingId, prompt.code, { ...otherBrowser, formToken: form.formToken }))
+        .status,
+    ).toBe(403);
+    const row = (
+      await db.query('SELECT failed_attempts, used_at FROM pairings WHERE id = $1', [prompt.pairingId])
+    ).rows[0];
+    expect(row).toEqual({ failed_attempts: 0, used_at: null });
+    expect((await begin(stack, prompt.pairingId, prompt.code, form)).status).toBe(303);
   });
 
   it('when the state is tampered, reused, expired or from another browser, then nothing is connected', async () => {
@@ -115,7 +169,7 @@ describe('connect Gmail from Slack', () => {
     tampered.searchParams.set('state', `${callback.searchParams.get('state')!.slice(0, -2)}AA`);
     expect((await getPage(tampered.toString(), started.cookie)).body).toMatch(/not valid/);
 
-    const otherBrowser = await getPage(callback.toString(), 'mb_oauth_browser=someone-else');
+    const otherBrowser = await getPage(callback.toString(), started.cookie!.replace(/=.*/, '=someone-else'));
     expect(otherBrowser.status).toBe(400);
     expect(otherBrowser.body).toMatch(/different browser/);
     expect((await getPage(callback.toString())).body).toMatch(/different browser/);
@@ -245,7 +299,27 @@ describe('connect Gmail from Slack', () => {
       "SELECT result, reason FROM audit_events WHERE user_id = $1 AND kind = 'disconnect'",
       [userId],
     );
-    expect(audit.rows).toEqual([{ result: 'success', reason: 'revocation_pending' }]);
+    expect(audit.rows).toEqual([{ result: 'success', reason: 'pending' }]);
+  });
+
+  it('when the same account reconnects while a revocation is still pending, then that revocation is dropped', async () => {
+    const userId = newUser();
+    await connectUser(stack, { userId, email: 'grace@example.com' });
+    stack.google.fail('revoke', { status: 503, times: 10_000 });
+    try {
+      expect(await slashReply(stack, userId, '/ai-email-disconnect')).toMatch(/retried in the background/);
+      expect((await connectUser(stack, { userId, email: 'grace@example.com' })).status).toBe(200);
+    } finally {
+      stack.google.clearFaults();
+    }
+    const parked = await eventually(async () =>
+      (
+        await db.query('SELECT done_at, last_error FROM pending_revocations WHERE user_id = $1', [userId])
+      ).rows.find((r) => r.done_at),
+    );
+    expect(parked.last_error).toMatch(/connected again/);
+    expect(await statusText(userId)).toMatch(/Connected as \*grace@example.com\*/);
+    expect((await connectionOf(userId)).status).toBe('active');
   });
 
   it('when the user asks for too many pairings, then the eleventh within an hour is refused', async () => {

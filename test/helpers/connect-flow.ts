@@ -52,22 +52,56 @@ export async function getPage(url: string, cookie?: string): Promise<PageResult>
 export interface Begun {
   status: number;
   location: string | null;
+  /** The per-attempt browser binding cookie (`name=value`) set by begin. */
   cookie: string | undefined;
   body: string;
 }
 
-export async function begin(stack: Stack, pairingId: string, code: string): Promise<Begun> {
+/** What a browser holds after opening the start page: its form cookie and the page's form token. */
+export async function openStartPage(
+  stack: Stack,
+  pairingId: string,
+): Promise<{ formCookie: string; formToken: string }> {
+  const res = await fetch(`${stack.baseUrl}/oauth/google/start?pairing=${encodeURIComponent(pairingId)}`);
+  const html = await res.text();
+  const formCookie =
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('mb_form='))
+      ?.split(';')[0] ?? '';
+  const formToken = /name="form_token" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  return { formCookie, formToken };
+}
+
+/** Submits the code the way the start page's form does (same browser, same origin). */
+export async function begin(
+  stack: Stack,
+  pairingId: string,
+  code: string,
+  form?: { formCookie: string; formToken: string; headers?: Record<string, string> },
+): Promise<Begun> {
+  const {
+    formCookie,
+    formToken,
+    headers = {},
+  }: { formCookie: string; formToken: string; headers?: Record<string, string> } = form ??
+  (await openStartPage(stack, pairingId));
   const res = await fetch(`${stack.baseUrl}/oauth/google/begin`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ pairing: pairingId, code }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: formCookie,
+      origin: stack.baseUrl,
+      ...headers,
+    },
+    body: new URLSearchParams({ pairing: pairingId, code, form_token: formToken }),
   });
-  const setCookie = res.headers.get('set-cookie');
+  const binding = res.headers.getSetCookie().find((c) => c.startsWith('mb_oauth_'));
   return {
     status: res.status,
     location: res.headers.get('location'),
-    cookie: setCookie ? setCookie.split(';')[0] : undefined,
+    cookie: binding?.split(';')[0],
     body: await res.text(),
   };
 }

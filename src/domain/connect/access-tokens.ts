@@ -27,7 +27,10 @@ export interface AccessToken {
  * callers for one connection share a single refresh, so a rotating grant is never spent twice.
  */
 export function createAccessTokens(deps: AccessTokenDeps) {
-  const cache = new Map<string, { token: string; expiresAt: number; sub: string }>();
+  // Keyed by connection, valid only for the grant it came from: `connectedAt` changes on every
+  // (re)connect, so a token cached before another machine's reconnect or scope grant is not reused.
+  const cache = new Map<string, { token: string; expiresAt: number; grant: string }>();
+  const grantOf = (c: Connection) => `${c.googleSub}|${c.connectedAt.getTime()}`;
   const inFlight = new Map<string, Promise<AccessToken>>();
 
   /** Opens a connection's refresh token; a bad key or tampered row fails for this connection only. */
@@ -61,7 +64,13 @@ export function createAccessTokens(deps: AccessTokenDeps) {
     } catch (err) {
       if (isAppError(err) && err.code === 'invalid_grant') {
         cache.delete(connection.id);
-        if (await deps.connections.markInvalid(connection.id, deps.clock.now())) {
+        if (
+          await deps.connections.markInvalid(
+            connection.id,
+            { googleSub: connection.googleSub, sealed: connection.sealedToken },
+            deps.clock.now(),
+          )
+        ) {
           await deps.onInvalid({ ...connection, status: 'invalid' });
         }
         throw new AppError(
@@ -82,7 +91,7 @@ export function createAccessTokens(deps: AccessTokenDeps) {
     cache.set(connection.id, {
       token: grant.accessToken,
       expiresAt: grant.expiresAt.getTime(),
-      sub: connection.googleSub,
+      grant: grantOf(connection),
     });
     return { accessToken: grant.accessToken, connection };
   }
@@ -108,7 +117,7 @@ export function createAccessTokens(deps: AccessTokenDeps) {
       const cached = cache.get(connectionId);
       if (
         cached &&
-        cached.sub === connection.googleSub &&
+        cached.grant === grantOf(connection) &&
         cached.expiresAt - EARLY_REFRESH_MS > deps.clock.now().getTime()
       ) {
         return { accessToken: cached.token, connection };

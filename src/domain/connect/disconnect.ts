@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import type { Connection, ConnectionRepo } from '../../persistence/connection-repo';
 import type { AuditRepo } from '../../persistence/audit-repo';
-import type { Revocations } from './revocations';
+import type { RevocationOutcome, Revocations } from './revocations';
 
 export interface DisconnectDeps {
   connections: ConnectionRepo;
@@ -15,7 +15,8 @@ export interface DisconnectDeps {
 }
 
 export type DisconnectResult =
-  { status: 'not_connected' } | { status: 'disconnected'; email: string; revokedAtGoogle: boolean };
+  | { status: 'not_connected' }
+  | { status: 'disconnected'; email: string; revocation: RevocationOutcome | 'token_unreadable' };
 
 export function createDisconnect(deps: DisconnectDeps) {
   return async function disconnect(teamId: string, userId: string): Promise<DisconnectResult> {
@@ -32,16 +33,15 @@ export function createDisconnect(deps: DisconnectDeps) {
     await deps.endConnection(connection);
     await deps.connections.markRevoked(connection.id, deps.clock.now());
     deps.forgetAccessToken(connection.id);
-    const revokedAtGoogle = token
-      ? await deps.revocations.revokeNowOrLater({ teamId, userId, refreshToken: token })
-      : false;
-    await deps.audit.record({
-      teamId,
-      userId,
-      kind: 'disconnect',
-      result: 'success',
-      reason: token ? (revokedAtGoogle ? 'revoked' : 'revocation_pending') : 'token_unreadable',
-    });
-    return { status: 'disconnected', email: connection.email, revokedAtGoogle };
+    const revocation = token
+      ? await deps.revocations.revokeNowOrLater({
+          teamId,
+          userId,
+          googleSub: connection.googleSub,
+          refreshToken: token,
+        })
+      : 'token_unreadable';
+    await deps.audit.record({ teamId, userId, kind: 'disconnect', result: 'success', reason: revocation });
+    return { status: 'disconnected', email: connection.email, revocation };
   };
 }

@@ -28,7 +28,7 @@ export interface OAuthFlowDeps {
     verifyIdToken(idToken: string): Promise<GoogleIdentity>;
   };
   /** Revokes a replaced account's token at Google, parking it for retry on failure. */
-  revoke(p: { teamId: string; userId: string; refreshToken: string }): Promise<unknown>;
+  revoke(p: { teamId: string; userId: string; googleSub: string; refreshToken: string }): Promise<unknown>;
   /** Another account replaces this one: its watch and pending confirmations stop while its token still works. */
   onReplaced(old: Connection): Promise<void>;
   /** The connection is (re)established: pending confirmations of before are void; a notifications grant starts the watch. */
@@ -39,6 +39,7 @@ export interface OAuthFlowDeps {
 export interface ConnectResult {
   connection: Connection;
   purpose: PairingPurpose;
+  attemptId: string;
   replacedAccount?: string;
 }
 
@@ -57,7 +58,10 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
   const key = deps.signingKey;
   return {
     /** Code entered on the start page: spend the pairing, bind the browser, build Google's URL. */
-    async begin(pairingId: string, code: string): Promise<{ redirectUrl: string; browserSecret: string }> {
+    async begin(
+      pairingId: string,
+      code: string,
+    ): Promise<{ redirectUrl: string; attemptId: string; browserSecret: string }> {
       const pairing = await deps.pairing.redeem(pairingId, code);
       const now = deps.clock.now();
       const attemptId = randomId(18);
@@ -77,17 +81,18 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
         state,
         codeChallenge: codeChallenge(codeVerifier(key, attemptId)),
         scopes: scopesFor(pairing.purpose, deps.notifyScope),
-        includeGrantedScopes: pairing.purpose === 'notifications',
+        // A reconnect must not silently drop scopes granted earlier (e.g. notifications).
+        includeGrantedScopes: true,
         loginHint:
           pairing.purpose === 'notifications' && existing?.status === 'active' ? existing.email : undefined,
       });
-      return { redirectUrl, browserSecret };
+      return { redirectUrl, attemptId, browserSecret };
     },
 
     /** Google's redirect. Every check happens before anything is stored. */
     async callback(
-      q: { state?: string; code?: string; error?: string; scope?: string },
-      browserSecret: string | undefined,
+      q: { state?: string; code?: string; error?: string },
+      browserSecretFor: (attemptId: string) => string | undefined,
     ): Promise<ConnectResult> {
       const now = deps.clock.now();
       const payload = q.state
@@ -106,6 +111,7 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
           httpStatus: 400,
         });
       }
+      const browserSecret = browserSecretFor(attempt.id);
       if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
         throw new AppError('browser_mismatch', 'This sign-in was started in a different browser.', {
           httpStatus: 400,
@@ -139,7 +145,8 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       if (!grant.idToken)
         throw new AppError('id_token_missing', 'Google did not return who signed in.', { httpStatus: 400 });
       const identity = await deps.google.verifyIdToken(grant.idToken);
-      const granted = grant.scopes.length ? grant.scopes : (q.scope ?? '').split(/\s+/).filter(Boolean);
+      // Only Google's token response says what was granted; the callback URL is the browser's to change.
+      const granted = grant.scopes;
       if (!granted.includes(SCOPES.send)) {
         throw new AppError('scope_missing_send', 'Permission to send email was not granted.', {
           httpStatus: 400,
@@ -165,7 +172,7 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       let refreshToken = grant.refreshToken;
       if (!refreshToken) {
         // Google may omit the refresh token for an account that already granted offline access.
-        if (!sameAccount || !active?.sealedToken) {
+        if (!sameAccount || active?.status !== 'active' || !active.sealedToken) {
           throw new AppError('refresh_token_missing', 'Google did not grant offline access.', {
             httpStatus: 400,
           });
@@ -187,7 +194,12 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       // Revoking one token revokes every token of that account for this client, so only a different
       // account's token is revoked; reconnecting the same account keeps its grant alive.
       if (replaced && oldToken)
-        await deps.revoke({ teamId: replaced.teamId, userId: replaced.userId, refreshToken: oldToken });
+        await deps.revoke({
+          teamId: replaced.teamId,
+          userId: replaced.userId,
+          googleSub: replaced.googleSub,
+          refreshToken: oldToken,
+        });
       await deps.onConnected(connection, attempt.purpose);
       await deps.audit.record({
         teamId: attempt.teamId,
@@ -201,7 +213,12 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
           ? `Gmail access for notifications granted for ${identity.email}.`
           : `Connected as ${identity.email}. The assistant can now prepare emails for you; nothing is sent until you click Send.`;
       await deps.tellUser(attempt.teamId, attempt.userId, text).catch(() => undefined);
-      return { connection, purpose: attempt.purpose, replacedAccount: replaced?.email };
+      return {
+        connection,
+        purpose: attempt.purpose,
+        attemptId: attempt.id,
+        replacedAccount: replaced?.email,
+      };
     },
   };
 }

@@ -77,8 +77,20 @@ export function createPairingService(deps: PairingDeps) {
     /** Checks the code; wrong codes count towards burning the pairing. On success the pairing is spent. */
     async redeem(id: string, code: string): Promise<Pairing> {
       const pairing = await this.usable(id);
+      const checks = await deps.pairings.reserveCheck(id, MAX_WRONG_CODES, deps.clock.now());
+      if (checks === undefined) {
+        // No check left: used, burnt or expired since it was read; `usable` names which.
+        await this.usable(id);
+        throw new AppError(
+          'pairing_burnt',
+          'Too many wrong codes were entered for this link, so it was disabled.',
+          {
+            httpStatus: 410,
+          },
+        );
+      }
       if (!safeEqual(hashCode(deps.signingKey, id, code), pairing.codeHash)) {
-        const left = await deps.pairings.recordWrongCode(id, MAX_WRONG_CODES, deps.clock.now());
+        const left = MAX_WRONG_CODES - checks;
         if (left === 0) {
           throw new AppError(
             'pairing_burnt',

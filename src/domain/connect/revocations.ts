@@ -2,49 +2,60 @@ import { randomUUID } from 'node:crypto';
 import { AppError, errorMessage } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import type { Sealer } from '../../lib/crypto';
-import { revocationContext, type RevocationRepo } from '../../persistence/revocation-repo';
+import { KEPT_NOTE, revocationContext, type RevocationRepo } from '../../persistence/revocation-repo';
 
 export interface RevocationDeps {
   revocations: RevocationRepo;
   sealer: Sealer;
   clock: Clock;
   revokeAtGoogle(token: string): Promise<void>;
+  /** Revoking one token revokes every token of that Google account for this client. */
+  accountInUse(googleSub: string): Promise<boolean>;
   /** Durably schedules a retry of the parked revocation (a job carrying its id only). */
   scheduleRetry(revocationId: string): Promise<void>;
 }
 
+export interface RevocationRequest {
+  teamId: string;
+  userId: string;
+  googleSub: string;
+  refreshToken: string;
+}
+
+export type RevocationOutcome = 'revoked' | 'pending' | 'kept_in_use';
+
 /**
  * Revoking at Google never blocks the user: one bounded attempt now, and on failure the token is
- * parked sealed and retried in the background until Google confirms.
+ * parked sealed and retried in the background until Google confirms. A token whose Google account
+ * is (again) connected is never revoked: that would also kill the live connection's grant.
  */
 export function createRevocations(deps: RevocationDeps) {
-  const park = async (p: { teamId: string; userId: string; refreshToken: string; error: string }) => {
+  const park = async (p: RevocationRequest, error: string) => {
     const id = randomUUID();
-    await deps.revocations.create({
-      id,
-      teamId: p.teamId,
-      userId: p.userId,
-      sealed: deps.sealer.seal(p.refreshToken, revocationContext(id)),
-    });
-    await deps.revocations.recordFailure(id, p.error);
+    const sealed = deps.sealer.seal(p.refreshToken, revocationContext(id));
+    await deps.revocations.create({ id, teamId: p.teamId, userId: p.userId, googleSub: p.googleSub, sealed });
+    await deps.revocations.recordFailure(id, error);
     await deps.scheduleRetry(id);
-    return id;
   };
   return {
-    /** Returns true when Google confirmed the revocation now, false when it was parked for retry. */
-    async revokeNowOrLater(p: { teamId: string; userId: string; refreshToken: string }): Promise<boolean> {
+    async revokeNowOrLater(p: RevocationRequest): Promise<RevocationOutcome> {
+      if (await deps.accountInUse(p.googleSub)) return 'kept_in_use';
       try {
         await deps.revokeAtGoogle(p.refreshToken);
-        return true;
+        return 'revoked';
       } catch (err) {
-        await park({ ...p, error: errorMessage(err) });
-        return false;
+        await park(p, errorMessage(err));
+        return 'pending';
       }
     },
     /** One background attempt; throws a retryable error while Google keeps failing. */
-    async retry(revocationId: string): Promise<'done' | 'gone'> {
+    async retry(revocationId: string): Promise<'done' | 'gone' | 'kept_in_use'> {
       const pending = await deps.revocations.find(revocationId);
       if (!pending) return 'gone';
+      if (pending.googleSub && (await deps.accountInUse(pending.googleSub))) {
+        await deps.revocations.complete(pending.id, deps.clock.now(), KEPT_NOTE);
+        return 'kept_in_use';
+      }
       const token = deps.sealer.openString(pending.sealed, revocationContext(pending.id));
       try {
         await deps.revokeAtGoogle(token);
