@@ -103,15 +103,16 @@ export function createSync(deps: SyncDeps) {
     const recent = await gmail.recentInbox(deps.backfillSize);
     const since = (mailbox.lastSyncAt?.getTime() ?? 0) - BACKFILL_CLOCK_MARGIN_MS;
     const mails = (await headersOf(gmail, mailbox, recent)).filter((m) => m.receivedAt.getTime() >= since);
+    if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
+    // Told after the announcements succeeded, so a retried job does not repeat the notice.
     await deps.tellUser(
       mailbox,
       `Mailbridge lost track of your Gmail inbox for a while (Gmail no longer had the changes since the last check), so some new-mail notifications may have been missed. ${
         mails.length
-          ? `Here ${mails.length === 1 ? 'is the 1 recent message' : `are the ${mails.length} recent messages`} you were not told about.`
+          ? `${mails.length === 1 ? 'The recent message above was' : `The ${mails.length} recent messages above were`} not announced before.`
           : 'No recent unannounced messages were found.'
       }`,
     );
-    if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
     await mailboxes.advanceCursor(mailbox.id, current);
     await mailboxes.recordSync(mailbox.id, {
       now: clock.now(),
