@@ -216,17 +216,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return result.data;
 }
-
-/** Names whose values must never reach a log line, error or metric. */
-export const SECRET_ENV_NAMES = [
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'GMAIL_OAUTH_CLIENT_SECRET',
-  'GMAIL_OAUTH_STATE_SIGNING_KEY',
-  'GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY',
-  'GMAIL_OAUTH_PREVIOUS_KEYS',
-  'AGENT_API_KEY',
-  'AGENT_EVENTS_SECRET',
-  'DATABASE_URL',
-  'REDIS_URL',
-] as const;
