@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { z } from 'zod';
-import { QUEUE_CONCURRENCY, type QueueName } from '../jobs/queues';
+import { JOB_LOCK_MS, QUEUE_CONCURRENCY, STALLED_CHECK_MS, type QueueName } from '../jobs/queues';
 import { isAppError } from '../lib/errors';
 
 export interface JobContext {
@@ -73,6 +73,8 @@ export default fp(
             connection: app.workerRedisOptions,
             prefix: app.bullPrefix,
             concurrency: QUEUE_CONCURRENCY[queue],
+            lockDuration: JOB_LOCK_MS,
+            stalledInterval: STALLED_CHECK_MS,
           });
           worker.on('error', (err) => app.log.warn({ err: { message: err.message }, queue }, 'worker error'));
           worker.on('failed', (job, err) =>
