@@ -6,23 +6,30 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
   ]);
 
-async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
-  try {
-    await withTimeout(check(), 2_000);
-    return 'up';
-  } catch {
-    return 'down';
-  }
+/**
+ * A probe whose check is still running is not started again: a hung database must not pile up one
+ * pool connection per readiness request while it stays down.
+ */
+function singleFlightProbe(check: () => Promise<unknown>) {
+  let running: Promise<unknown> | undefined;
+  return async (): Promise<'up' | 'down'> => {
+    running ??= check().finally(() => (running = undefined));
+    try {
+      await withTimeout(running, 2_000);
+      return 'up';
+    } catch {
+      return 'down';
+    }
+  };
 }
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
+  const postgresProbe = singleFlightProbe(() => app.prisma.$queryRaw`SELECT 1`);
+  const redisProbe = singleFlightProbe(() => app.redis.ping());
   app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
-    const [postgres, redis] = await Promise.all([
-      probe(() => app.prisma.$queryRaw`SELECT 1`),
-      probe(() => app.redis.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([postgresProbe(), redisProbe()]);
     const slack = app.slack.isConnected() ? 'up' : 'down';
     const checks = { postgres, redis, slack };
     const down = Object.entries(checks)
