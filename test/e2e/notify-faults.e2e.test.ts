@@ -1,38 +1,24 @@
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import {
   announcementsOf,
   command,
   enabledUser,
   mailboxOf,
-  openHarness,
   setAutoPush,
   settle,
-  type NotifyHarness,
+  useNotifyStack,
 } from '../helpers/notify-harness';
 
 describe('notification syncs under Gmail and Slack faults', () => {
-  let stack: Stack;
-  let h: NotifyHarness;
-  beforeAll(async () => {
-    stack = await startStack();
-    h = await openHarness(stack);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await stack?.close();
-  });
-  afterEach(() => {
-    stack.google.clearFaults();
-    stack.slack.clearFaults();
-    setAutoPush(stack, true);
-  });
+  const ctx = useNotifyStack();
   const historyStatuses = (email: string, since: number) =>
-    stack.google.requests
+    ctx.stack.google.requests
       .slice(since)
       .filter((r) => r.endpoint === 'gmail.history' && r.email === email)
       .map((r) => r.status);
 
   it('when Gmail answers 429 (Retry-After) and then 500, then the sync backs off and the message is announced once', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'URETRY', email: 'retry@example.com' });
     const since = stack.google.requests.length;
     stack.google.fail('gmail.history', { status: 429, retryAfter: 1 });
@@ -47,6 +33,7 @@ describe('notification syncs under Gmail and Slack faults', () => {
   });
 
   it('when Gmail refuses for lack of permission, then the sync is not retried and the mailbox says why', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UPERM', email: 'perm@example.com' });
     const since = stack.google.requests.length;
     stack.google.fail('gmail.history', {
@@ -78,6 +65,7 @@ describe('notification syncs under Gmail and Slack faults', () => {
   });
 
   it('when the history cursor is too old (404), then recent unannounced inbox mail is backfilled, the user is told, and a new cursor is used', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UHIST', email: 'hist@example.com' });
     const known = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'already announced' });
     await eventually(() => announcementsOf(stack, known.id).length === 1);
@@ -110,6 +98,7 @@ describe('notification syncs under Gmail and Slack faults', () => {
   });
 
   it('when history is still empty right after a push, then one delayed recheck finds the message', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'URECHECK', email: 'recheck@example.com' });
     const cursor = (await mailboxOf(h, 'URECHECK'))!.history_id!;
     setAutoPush(stack, false);
@@ -129,6 +118,7 @@ describe('notification syncs under Gmail and Slack faults', () => {
   });
 
   it('when Slack rate-limits the DM, then it is posted once after Retry-After', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'USLACK', email: 'slack429@example.com' });
     stack.slack.fail('chat.postMessage', { status: 429, retryAfter: 1 });
     const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'rate limited' });
@@ -140,6 +130,7 @@ describe('notification syncs under Gmail and Slack faults', () => {
   });
 
   it('when Google answers invalid_grant, then the connection is invalid, notifications stop and the user is told once', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UGRANTX', email: 'revoked@example.com' });
     stack.google.revokeAllGrants(user.email);
     const first = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'after revoke' });

@@ -1,33 +1,20 @@
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import {
   announcementsOf,
   enabledUser,
   mailboxOf,
-  openHarness,
   setAutoPush,
   settle,
-  type NotifyHarness,
+  useNotifyStack,
 } from '../helpers/notify-harness';
 
 const DAY_MS = 24 * 3_600_000;
 
 describe('Gmail watch renewal and safety syncs', () => {
-  let stack: Stack;
-  let h: NotifyHarness;
-  beforeAll(async () => {
-    stack = await startStack({ env: { NOTIFY_MAINTAIN_INTERVAL_MS: '300' } });
-    h = await openHarness(stack);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await stack?.close();
-  });
-  afterEach(() => {
-    stack.google.clearFaults();
-    setAutoPush(stack, true);
-  });
-  const watchCalls = (email: string) => stack.google.watchCalls.filter((c) => c.email === email).length;
+  const ctx = useNotifyStack({ env: { NOTIFY_MAINTAIN_INTERVAL_MS: '300' } });
+  const watchCalls = (email: string) => ctx.stack.google.watchCalls.filter((c) => c.email === email).length;
   const statusText = async (userId: string) => {
+    const { stack } = ctx;
     const before = stack.slack.messages.length;
     await stack.slack.slashCommand({ command: '/ai-email-status', userId, channelId: 'C0GENERAL' });
     return (
@@ -40,6 +27,7 @@ describe('Gmail watch renewal and safety syncs', () => {
   };
 
   it('when a watch nears its expiry, then the scheduler renews it without moving the cursor', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'URENEW', email: 'renew@example.com' });
     const before = await mailboxOf(h, 'URENEW');
     await h.db.query("UPDATE mailboxes SET watch_expires_at = now() + interval '1 day' WHERE id = $1", [
@@ -56,6 +44,7 @@ describe('Gmail watch renewal and safety syncs', () => {
   });
 
   it('when a watch has lapsed, then it is renewed and the mail that arrived meanwhile is announced', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'ULAPSE', email: 'lapse@example.com' });
     stack.google.expireWatch(user.email);
     const missed = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'while lapsed' });
@@ -73,6 +62,7 @@ describe('Gmail watch renewal and safety syncs', () => {
   });
 
   it('when renewing a lapsed watch keeps failing, then status shows it lapsed and the user is told once', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UGONE', email: 'gone@example.com' });
     stack.google.expireWatch(user.email);
     stack.google.fail('gmail.watch', { status: 400, times: 1000 });
@@ -99,6 +89,7 @@ describe('Gmail watch renewal and safety syncs', () => {
   });
 
   it('when a mailbox has been silent for hours, then a safety sync finds its new mail', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'USILENT', email: 'silent@example.com' });
     setAutoPush(stack, false);
     const unpushed = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'no push came' });

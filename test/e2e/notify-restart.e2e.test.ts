@@ -1,89 +1,101 @@
-import { startStack, eventually, type Stack } from '../helpers/stack';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { eventually } from '../helpers/stack';
+import { startTcpProxy } from '../helpers/tcp-proxy';
 import {
   announcementsOf,
   enabledUser,
   mailboxOf,
-  openHarness,
   setAutoPush,
   settle,
-  type NotifyHarness,
+  useNotifyStack,
 } from '../helpers/notify-harness';
 
+/** A dependency taken away from the server; `end` brings it back, `cleanUp` runs however the test ended. */
+interface Outage {
+  end(): Promise<void>;
+  cleanUp(): Promise<void>;
+}
+
 describe('notifications across outages and restarts', () => {
-  let stack: Stack;
-  let h: NotifyHarness;
-  let redisProxy: TcpProxy;
-  beforeAll(async () => {
-    redisProxy = await startTcpProxy({ host: '127.0.0.1', port: 6379 });
-    stack = await startStack({ env: { REDIS_URL: redisProxy.url('redis') } });
-    h = await openHarness(stack);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await stack?.close();
-    await redisProxy?.close();
-  });
-  afterEach(() => {
-    stack.slack.clearFaults();
-    setAutoPush(stack, true);
+  const ctx = useNotifyStack({
+    service: () => startTcpProxy({ host: '127.0.0.1', port: 6379 }),
+    env: (redisProxy) => ({ REDIS_URL: redisProxy.url('redis') }),
   });
 
-  it('when Redis is down, then pushes get 503 and the redelivered push announces the message once Redis is back', async () => {
-    const user = await enabledUser(stack, h, { userId: 'UREDIS', email: 'redis@example.com' });
-    await redisProxy.stop();
-    const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'during the outage' });
-    await stack.google.settled();
-    const failed = stack.google.pushes.at(-1)!;
-    expect(failed.status).toBe(503);
+  it.each([
+    {
+      dependency: 'Redis',
+      userId: 'UREDIS',
+      email: 'redis@example.com',
+      subject: 'during the outage',
+      /** The server reaches Redis through the proxy of the stack, which stops. */
+      async begin(): Promise<Outage> {
+        await ctx.service.stop();
+        return { end: () => ctx.service.start(), cleanUp: async () => {} };
+      },
+    },
+    {
+      dependency: 'Postgres',
+      userId: 'UPG',
+      email: 'pg@example.com',
+      subject: 'database away',
+      /** The server is restarted to reach Postgres through a proxy of its own, which stops. */
+      async begin(): Promise<Outage> {
+        const { stack } = ctx;
+        const pgProxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+        const cleanUp = async () => {
+          await stack.server.stop('SIGTERM');
+          await stack.restart({ DATABASE_URL: stack.db.url });
+          await pgProxy.close();
+        };
+        try {
+          await stack.server.stop('SIGTERM');
+          const url = new URL(stack.db.url);
+          url.host = `127.0.0.1:${pgProxy.port}`;
+          await stack.restart({ DATABASE_URL: url.toString() });
+          await pgProxy.stop();
+        } catch (err) {
+          await cleanUp();
+          throw err;
+        }
+        return { end: () => pgProxy.start(), cleanUp };
+      },
+    },
+  ])(
+    'when $dependency is down, then pushes get 503 and the redelivered push announces the message once $dependency is back',
+    async ({ userId, email, subject, begin }) => {
+      const { stack, h } = ctx;
+      const user = await enabledUser(stack, h, { userId, email });
+      const outage = await begin();
+      try {
+        const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject });
+        await stack.google.settled();
+        const failed = stack.google.pushes.at(-1)!;
+        expect(failed.status).toBe(503);
 
-    await redisProxy.start();
-    // Pub/Sub redelivers the same message: the failed attempt must not have marked it as seen.
-    await eventually(
-      async () =>
-        (await stack.google.push(user.email, { messageId: failed.messageId, historyId: failed.historyId }))
-          .status === 204,
-      20_000,
-      500,
-    );
-    await eventually(() => announcementsOf(stack, mail.id).length === 1);
-    await settle(stack, h);
-    expect(announcementsOf(stack, mail.id)).toHaveLength(1);
-  });
-
-  it('when Postgres is down, then pushes get 503 and the redelivered push announces the message once it is back', async () => {
-    const user = await enabledUser(stack, h, { userId: 'UPG', email: 'pg@example.com' });
-    const pgProxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-    try {
-      await stack.server.stop('SIGTERM');
-      const url = new URL(stack.db.url);
-      url.host = `127.0.0.1:${pgProxy.port}`;
-      await stack.restart({ DATABASE_URL: url.toString() });
-      await pgProxy.stop();
-      const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'database away' });
-      await stack.google.settled();
-      const failed = stack.google.pushes.at(-1)!;
-      expect(failed.status).toBe(503);
-
-      await pgProxy.start();
-      await eventually(
-        async () =>
-          (await stack.google.push(user.email, { messageId: failed.messageId, historyId: failed.historyId }))
-            .status === 204,
-        20_000,
-        500,
-      );
-      await eventually(() => announcementsOf(stack, mail.id).length === 1);
-      await settle(stack, h);
-      expect(announcementsOf(stack, mail.id)).toHaveLength(1);
-    } finally {
-      await stack.server.stop('SIGTERM');
-      await stack.restart({ DATABASE_URL: stack.db.url });
-      await pgProxy.close();
-    }
-  });
+        await outage.end();
+        // Pub/Sub redelivers the same message: the failed attempt must not have marked it as seen.
+        await eventually(
+          async () =>
+            (
+              await stack.google.push(user.email, {
+                messageId: failed.messageId,
+                historyId: failed.historyId,
+              })
+            ).status === 204,
+          20_000,
+          500,
+        );
+        await eventually(() => announcementsOf(stack, mail.id).length === 1);
+        await settle(stack, h);
+        expect(announcementsOf(stack, mail.id)).toHaveLength(1);
+      } finally {
+        await outage.cleanUp();
+      }
+    },
+  );
 
   it('when the worker is killed (SIGKILL) mid-sync and restarted, then every message is announced and none twice', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UKILL', email: 'kill@example.com' });
     setAutoPush(stack, false);
     const mails = [1, 2, 3].map((i) =>
@@ -112,6 +124,7 @@ describe('notifications across outages and restarts', () => {
   }, 150_000);
 
   it('when the server was stopped while a watch expired, then start-up reconciliation renews it and catches up', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'USTART', email: 'startup@example.com' });
     await stack.server.stop('SIGTERM');
     stack.google.expireWatch(user.email);

@@ -1,31 +1,20 @@
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import {
   announcementsOf,
   enabledUser,
   metric,
-  openHarness,
   setAutoPush,
   settle,
   syncJobsAdded,
-  type NotifyHarness,
+  useNotifyStack,
 } from '../helpers/notify-harness';
 import type { TokenVariant } from '../emulators/google';
 
 describe('the Pub/Sub push webhook', () => {
-  let stack: Stack;
-  let h: NotifyHarness;
-  beforeAll(async () => {
-    stack = await startStack();
-    h = await openHarness(stack);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await stack?.close();
-  });
-  afterEach(() => setAutoPush(stack, true));
+  const ctx = useNotifyStack();
 
   const historyCalls = (email: string) =>
-    stack.google.requests.filter((r) => r.endpoint === 'gmail.history' && r.email === email).length;
+    ctx.stack.google.requests.filter((r) => r.endpoint === 'gmail.history' && r.email === email).length;
 
   it.each<[TokenVariant, number]>([
     ['none', 401],
@@ -40,6 +29,7 @@ describe('the Pub/Sub push webhook', () => {
   ])(
     'when the push token is forged (%s), then it is refused with %i and nothing is queued',
     async (variant, status) => {
+      const { stack, h } = ctx;
       const user = await enabledUser(stack, h, {
         userId: `UFORGE${variant.replace(/-/g, '').toUpperCase()}`,
         email: `forge-${variant}@example.com`,
@@ -62,6 +52,7 @@ describe('the Pub/Sub push webhook', () => {
   );
 
   it('when an authenticated push is malformed, oversized or for an unknown mailbox, then it is answered 204, counted and nothing is sent', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UPOISON', email: 'poison@example.com' });
     setAutoPush(stack, false);
     const mail = stack.google.deliver(user.email, {
@@ -90,6 +81,7 @@ describe('the Pub/Sub push webhook', () => {
   });
 
   it('when Pub/Sub delivers the same messageId twice, then the second delivery does nothing', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UDUP', email: 'dup@example.com' });
     setAutoPush(stack, false);
     const mail = stack.google.deliver(user.email, { from: 'Carol <carol@example.org>', subject: 'once' });
@@ -107,6 +99,7 @@ describe('the Pub/Sub push webhook', () => {
   });
 
   it('when 20 pushes for one mailbox arrive at once, then each new message is announced exactly once', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UBURST', email: 'burst@example.com' });
     setAutoPush(stack, false);
     const mails = [1, 2, 3, 4].map((i) =>
@@ -127,6 +120,7 @@ describe('the Pub/Sub push webhook', () => {
   });
 
   it('when a push names a mailbox whose notifications are off, then it is acknowledged and nothing is sent', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UOFFPUSH', email: 'offpush@example.com' });
     await h.db.query('UPDATE mailboxes SET enabled = false WHERE id = $1', [user.mailboxId]);
     const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'while off' });

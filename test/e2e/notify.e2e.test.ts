@@ -1,4 +1,4 @@
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { authorize, begin, getPage, requestPrompt } from '../helpers/connect-flow';
 import { startAgentSink } from '../helpers/notify-agent-sink';
@@ -7,40 +7,25 @@ import {
   command,
   enabledUser,
   mailboxOf,
-  openHarness,
   setAutoPush,
   settle,
-  type NotifyHarness,
+  useNotifyStack,
 } from '../helpers/notify-harness';
 
 const AGENT_SECRET = 'agent-events-secret-0123456789abcdef0123';
 
 describe('Gmail notifications in Slack', () => {
-  let stack: Stack;
-  let h: NotifyHarness;
-  let sink: Awaited<ReturnType<typeof startAgentSink>>;
-  beforeAll(async () => {
-    sink = await startAgentSink(AGENT_SECRET);
-    stack = await startStack({
-      env: {
-        AGENT_EVENTS_URL: sink.url,
-        AGENT_EVENTS_SECRET: AGENT_SECRET,
-        NOTIFY_MAINTAIN_INTERVAL_MS: '500',
-      },
-    });
-    h = await openHarness(stack);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await stack?.close();
-    await sink?.close();
-  });
-  afterEach(() => {
-    stack.google.clearFaults();
-    setAutoPush(stack, true);
+  const ctx = useNotifyStack({
+    service: () => startAgentSink(AGENT_SECRET),
+    env: (sink) => ({
+      AGENT_EVENTS_URL: sink.url,
+      AGENT_EVENTS_SECRET: AGENT_SECRET,
+      NOTIFY_MAINTAIN_INTERVAL_MS: '500',
+    }),
   });
 
   it('when a user without the read scope turns notifications on, then Grant access runs the connect flow and the watch starts', async () => {
+    const { stack, h } = ctx;
     stack.slack.addUser({ id: 'UGRANT', name: 'grace' });
     await seedConnection(stack, { userId: 'UGRANT', email: 'grace@example.com', scopes: [SEND_SCOPE] });
 
@@ -82,6 +67,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when a user with the scope turns notifications on, then the cursor and expiry are stored and status says so', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UON', email: 'on@example.com' });
     const watch = stack.google.watches(user.email)!;
     const row = await mailboxOf(h, 'UON');
@@ -95,6 +81,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when a new message reaches the inbox, then exactly one DM names sender, subject and links to Gmail, and a signed event reaches the agent', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UNEW', email: 'new@example.com' });
     const mail = stack.google.deliver(user.email, {
       from: 'Bob <bob@example.org>',
@@ -116,7 +103,7 @@ describe('Gmail notifications in Slack', () => {
     expect(BigInt(row!.history_id!)).toBe(BigInt(stack.google.historyId(user.email)));
     expect(row!.last_notified_at).not.toBeNull();
 
-    const event = await eventually(() => sink.events.find((e) => e.body.gmail_message_id === mail.id));
+    const event = await eventually(() => ctx.service.events.find((e) => e.body.gmail_message_id === mail.id));
     expect(event.verified).toBe(true);
     expect(event.body).toMatchObject({
       type: 'gmail.message.received',
@@ -127,6 +114,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when sent, draft-like, promotional or own mail arrives, then only the real inbox message is announced', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UFILTER', email: 'filter@example.com' });
     const promo = stack.google.deliver(user.email, {
       from: 'shop@example.org',
@@ -155,6 +143,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when more messages than the digest threshold arrive at once, then one digest announces them all', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UDIGEST', email: 'digest@example.com' });
     setAutoPush(stack, false);
     const mails = Array.from({ length: 7 }, (_, i) =>
@@ -170,6 +159,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when the user turns notifications off, then the watch is stopped and nothing more is announced', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UOFF', email: 'off@example.com' });
     expect((await command(stack, 'UOFF', 'off')).text).toMatch(/notifications for off@example.com are off/);
     expect(stack.google.stopCalls).toContainEqual({ email: user.email });
@@ -183,6 +173,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when the user clicks Turn off under a notification, then notifications stop', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UBUTTON', email: 'button@example.com' });
     const mail = stack.google.deliver(user.email, { from: 'x@example.org', subject: 'click me' });
     await eventually(() => announcementsOf(stack, mail.id).length === 1);
@@ -192,6 +183,7 @@ describe('Gmail notifications in Slack', () => {
   });
 
   it('when the user disconnects Gmail, then the watch is stopped and notifications are off', async () => {
+    const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UDISC', email: 'disc@example.com' });
     await stack.slack.slashCommand({
       command: '/ai-email-disconnect',

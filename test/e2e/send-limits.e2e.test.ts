@@ -1,71 +1,49 @@
-import { Client } from 'pg';
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import { seedConnection } from '../helpers/connect';
 import {
-  SEND_ACTION,
   auditResults,
-  callTool,
+  clickButton,
   draftRow,
-  postTrigger,
-  waitForPreview,
+  requestDraft,
+  stageDraft,
+  useSendStack,
   waitForResponse,
 } from '../helpers/send-flow';
 
 const CHANNEL = 'C0LIMITS';
 
 describe('send limits', () => {
-  let stack: Stack;
-  let db: Client;
+  const ctx = useSendStack({
+    GMAIL_DRAFTS_USER_HOURLY_LIMIT: '4',
+    GMAIL_SEND_USER_HOURLY_LIMIT: '2',
+    GMAIL_SEND_GLOBAL_HOURLY_LIMIT: '3',
+  });
   let seq = 0;
+  const draft = { to: 'bob@example.com', subject: 'Numbers', body: 'Hi' };
 
   async function connectedUser() {
+    const { stack } = ctx;
     const userId = `U${String(++seq).padStart(4, '0')}LIMIT`;
     const email = `limited${seq}@example.com`;
     await seedConnection(stack, { userId, email });
     return { userId, email };
   }
 
-  async function callFor(userId: string) {
-    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
-    return callTool(stack, { trigger_message_ts: ts, to: 'bob@example.com', subject: 'Numbers', body: 'Hi' });
-  }
+  const callFor = async (userId: string) =>
+    (await requestDraft(ctx.stack, { userId, channelId: CHANNEL }, draft)).answer;
 
   async function stage(userId: string) {
-    const since = stack.slack.messages.length;
-    const answer = await callFor(userId);
-    expect(answer.status).toBe(202);
-    const { buttons } = await waitForPreview(stack, userId, since);
-    return { id: answer.json.id as string, send: buttons.send };
+    const staged = await stageDraft(ctx.stack, { userId, channelId: CHANNEL }, draft);
+    return { id: staged.id, send: staged.buttons.send };
   }
 
   /** Clicks Send and returns the first answer to the clicker: the preview replaced, or a notice. */
   async function clickSend(userId: string, value: string) {
+    const { stack } = ctx;
     const since = stack.slack.messages.length;
-    await stack.slack.blockAction({
-      userId,
-      actionId: SEND_ACTION,
-      value,
-      channelId: CHANNEL,
-      isEphemeral: true,
-    });
+    await clickButton(stack, { userId, value, channelId: CHANNEL });
     return waitForResponse(stack, userId, since, () => true);
   }
-
-  beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        GMAIL_DRAFTS_USER_HOURLY_LIMIT: '4',
-        GMAIL_SEND_USER_HOURLY_LIMIT: '2',
-        GMAIL_SEND_GLOBAL_HOURLY_LIMIT: '3',
-      },
-    });
-    db = new Client({ connectionString: stack.db.url });
-    await db.connect();
-  });
-  afterAll(async () => {
-    await db?.end();
-    await stack?.close();
-  });
 
   it('when a user stages more drafts per hour than allowed, then the assistant is told to wait', async () => {
     const { userId } = await connectedUser();
@@ -76,6 +54,7 @@ describe('send limits', () => {
   });
 
   it('when a user reaches the hourly send limit, then the next Send is refused, nothing is sent and the draft stays', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     for (let i = 0; i < 2; i++) {
       const staged = await stage(userId);
@@ -92,6 +71,7 @@ describe('send limits', () => {
   });
 
   it('when the deployment reaches its hourly breaker, then every user is refused until it resets', async () => {
+    const { stack, db } = ctx;
     // The previous test sent 2 of the 3 allowed this hour.
     const { userId, email } = await connectedUser();
     const first = await stage(userId);

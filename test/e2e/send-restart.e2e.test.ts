@@ -1,16 +1,8 @@
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import { REDIS_TEST_URL } from '../helpers/database';
 import { READONLY_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
-import {
-  SEND_ACTION,
-  callTool,
-  draftRow,
-  postTrigger,
-  waitForPreview,
-  waitForResponse,
-} from '../helpers/send-flow';
+import { clickButton, draftRow, stageDraft, useSendStack, waitForResponse } from '../helpers/send-flow';
 
 const CHANNEL = 'C0RESTART';
 
@@ -19,26 +11,16 @@ const CHANNEL = 'C0RESTART';
  * send at most once, and the owner must still learn what happened.
  */
 describe('confirm-to-send across a crash', () => {
-  let stack: Stack;
-  let db: Client;
+  const ctx = useSendStack({ SEND_SWEEP_INTERVAL_MS: '300' });
   let redis: Redis;
   let seq = 0;
 
   async function stagedDraft(scopes: string[]) {
     const userId = `U${String(++seq).padStart(4, '0')}CRASH`;
     const email = `crash${seq}@example.com`;
-    await seedConnection(stack, { userId, email, scopes });
-    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
-    const since = stack.slack.messages.length;
-    const answer = await callTool(stack, {
-      trigger_message_ts: ts,
-      to: ['bob@example.com'],
-      subject: 'Hi',
-      body: 'x',
-    });
-    expect(answer.status).toBe(202);
-    const { buttons } = await waitForPreview(stack, userId, since);
-    return { userId, email, id: answer.json.id as string, send: buttons.send };
+    await seedConnection(ctx.stack, { userId, email, scopes });
+    const staged = await stageDraft(ctx.stack, { userId, channelId: CHANNEL }, { subject: 'Hi', body: 'x' });
+    return { userId, email, id: staged.id, send: staged.buttons.send };
   }
 
   /** Clicks Send and SIGKILLs the server as soon as `killNow` holds. */
@@ -46,31 +28,20 @@ describe('confirm-to-send across a crash', () => {
     d: { userId: string; send: string },
     killNow: () => Promise<boolean> | boolean,
   ) {
-    await stack.slack.blockAction({
-      userId: d.userId,
-      actionId: SEND_ACTION,
-      value: d.send,
-      channelId: CHANNEL,
-      isEphemeral: true,
-    });
+    await clickButton(ctx.stack, { userId: d.userId, value: d.send, channelId: CHANNEL });
     await eventually(killNow, 15_000, 10);
-    await stack.server.stop('SIGKILL');
+    await ctx.stack.server.stop('SIGKILL');
   }
 
-  beforeAll(async () => {
-    stack = await startStack({ env: { SEND_SWEEP_INTERVAL_MS: '300' } });
-    db = new Client({ connectionString: stack.db.url });
-    await db.connect();
+  beforeAll(() => {
     redis = new Redis(REDIS_TEST_URL);
   });
   afterAll(async () => {
-    await db?.end();
     await redis?.quit();
-    await stack?.close();
   });
-  afterEach(() => stack.google.clearFaults());
 
   it('when killed while Gmail holds the request and no read scope exists, then it is not resent and the owner is told to check Sent', async () => {
+    const { stack, db } = ctx;
     const d = await stagedDraft([SEND_SCOPE]);
     // Gmail sends at once but answers only much later: the process dies waiting for the answer.
     stack.google.fail('gmail.send', { afterEffect: true, delayMs: 60_000 });
@@ -90,6 +61,7 @@ describe('confirm-to-send across a crash', () => {
   });
 
   it('when killed while Gmail holds the request and a read scope exists, then Sent is searched and the owner told it was sent', async () => {
+    const { stack, db } = ctx;
     const d = await stagedDraft([SEND_SCOPE, READONLY_SCOPE]);
     stack.google.fail('gmail.send', { afterEffect: true, delayMs: 60_000 });
     const since = stack.slack.messages.length;
@@ -103,6 +75,7 @@ describe('confirm-to-send across a crash', () => {
   });
 
   it('when killed after the claim but before Gmail was called, then the send happens exactly once after the restart', async () => {
+    const { stack, db } = ctx;
     const d = await stagedDraft([SEND_SCOPE]);
     // The token refresh is slow, so the draft sits claimed ("sending") when the process dies.
     stack.google.fail('token', { delayMs: 2_000 });

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { startStack, eventually, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 import { READONLY_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
 import {
   CANCEL_ACTION,
   SEND_ACTION,
   auditResults,
   callTool,
+  clickButton,
   dmChannelOf,
   draftRow,
   draftStatus,
@@ -14,7 +14,8 @@ import {
   postTrigger,
   responsesTo,
   sendRequestCount,
-  waitForPreview,
+  stageDraft,
+  useSendStack,
   waitForResponse,
 } from '../helpers/send-flow';
 
@@ -22,13 +23,16 @@ const CHANNEL = 'C0SENDTEST';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('confirm-to-send', () => {
-  let stack: Stack;
-  let db: Client;
   let seq = 0;
   const secondKey = randomBytes(24).toString('hex');
+  const ctx = useSendStack({
+    SEND_SWEEP_INTERVAL_MS: '300',
+    AGENT_API_KEY: `${randomBytes(24).toString('hex')},${secondKey}`,
+  });
 
   /** A Slack user with a Gmail connection of their own. */
   async function connectedUser(scopes = [SEND_SCOPE]) {
+    const { stack } = ctx;
     const userId = `U${String(++seq).padStart(4, '0')}SEND`;
     const email = `person${seq}@example.com`;
     stack.slack.addUser({ id: userId, name: `person${seq}` });
@@ -37,44 +41,14 @@ describe('confirm-to-send', () => {
   }
 
   /** Trigger message → tool call → preview; returns what the owner sees. */
-  async function stage(userId: string, over: Record<string, unknown> = {}, threadTs?: string) {
-    const ts = await postTrigger(stack, { userId, channelId: CHANNEL, threadTs });
-    const since = stack.slack.messages.length;
-    const answer = await callTool(stack, {
-      trigger_message_ts: ts,
-      to: ['bob@example.com'],
-      subject: 'Quarterly numbers',
-      body: 'Hi Bob,\nhere they are.',
-      ...over,
-    });
-    expect(answer.status).toBe(202);
-    const preview = await waitForPreview(stack, userId, since);
-    return { id: answer.json.id as string, answer, ...preview };
-  }
+  const stage = (userId: string, over: Record<string, unknown> = {}, threadTs?: string) =>
+    stageDraft(ctx.stack, { userId, channelId: CHANNEL, threadTs }, over);
 
-  const click = (userId: string, value: string, action = SEND_ACTION, channelId = CHANNEL) =>
-    stack.slack.blockAction({ userId, actionId: action, value, channelId, isEphemeral: true });
-
-  beforeAll(async () => {
-    stack = await startStack({
-      env: {
-        SEND_SWEEP_INTERVAL_MS: '300',
-        AGENT_API_KEY: `${randomBytes(24).toString('hex')},${secondKey}`,
-      },
-    });
-    db = new Client({ connectionString: stack.db.url });
-    await db.connect();
-  });
-  afterAll(async () => {
-    await db?.end();
-    await stack?.close();
-  });
-  afterEach(() => {
-    stack.google.clearFaults();
-    stack.slack.clearFaults();
-  });
+  const click = (userId: string, value: string, actionId = SEND_ACTION, channelId = CHANNEL) =>
+    clickButton(ctx.stack, { userId, value, actionId, channelId });
 
   it('when the owner clicks Send, then Gmail sends exactly the message previewed, with every header right', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const threadTs = freshTs();
     const subject = 'Résumé für das Café — 日本語 🎉';
@@ -150,6 +124,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the request has an unknown field, a bad bearer or a bad shape, then it is refused naming the problem', async () => {
+    const { stack } = ctx;
     const { userId } = await connectedUser();
     const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
     const base = { trigger_message_ts: ts, to: ['bob@example.com'], subject: 'Hi', body: 'x' };
@@ -177,6 +152,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when a header value carries CR, LF or NUL, or there are too many recipients, then nothing is staged', async () => {
+    const { stack, db } = ctx;
     const { userId } = await connectedUser();
     const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
     const base = { trigger_message_ts: ts, to: ['bob@example.com'], subject: 'Hi', body: 'x' };
@@ -210,6 +186,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the trigger is unknown, ambiguous, written by a bot or too old, then the assistant gets a clear error', async () => {
+    const { stack } = ctx;
     const { userId } = await connectedUser();
     const body = { to: ['bob@example.com'], subject: 'Hi', body: 'x' };
     expect(await callTool(stack, { ...body, trigger_message_ts: freshTs() })).toMatchObject({
@@ -239,6 +216,7 @@ describe('confirm-to-send', () => {
   });
 
   it("when the trigger was written by someone who is not connected, then nobody else's Gmail is used and they are prompted to connect", async () => {
+    const { stack, db } = ctx;
     const connected = await connectedUser();
     const stranger = `U${String(++seq).padStart(4, '0')}NOCONN`;
     const threadTs = freshTs();
@@ -263,6 +241,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when someone other than the owner clicks, then it is denied, audited and the owner can still send', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const intruder = 'U9INTRUDER';
     const staged = await stage(userId);
@@ -280,6 +259,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the draft has expired, then a click says so and nothing is sent', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     await db.query("UPDATE email_drafts SET expires_at = now() - interval '1 second' WHERE id = $1", [
@@ -295,6 +275,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the owner cancels, then the preview says so and a later Send does nothing', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     const since = stack.slack.messages.length;
@@ -313,6 +294,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Send is clicked twice at once and redelivered, then Gmail sends exactly once', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     const since = stack.slack.messages.length;
@@ -325,6 +307,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Send races Cancel, then exactly one wins and Gmail sends at most once', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     await Promise.all([
@@ -342,6 +325,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Gmail answers 429 first, then the send is retried after Retry-After and happens once', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     const before = sendRequestCount(stack);
@@ -353,6 +337,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Gmail answers 500 after sending and no read scope exists, then it is not resent and the user is told to check Sent', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     const since = stack.slack.messages.length;
@@ -369,6 +354,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Gmail answers 500 after sending and a read scope exists, then Sent is searched and the send confirmed', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser([SEND_SCOPE, READONLY_SCOPE]);
     const staged = await stage(userId);
     const since = stack.slack.messages.length;
@@ -383,6 +369,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when Google no longer accepts the grant, then the connection turns invalid and the draft fails with a reason', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     const since = stack.slack.messages.length;
@@ -397,6 +384,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the ephemeral cannot be delivered, then the preview arrives by DM and is updated in place', async () => {
+    const { stack } = ctx;
     const { userId, email } = await connectedUser();
     stack.slack.fail('chat.postEphemeral', { error: 'channel_not_found' });
     const staged = await stage(userId);
@@ -418,6 +406,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when a DM preview expires unanswered, then the maintenance sweep marks it expired and updates it', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     stack.slack.fail('chat.postEphemeral', { error: 'channel_not_found' });
     const staged = await stage(userId);
@@ -433,6 +422,7 @@ describe('confirm-to-send', () => {
   });
 
   it('when the user disconnects, then their pending confirmations are cancelled', async () => {
+    const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const staged = await stage(userId);
     await stack.slack.slashCommand({ command: '/ai-email-disconnect', userId, channelId: CHANNEL });

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { REDIS_TEST_URL } from './database';
 import { METADATA_SCOPE, SEND_SCOPE, seedConnection, type SeededConnection } from './connect';
-import { eventually, PUSH_SERVICE_ACCOUNT, type Stack } from './stack';
+import { eventually, PUSH_SERVICE_ACCOUNT, startStack, type Stack } from './stack';
 import type { PostedMessage } from '../emulators/slack';
 
 /** Inspection and arrangement helpers for the notification end-to-end tests. */
@@ -30,6 +30,60 @@ export async function openHarness(stack: Stack): Promise<NotifyHarness> {
       await queue.close();
       await redis.quit();
       await db.end();
+    },
+  };
+}
+
+/** The running stack and harness of a describe block, and the service started alongside them. */
+export interface NotifyStackContext<S> {
+  readonly stack: Stack;
+  readonly h: NotifyHarness;
+  readonly service: S;
+}
+
+export interface NotifyStackOptions<S> {
+  /** Started before the stack (so that `env` can point the server at it) and closed after it. */
+  service?: () => Promise<S>;
+  /** Server configuration on top of the test defaults; a function is given the started service. */
+  env?: Record<string, string> | ((service: S) => Record<string, string>);
+}
+
+/**
+ * Starts a stack and opens a harness for the enclosing describe block (beforeAll), closes them
+ * (afterAll), and after each test clears the Google and Slack faults and turns automatic pushes
+ * back on. The returned accessors are usable inside tests and hooks.
+ */
+export function useNotifyStack<S extends { close(): Promise<void> } | undefined = undefined>(
+  opts: NotifyStackOptions<S> = {},
+): NotifyStackContext<S> {
+  let stack: Stack;
+  let h: NotifyHarness;
+  let service: S;
+  beforeAll(async () => {
+    service = (await opts.service?.()) as S;
+    const env = typeof opts.env === 'function' ? opts.env(service) : opts.env;
+    stack = await startStack({ env });
+    h = await openHarness(stack);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await stack?.close();
+    await service?.close();
+  });
+  afterEach(() => {
+    stack.google.clearFaults();
+    stack.slack.clearFaults();
+    setAutoPush(stack, true);
+  });
+  return {
+    get stack() {
+      return stack;
+    },
+    get h() {
+      return h;
+    },
+    get service() {
+      return service;
     },
   };
 }

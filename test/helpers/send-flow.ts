@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import type { PostedMessage } from '../emulators/slack/types';
-import type { Stack } from './stack';
+import { startStack, type Stack } from './stack';
 
 export const SEND_ACTION = 'send_email_send';
 export const CANCEL_ACTION = 'send_email_cancel';
@@ -29,6 +29,43 @@ export async function postTrigger(
   return ts;
 }
 
+/** The running stack of a describe block and a database connection to inspect it. */
+export interface SendStackContext {
+  readonly stack: Stack;
+  readonly db: Client;
+}
+
+/**
+ * Starts a stack (with `env` on top of the test defaults) and connects to its database for the
+ * enclosing describe block, closes both afterwards, and clears the Google and Slack faults after
+ * each test. The returned accessors are usable inside tests and hooks.
+ */
+export function useSendStack(env?: Record<string, string>): SendStackContext {
+  let stack: Stack;
+  let db: Client;
+  beforeAll(async () => {
+    stack = await startStack({ env });
+    db = new Client({ connectionString: stack.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await stack?.close();
+  });
+  afterEach(() => {
+    stack.google.clearFaults();
+    stack.slack.clearFaults();
+  });
+  return {
+    get stack() {
+      return stack;
+    },
+    get db() {
+      return db;
+    },
+  };
+}
+
 export interface ToolAnswer {
   status: number;
   json: Record<string, unknown>;
@@ -49,6 +86,40 @@ export async function callTool(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** What the assistant asks to send unless a test says otherwise. */
+export const DEFAULT_DRAFT = {
+  to: ['bob@example.com'],
+  subject: 'Quarterly numbers',
+  body: 'Hi Bob,\nhere they are.',
+};
+
+/**
+ * The owner's trigger message, then the assistant's send-email call for it (`over` replaces fields
+ * of the default draft); `since` is the Slack message index just before the call.
+ */
+export async function requestDraft(
+  stack: Stack,
+  p: { userId: string; channelId: string; threadTs?: string },
+  over: Record<string, unknown> = {},
+): Promise<{ answer: ToolAnswer; since: number }> {
+  const ts = await postTrigger(stack, { userId: p.userId, channelId: p.channelId, threadTs: p.threadTs });
+  const since = stack.slack.messages.length;
+  const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT, ...over });
+  return { answer, since };
+}
+
+/** Trigger message → tool call (accepted) → preview; returns what the owner sees. */
+export async function stageDraft(
+  stack: Stack,
+  p: { userId: string; channelId: string; threadTs?: string },
+  over: Record<string, unknown> = {},
+) {
+  const { answer, since } = await requestDraft(stack, p, over);
+  expect(answer.status).toBe(202);
+  const preview = await waitForPreview(stack, p.userId, since);
+  return { id: answer.json.id as string, answer, ...preview };
 }
 
 export const draftStatus = (stack: Stack, id: string) =>
@@ -86,6 +157,19 @@ export async function waitForPreview(
   );
   return { message, buttons: buttonsOf(message)! };
 }
+
+/** Clicks a button (Send unless `actionId` says otherwise) under the ephemeral preview in `channelId`. */
+export const clickButton = (
+  stack: Stack,
+  p: { userId: string; value: string; channelId: string; actionId?: string },
+) =>
+  stack.slack.blockAction({
+    userId: p.userId,
+    actionId: p.actionId ?? SEND_ACTION,
+    value: p.value,
+    channelId: p.channelId,
+    isEphemeral: true,
+  });
 
 /** The emulator derives DM channel ids from team and user, as Slack keeps them stable. */
 export function dmChannelOf(stack: Stack, userId: string): string {
