@@ -90,6 +90,7 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     enqueueSend: (id) => queue.enqueue(id),
     openContent,
     record,
+    log,
   });
 
   // An attempt's Gmail call gives up after HTTP_TIMEOUT_MS; twice that (plus the token refresh)

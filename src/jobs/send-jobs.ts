@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DelayedError, type Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { SendDraft } from '../domain/send/send-draft';
-import type { DraftSweeper } from '../domain/send/sweep-drafts';
+import { heldSince, type DraftSweeper } from '../domain/send/sweep-drafts';
 import type { Draft } from '../domain/send/types';
 
 export const SEND_JOB = 'send-email';
@@ -33,11 +33,11 @@ export function createSendQueue(queue: Queue, retryBaseMs: number) {
      */
     async resume(draft: Draft): Promise<void> {
       if (draft.status === 'sending' && QUEUED.has(await queue.getJobState(sendJobId(draft.id)))) return;
-      const since = draft.attemptedAt ?? draft.claimedAt ?? draft.createdAt;
+      const since = heldSince(draft).getTime();
       await queue.add(
         SEND_JOB,
         { draftId: draft.id },
-        { ...options, jobId: `${sendJobId(draft.id)}-resume-${draft.status}-${since.getTime()}` },
+        { ...options, jobId: `${sendJobId(draft.id)}-resume-${draft.status}-${since}` },
       );
     },
   };
@@ -48,7 +48,7 @@ export function registerSendJobs(
   deps: { sendDraft: SendDraft; sweeper: DraftSweeper; sweepEveryMs: number },
 ) {
   app.jobs.handle('send', SEND_JOB, payload, async ({ draftId }, { job }) => {
-    const step = await deps.sendDraft(draftId, Math.max(1, job.attemptsStarted));
+    const step = await deps.sendDraft(draftId);
     if (step.kind === 'done') return step;
     // The wait (Retry-After, backoff, or time before looking in Sent again) happens in the queue,
     // not in this process, so a restart in between loses nothing.

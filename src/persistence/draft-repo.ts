@@ -30,6 +30,8 @@ function toDraft(row: Row): Draft {
     claimedAt: row.claimedAt,
     attemptedAt: row.attemptedAt,
     sentAt: row.sentAt,
+    sendAttempts: row.sendAttempts,
+    nextAttemptAt: row.nextAttemptAt,
     createdAt: row.createdAt,
   };
 }
@@ -55,12 +57,13 @@ export function createDraftRepo(prisma: PrismaClient): DraftStore {
     },
     // One UPDATE ... WHERE status IN (...): Postgres re-checks the predicate after taking the row
     // lock, so of two concurrent callers exactly one sees count = 1.
-    async transition(id, from, to, patch = {}, unexpiredAt) {
+    async transition(id, from, to, patch = {}, guard = {}) {
       const { count } = await prisma.emailDraft.updateMany({
         where: {
           id,
           status: { in: [...from] },
-          ...(unexpiredAt ? { expiresAt: { gt: unexpiredAt } } : {}),
+          ...(guard.unexpiredAt ? { expiresAt: { gt: guard.unexpiredAt } } : {}),
+          ...(guard.sendAttempts !== undefined ? { sendAttempts: guard.sendAttempts } : {}),
         },
         data: { ...patch, status: to },
       });

@@ -35,8 +35,9 @@ const sendEmailBody = z.strictObject({
 
 const ACCEPTED = 'trigger_message_ts, to, cc, bcc, subject, body and channel_id';
 
+/** An unknown field is reported before anything else: it is the likeliest sign of a confused caller. */
 function badRequest(error: z.ZodError): AppError {
-  const issue = error.issues[0];
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? '';
     return new AppError('unknown_field', `unknown field "${field}": only ${ACCEPTED} are accepted`, {
@@ -44,7 +45,8 @@ function badRequest(error: z.ZodError): AppError {
       details: { field },
     });
   }
-  const field = issue?.path.join('.') || 'body';
+  // An empty path is the request body itself (not an object); "body" would name the email's body field.
+  const field = issue?.path.join('.') || '(request)';
   return new AppError('invalid_request', `${field}: ${issue?.message ?? 'is invalid'}`, {
     httpStatus: 400,
     details: { field },

@@ -38,15 +38,18 @@ export function registerSendActions(app: App, deps: SendActionDeps) {
       // Slack needs the ack within 3 s; the claim, the limits and the enqueue happen after it.
       await ack();
       try {
-        const result = await deps.confirm({
-          teamId: body.team?.id ?? body.user.team_id ?? '',
-          userId: body.user.id,
-          action,
-          value: button.value ?? '',
-          responseUrl: body.response_url,
-        });
-        await reply(respond, deps.render(result));
+        await deps.confirm(
+          {
+            teamId: body.team?.id ?? body.user.team_id ?? '',
+            userId: body.user.id,
+            action,
+            value: button.value ?? '',
+            responseUrl: body.response_url,
+          },
+          (result) => reply(respond, deps.render(result)),
+        );
       } catch (err) {
+        // confirm throws only when nothing was claimed, so "nothing was sent" is true here.
         const known = isAppError(err) && err.httpStatus < 500;
         if (!known) deps.log.error({ err, action }, 'send button failed');
         await reply(respond, {

@@ -320,7 +320,12 @@ describe('confirm-to-send', () => {
       return ['sent', 'cancelled'].includes(status) && status;
     });
     expect(stack.google.sent(email)).toHaveLength(final === 'sent' ? 1 : 0);
-    const results = await auditResults(db, staged.id);
+    // The winner's audit row follows its status change; wait for it, then only one decision exists.
+    const winner = final === 'sent' ? 'sending' : 'cancelled';
+    const results = await eventually(async () => {
+      const rows = await auditResults(db, staged.id);
+      return rows.includes(winner) && rows;
+    });
     expect(results.filter((r) => r === 'sending' || r === 'cancelled')).toHaveLength(1);
   });
 

@@ -75,8 +75,69 @@ describe('MIME composer', () => {
     expect(foldHeader('Subject', ['a'.repeat(70), '', 'b'])).not.toMatch(/\r\n \r\n|\r\n $/);
   });
 
+  describe('when a word cannot fold within 78 characters', () => {
+    const long = 'x'.repeat(998);
+    const cases: Array<[string, Partial<DraftContent>, string, string]> = [
+      ['a 998-character subject without spaces', { subject: long }, 'Subject', long],
+      [
+        'a long word between short ones',
+        { subject: `Re: ${'y'.repeat(120)} ok` },
+        'Subject',
+        `Re: ${'y'.repeat(120)} ok`,
+      ],
+      ['a long run of spaces', { subject: `a${' '.repeat(996)}b` }, 'Subject', `a${' '.repeat(996)}b`],
+      [
+        'a 200-character ASCII display name',
+        { to: [{ address: 'zoe@example.com', name: 'N'.repeat(200) }] },
+        'To',
+        `${'N'.repeat(200)} <zoe@example.com>`,
+      ],
+    ];
+    it.each(cases)(
+      'then %s is encoded into lines of at most 78 characters and decodes exactly',
+      (_, over, name, value) => {
+        const message = compose(content(over));
+        const head = message.slice(0, message.indexOf('\r\n\r\n'));
+        const lengths = head.split('\r\n').map((line) => line.length);
+        expect(Math.max(...lengths)).toBeLessThanOrEqual(78);
+        // Two independent readings: a minimal RFC 2047 decoder written here, and the emulator's parser.
+        expect(decodeHeader(rawHeader(head, name))).toBe(value);
+        const parsed = parseMessage(Buffer.from(message));
+        expect(parsed.headersAscii).toBe(true);
+        expect(parsed.headers[name.toLowerCase()]).toBe(value);
+      },
+    );
+  });
+
+  it('when a short ASCII subject folds at its spaces, then it stays readable (not encoded)', () => {
+    const message = compose(content({ subject: 'Quarterly numbers' }));
+    expect(message).toContain('\r\nSubject: Quarterly numbers\r\n');
+  });
+
   it('encodes raw as base64url and dates as RFC 5322', () => {
     expect(toRaw('a?b>c')).toBe(Buffer.from('a?b>c').toString('base64url'));
     expect(rfc5322Date(new Date('2026-01-02T03:04:05Z'))).toBe('Fri, 02 Jan 2026 03:04:05 +0000');
   });
 });
+
+/** The folded value of header `name` (without the name), as it appears in the raw header block. */
+function rawHeader(head: string, name: string): string {
+  const match = new RegExp(`^${name}:((?:.*)(?:\\r\\n[ \\t].*)*)`, 'm').exec(head);
+  if (!match) throw new Error(`no ${name} header`);
+  return match[1]!;
+}
+
+/**
+ * Minimal RFC 5322 unfolding and RFC 2047 decoding for the tests (UTF-8 B-words only): whitespace
+ * between two adjacent encoded-words is dropped, everything else is kept as it is.
+ */
+function decodeHeader(folded: string): string {
+  return folded
+    .replace(/\r\n(?=[ \t])/g, '')
+    .replace(/^ /, '')
+    .replace(/(\?=)[ \t]+(?==\?)/g, '$1')
+    .replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/g, (_, b64: string) =>
+      Buffer.from(b64, 'base64').toString('utf8'),
+    )
+    .replace(/"((?:[^"\\]|\\.)*)"/g, (_, q: string) => q.replace(/\\(.)/g, '$1'));
+}

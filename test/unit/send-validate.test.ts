@@ -110,6 +110,24 @@ describe('draft validation', () => {
     expect(failure(() => validateDraft(request({ body: 'a\0b' })))).toMatchObject({ field: 'body' });
   });
 
+  it.each([
+    ['a right-to-left override', '\u202E'],
+    ['a zero-width space', '\u200B'],
+    ['a line separator', '\u2028'],
+    ['a paragraph separator', '\u2029'],
+    ['a tab', '\t'],
+  ])('when the subject or a display name holds %s, then it is refused', (_, char) => {
+    expect(failure(() => validateDraft(request({ subject: `Invoice ${char}fdp.exe` })))).toMatchObject({
+      code: 'invalid_subject',
+      field: 'subject',
+    });
+    expect(failure(() => validateDraft(request({ cc: [`"Bob${char}" <bob@example.com>`] })))).toMatchObject({
+      code: 'invalid_address',
+      field: 'cc[0]',
+    });
+    expect(parseMailbox(`Bob ${char}Smith <bob@example.com>`)).toHaveProperty('problem');
+  });
+
   it('when the body has line breaks, then they are fine (the body is not a header)', () => {
     expect(validateDraft(request({ body: 'line 1\r\nline 2\n' })).body).toBe('line 1\r\nline 2\n');
   });

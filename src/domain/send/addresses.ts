@@ -12,6 +12,12 @@ const TLD = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 /** Header values must never smuggle a line break (header injection) or a NUL. */
 export const hasForbiddenHeaderChars = (v: string) => /[\r\n\0]/.test(v);
 
+/**
+ * Text a person must read to confirm: no control characters, no invisible format characters
+ * (bidi overrides such as U+202E, zero-width characters) and no line or paragraph separators.
+ */
+export const hasHiddenChars = (v: string) => /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(v);
+
 export function addressProblem(address: string): string | undefined {
   if (address.length > MAX_ADDRESS_LENGTH) return `is longer than ${MAX_ADDRESS_LENGTH} characters`;
   if (/[^\x21-\x7e]/.test(address)) return 'must be a plain ASCII address without spaces';
@@ -34,6 +40,10 @@ export function addressProblem(address: string): string | undefined {
  */
 export function parseMailbox(input: string): Mailbox | { problem: string } {
   if (hasForbiddenHeaderChars(input)) return { problem: 'must not contain line breaks or NUL characters' };
+  // Before trimming: an invisible character at either end is refused, not silently dropped.
+  if (hasHiddenChars(input)) {
+    return { problem: 'must not contain control, invisible formatting or line separator characters' };
+  }
   const text = input.trim();
   const angled = /^(.*?)\s*<([^<>]*)>$/s.exec(text);
   const address = (angled ? angled[2] : text)?.trim() ?? '';
@@ -44,11 +54,7 @@ export function parseMailbox(input: string): Mailbox | { problem: string } {
   const quoted = /^"((?:[^"\\]|\\.)*)"$/s.exec(rawName);
   if (!quoted && /["<>]/.test(rawName)) return { problem: 'has an unbalanced quote or angle bracket' };
   const name = (quoted ? (quoted[1] ?? '').replace(/\\(.)/gs, '$1') : rawName).trim();
-  if (/\p{Cc}/u.test(name)) return { problem: 'display name must not contain control characters' };
   if (name.length > MAX_DISPLAY_NAME_LENGTH)
     return { problem: `display name is longer than ${MAX_DISPLAY_NAME_LENGTH} characters` };
   return name ? { address, name } : { address };
 }
-
-/** `Name <a@b>` for people to read (Slack previews); never used in message headers. */
-export const formatMailbox = (m: Mailbox) => (m.name ? `${m.name} <${m.address}>` : m.address);

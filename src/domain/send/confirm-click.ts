@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import { verifyButton, type ButtonAction } from './button-token';
-import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
-import type { LimitScope, SendLimits } from './limits';
+import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
+import type { LimitCheck, LimitScope, SendLimits } from './limits';
 import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome } from './types';
 
 export interface Click {
@@ -15,6 +15,9 @@ export interface Click {
 /** Either the preview is replaced by an outcome, or the clicker gets a notice and the preview stays. */
 export type ClickReply =
   { kind: 'replace'; draft: Draft; outcome: Outcome } | { kind: 'notice'; notice: ClickNotice };
+
+/** Shows a reply to the clicker (replacing the preview or as a notice); throws when Slack refused it. */
+export type ClickAnswer = (reply: ClickReply) => Promise<void>;
 
 export type ClickNotice =
   | { reason: 'invalid' | 'missing' }
@@ -31,12 +34,17 @@ export interface ClickDeps {
   enqueueSend(draftId: string): Promise<void>;
   openContent(draft: Draft): DraftContent;
   record: RecordDecision;
+  log: EventLog;
 }
 
 /**
  * A Send or Cancel click. The button's signature binds owner, draft, action and expiry; one
  * conditional UPDATE out of `pending` picks the single winner among double clicks, Send-vs-Cancel
  * races and redelivered actions, so at most one send job is ever enqueued for a draft.
+ *
+ * Invariant: once a Send click won the claim, the email goes out (the job, or the sweep if queuing
+ * failed), so `confirmClick` never throws after that point — a thrown error always means nothing
+ * was claimed and nothing will be sent.
  */
 export function createConfirmClick(deps: ClickDeps) {
   const notice = (n: ClickNotice): ClickReply => ({ kind: 'notice', notice: n });
@@ -76,39 +84,68 @@ export function createConfirmClick(deps: ClickDeps) {
     return { kind: 'replace', draft, outcome: { kind: 'cancelled' } };
   }
 
-  async function send(draft: Draft, responseUrl: string | null): Promise<ClickReply> {
+  /** The quota is taken before the claim, so a claimed draft never waits on a limit (nor sits `sending`). */
+  async function send(
+    draft: Draft,
+    responseUrl: string | null,
+    answer: ClickAnswer,
+  ): Promise<ClickReply | undefined> {
+    const quota = await deps.limits.consumeSend(draft.teamId, draft.userId);
+    if (!quota.allowed) return refused(draft, quota);
+    const refund = () =>
+      deps.limits
+        .refundSend(draft.teamId, draft.userId)
+        .catch((err: unknown) =>
+          deps.log.warn({ draftId: draft.id, err: errorOf(err) }, 'send quota not refunded'),
+        );
     const now = deps.clock.now();
-    const claimed = await deps.drafts.transition(
-      draft.id,
-      ['pending'],
-      'sending',
-      { claimedAt: now, responseUrl },
-      now,
-    );
-    if (!claimed) return lost(draft.id);
-    const release = () => deps.drafts.transition(draft.id, ['sending'], 'pending');
-    const quota = await deps.limits.consumeSend(draft.teamId, draft.userId).catch(async (err: unknown) => {
-      await release();
-      throw err;
-    });
-    if (!quota.allowed) {
-      // The draft stays pending: the owner may click Send again once the limit allows it.
-      await release();
-      await deps.record({ ...aboutDraft(draft), result: 'rate_limited', reason: quota.scope });
-      return notice({ reason: 'rate_limited', scope: quota.scope, retryAfterMs: quota.retryAfterMs });
-    }
+    let claimed: boolean;
     try {
-      await deps.enqueueSend(draft.id);
+      claimed = await deps.drafts.transition(
+        draft.id,
+        ['pending'],
+        'sending',
+        { claimedAt: now, responseUrl },
+        { unexpiredAt: now },
+      );
     } catch (err) {
-      await release();
-      await deps.limits.refundSend(draft.teamId, draft.userId).catch(() => undefined);
+      await refund();
       throw err;
     }
-    await deps.record({ ...aboutDraft(draft), result: 'sending', content: tryOpen(deps.openContent, draft) });
-    return { kind: 'replace', draft, outcome: { kind: 'sending' } };
+    if (!claimed) {
+      await refund();
+      return lost(draft.id);
+    }
+    await proceed(draft, answer);
+    return undefined;
   }
 
-  return async function confirmClick(click: Click): Promise<ClickReply> {
+  /** The draft stays pending (the owner may click again later), unless a concurrent click took it. */
+  async function refused(draft: Draft, quota: Extract<LimitCheck, { allowed: false }>): Promise<ClickReply> {
+    const current = await deps.drafts.findById(draft.id);
+    if (current?.status !== 'pending') return lost(draft.id);
+    await deps.record({ ...aboutDraft(draft), result: 'rate_limited', reason: quota.scope });
+    return notice({ reason: 'rate_limited', scope: quota.scope, retryAfterMs: quota.retryAfterMs });
+  }
+
+  /**
+   * Past the claim: each step is best effort and only logged. "Sending…" is shown before the job
+   * exists, so it can never overwrite the outcome the job reports; a job that could not be queued
+   * is queued by the sweep once the claim is older than any live process could hold it.
+   */
+  async function proceed(draft: Draft, answer: ClickAnswer): Promise<void> {
+    const logged = (msg: string) => (err: unknown) =>
+      deps.log.warn({ draftId: draft.id, err: errorOf(err) }, msg);
+    await answer({ kind: 'replace', draft, outcome: { kind: 'sending' } }).catch(
+      logged('could not show that the email is being sent'),
+    );
+    await deps
+      .record({ ...aboutDraft(draft), result: 'sending', content: tryOpen(deps.openContent, draft) })
+      .catch(logged('could not record the sending decision'));
+    await deps.enqueueSend(draft.id).catch(logged('send job not queued; the sweep will queue it'));
+  }
+
+  async function decide(click: Click, answer: ClickAnswer): Promise<ClickReply | undefined> {
     const now = deps.clock.now();
     const check = verifyButton(deps.signingKey, click.value, click.action, now);
     if (!check.ok) return notice({ reason: 'invalid' });
@@ -128,8 +165,16 @@ export function createConfirmClick(deps: ClickDeps) {
     if (draft.status !== 'pending') return lost(draft.id);
     if (check.expired || draft.expiresAt <= now) return expire(draft);
     const responseUrl = click.responseUrl ?? null;
-    return click.action === 'cancel' ? cancel(draft, responseUrl) : send(draft, responseUrl);
+    return click.action === 'cancel' ? cancel(draft, responseUrl) : send(draft, responseUrl, answer);
+  }
+
+  /** Answers the click through `answer`; throws only when nothing was claimed (see the invariant above). */
+  return async function confirmClick(click: Click, answer: ClickAnswer): Promise<void> {
+    const reply = await decide(click, answer);
+    if (reply) await answer(reply);
   };
 }
+
+const errorOf = (err: unknown) => ({ message: err instanceof Error ? err.message : String(err) });
 
 export type ConfirmClick = ReturnType<typeof createConfirmClick>;

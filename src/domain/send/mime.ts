@@ -1,8 +1,15 @@
 import type { DraftContent, Mailbox } from './types';
 
 const CRLF = '\r\n';
-/** Lines are folded to stay within RFC 5322's recommended 78 characters wherever a space allows it. */
+/**
+ * Lines are folded to stay within RFC 5322's recommended 78 characters. Text that folding at its
+ * spaces cannot fit (a long word, a long run of spaces) is sent as encoded-words instead, which may
+ * be split anywhere; only an address itself (at most 256 characters with its brackets) can make a
+ * line longer, far below the 998-character hard limit.
+ */
 const LINE_LIMIT = 78;
+/** The longest token that fits a line whatever the header: after "From: " or on a continuation line. */
+const SAFE_TOKEN = LINE_LIMIT - 'From: '.length;
 /**
  * UTF-8 bytes per RFC 2047 encoded-word: 39 bytes → 52 base64 characters → a 64-character word,
  * which fits on a folded line next to "Subject: " and well under the 75-character word limit.
@@ -51,14 +58,19 @@ export function foldHeader(name: string, tokens: string[]): string {
 /** Plain ASCII stays readable; anything a decoder could misread as an encoded-word is encoded too. */
 const needsEncoding = (text: string) => !isPrintableAscii(text) || text.includes('=?');
 
+const fitsLines = (folded: string) => folded.split(CRLF).every((line) => line.length <= LINE_LIMIT);
+
+/** Readable words when they fold within the limit; folding inside a word would change the subject. */
 function subjectTokens(subject: string): string[] {
-  return needsEncoding(subject) ? encodeWords(subject) : subject.split(' ');
+  if (needsEncoding(subject)) return encodeWords(subject);
+  const words = subject.split(' ');
+  return fitsLines(foldHeader('Subject', words)) ? words : encodeWords(subject);
 }
 
-/** A display name as an RFC 5322 phrase: a quoted-string when ASCII, encoded-words otherwise. */
+/** A display name as an RFC 5322 phrase: a quoted-string when ASCII and short, encoded-words otherwise. */
 function phraseTokens(name: string): string[] {
-  if (needsEncoding(name)) return encodeWords(name);
-  return [`"${name.replace(/(["\\])/g, '\\$1')}"`];
+  const quoted = `"${name.replace(/(["\\])/g, '\\$1')}"`;
+  return needsEncoding(name) || quoted.length > SAFE_TOKEN ? encodeWords(name) : [quoted];
 }
 
 function addressListTokens(list: Mailbox[]): string[] {

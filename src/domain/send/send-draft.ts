@@ -13,6 +13,7 @@ export interface SendSettings {
   /** How long an ambiguous send is searched for in Sent before it is reported as unknown. */
   reconcileWindowMs: number;
   retryBaseMs: number;
+  /** Attempts per draft, counted on the draft across every job, resume and restart. */
   maxAttempts: number;
   /** Scopes that allow the `rfc822msgid:` search. */
   searchScopes: readonly string[];
@@ -48,6 +49,9 @@ type Token = { accessToken: string; connection: Connection };
 /**
  * The send job. Invariant: the draft moves `sending → attempting` (durably, with the time) before
  * Gmail is called, and a draft found `attempting` is never sent again — only looked up in Sent.
+ * Retries are counted and scheduled on the draft (`sendAttempts`, `nextAttemptAt`), so whichever
+ * job runs it — the first, a BullMQ retry or a resume after a crash — honours the same count and
+ * the same Retry-After.
  */
 export function createSendDraft(deps: SendDeps) {
   const { settings: s } = deps;
@@ -111,6 +115,19 @@ export function createSendDraft(deps: SendDeps) {
     return finish(draft, ['attempting'], FAILURES.noAnswer, 'outcome_unknown');
   }
 
+  /** Schedules the next attempt on the draft; a runner that lost the draft meanwhile just stops. */
+  async function retryLater(
+    draft: Draft,
+    from: 'sending' | 'attempting',
+    attempt: number,
+    delayMs: number,
+  ): Promise<SendStep> {
+    const patch = { sendAttempts: attempt, nextAttemptAt: new Date(deps.clock.now().getTime() + delayMs) };
+    const guard = from === 'sending' ? { sendAttempts: draft.sendAttempts } : undefined;
+    if (!(await deps.drafts.transition(draft.id, [from], 'sending', patch, guard))) return DONE;
+    return { kind: 'later', delayMs };
+  }
+
   async function token(draft: Draft, attempt: number): Promise<Token | SendStep> {
     try {
       return await deps.accessTokens.forConnection(draft.connectionId);
@@ -124,11 +141,12 @@ export function createSendDraft(deps: SendDeps) {
       }
       // Nothing was sent: Google's token endpoint was unreachable or failed.
       if (attempt >= s.maxAttempts) return finish(draft, ['sending'], FAILURES.tokenUnavailable, 'failed');
-      return { kind: 'later', delayMs: backoff(attempt) };
+      return retryLater(draft, 'sending', attempt, backoff(attempt));
     }
   }
 
-  async function attemptSend(draft: Draft, attempt: number): Promise<SendStep> {
+  async function attemptSend(draft: Draft): Promise<SendStep> {
+    const attempt = draft.sendAttempts + 1;
     const got = await token(draft, attempt);
     if ('kind' in got) return got;
     let content: DraftContent;
@@ -142,7 +160,15 @@ export function createSendDraft(deps: SendDeps) {
     }
     const attemptedAt = deps.clock.now();
     const raw = toRaw(composeMessage(content, { messageId: draft.messageIdHeader, date: attemptedAt }));
-    if (!(await deps.drafts.transition(draft.id, ['sending'], 'attempting', { attemptedAt }))) return DONE;
+    // The guard makes a runner that read the draft before another runner's attempt stop here.
+    const claimed = await deps.drafts.transition(
+      draft.id,
+      ['sending'],
+      'attempting',
+      { attemptedAt, sendAttempts: attempt, nextAttemptAt: null },
+      { sendAttempts: draft.sendAttempts },
+    );
+    if (!claimed) return DONE;
     let sent: { id: string };
     try {
       sent = await deps.gmail.send(got.accessToken, raw);
@@ -154,18 +180,19 @@ export function createSendDraft(deps: SendDeps) {
       const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
       if (!retryable || attempt >= s.maxAttempts)
         return finish(draft, ['attempting'], gmailFailure(f), 'failed');
-      if (!(await deps.drafts.transition(draft.id, ['attempting'], 'sending'))) return DONE;
-      return { kind: 'later', delayMs: backoff(attempt, f.retryAfterMs) };
+      return retryLater(draft, 'attempting', attempt, backoff(attempt, f.retryAfterMs));
     }
     return succeed(draft, sent.id);
   }
 
-  /** Runs one attempt of the send job for `draftId`; `attempt` counts runs of this job, from 1. */
-  return async function sendDraft(draftId: string, attempt: number): Promise<SendStep> {
+  /** Runs the send job for `draftId` once: an attempt when one is due, else another look later. */
+  return async function sendDraft(draftId: string): Promise<SendStep> {
     const draft = await deps.drafts.findById(draftId);
     if (draft?.status === 'attempting') return settleAmbiguous(draft, draft.attemptedAt ?? draft.createdAt);
     if (draft?.status !== 'sending') return DONE;
-    return attemptSend(draft, attempt);
+    const notDueForMs = (draft.nextAttemptAt?.getTime() ?? 0) - deps.clock.now().getTime();
+    if (notDueForMs > 0) return { kind: 'later', delayMs: notDueForMs };
+    return attemptSend(draft);
   };
 }
 

@@ -110,6 +110,8 @@ export function createStageDraft(deps: StageDeps) {
       claimedAt: null,
       attemptedAt: null,
       sentAt: null,
+      sendAttempts: 0,
+      nextAttemptAt: null,
       createdAt: now,
     };
     await deps.drafts.create(draft);

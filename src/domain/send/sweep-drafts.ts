@@ -16,6 +16,20 @@ export interface SweepDeps {
 
 const BATCH = 200;
 
+/**
+ * Since when a `sending`/`attempting` draft has been in someone's hands: its latest claim, attempt
+ * or scheduled retry. A retry due in the future gives a time in the future.
+ */
+export const heldSince = (d: Draft): Date =>
+  new Date(
+    Math.max(
+      d.createdAt.getTime(),
+      d.claimedAt?.getTime() ?? 0,
+      d.attemptedAt?.getTime() ?? 0,
+      d.nextAttemptAt?.getTime() ?? 0,
+    ),
+  );
+
 /** Drafts that time or a lost process left behind, and drafts a connection change made moot. */
 export function createDraftSweeper(deps: SweepDeps) {
   const content = (draft: Draft) => tryOpen(deps.openContent, draft);
@@ -32,15 +46,15 @@ export function createDraftSweeper(deps: SweepDeps) {
   }
 
   /**
-   * A process killed mid-send leaves drafts `sending` or `attempting`. Young ones are still in
-   * someone's hands (the click path enqueues right after claiming; an attempt waits at most
-   * inFlightMs for Gmail); older ones are handed to a send job again, which never resends an attempt.
+   * A process killed mid-send (or a click whose job could not be queued) leaves drafts `sending` or
+   * `attempting`. Young ones are still in someone's hands (the click path enqueues right after
+   * claiming; an attempt waits at most inFlightMs for Gmail; a retry waits in the queue until its
+   * `nextAttemptAt`); older ones are handed to a send job again, which never resends an attempt.
    */
   async function resumeStuck(now: Date): Promise<number> {
     let resumed = 0;
     for (const draft of await deps.drafts.listInStatus(['sending', 'attempting'], BATCH)) {
-      const since = draft.attemptedAt ?? draft.claimedAt ?? draft.createdAt;
-      if (now.getTime() - since.getTime() < deps.inFlightMs) continue;
+      if (now.getTime() - heldSince(draft).getTime() < deps.inFlightMs) continue;
       await deps.resume(draft);
       resumed++;
     }

@@ -56,6 +56,10 @@ export interface Draft {
   claimedAt: Date | null;
   attemptedAt: Date | null;
   sentAt: Date | null;
+  /** Send attempts made so far (Gmail calls and token fetches), across jobs and restarts. */
+  sendAttempts: number;
+  /** The next attempt is not due before this time (backoff or Retry-After). */
+  nextAttemptAt: Date | null;
   createdAt: Date;
 }
 
@@ -68,27 +72,37 @@ export type DraftPatch = Partial<
     | 'claimedAt'
     | 'attemptedAt'
     | 'sentAt'
+    | 'sendAttempts'
+    | 'nextAttemptAt'
     | 'previewKind'
     | 'previewChannel'
     | 'previewTs'
   >
 >;
 
+export interface TransitionGuard {
+  unexpiredAt?: Date;
+  sendAttempts?: number;
+}
+
 /** Persistence the send use cases need; every status change is a conditional update. */
 export interface DraftStore {
-  create(d: Omit<Draft, 'createdAt' | 'claimedAt' | 'attemptedAt' | 'sentAt'>): Promise<void>;
+  create(
+    d: Omit<Draft, 'createdAt' | 'claimedAt' | 'attemptedAt' | 'sentAt' | 'sendAttempts' | 'nextAttemptAt'>,
+  ): Promise<void>;
   findById(id: string): Promise<Draft | undefined>;
   update(id: string, patch: DraftPatch): Promise<void>;
   /**
    * Moves the draft from one of `from` to `to` in one conditional UPDATE; true only for the caller
-   * whose update matched. `unexpiredAt` additionally requires expires_at > that time.
+   * whose update matched. The guard additionally requires expires_at > `unexpiredAt`, or that no
+   * other runner has counted an attempt since the caller read `sendAttempts`.
    */
   transition(
     id: string,
     from: readonly DraftStatus[],
     to: DraftStatus,
     patch?: DraftPatch,
-    unexpiredAt?: Date,
+    guard?: TransitionGuard,
   ): Promise<boolean>;
   listExpiredPending(now: Date, take: number): Promise<Draft[]>;
   listInStatus(statuses: readonly DraftStatus[], take: number): Promise<Draft[]>;

@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors';
-import { hasForbiddenHeaderChars, parseMailbox } from './addresses';
+import { hasForbiddenHeaderChars, hasHiddenChars, parseMailbox } from './addresses';
 import type { Mailbox } from './types';
 
 export const MAX_RECIPIENTS = 50;
@@ -55,10 +55,15 @@ export function validateDraft(req: DraftRequest): ValidDraft {
   if (hasForbiddenHeaderChars(req.subject)) {
     throw invalid('subject', 'invalid_subject', 'subject must not contain line breaks or NUL characters');
   }
-  const subject = req.subject.trim();
-  if (/\p{Cc}/u.test(subject)) {
-    throw invalid('subject', 'invalid_subject', 'subject must not contain control characters');
+  // Checked before trimming: an invisible character at either end is refused, not silently dropped.
+  if (hasHiddenChars(req.subject)) {
+    throw invalid(
+      'subject',
+      'invalid_subject',
+      'subject must not contain control, invisible formatting or line separator characters',
+    );
   }
+  const subject = req.subject.trim();
   if (subject.length > MAX_SUBJECT_LENGTH) {
     throw invalid('subject', 'invalid_subject', `subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
   }

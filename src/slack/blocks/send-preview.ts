@@ -1,31 +1,58 @@
 import type { KnownBlock, SlackMessage } from '../../integrations/slack-messenger';
-import { formatMailbox } from '../../domain/send/addresses';
 import type { ClickNotice } from '../../domain/send/confirm-click';
-import type { DraftContent, DraftStatus, Outcome } from '../../domain/send/types';
+import type { DraftContent, DraftStatus, Mailbox, Outcome } from '../../domain/send/types';
+import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from './mrkdwn';
 
 export const SEND_ACTION_ID = 'send_email_send';
 export const CANCEL_ACTION_ID = 'send_email_cancel';
 
-/** Slack section text is capped at 3000 characters; longer bodies are previewed in part. */
+/**
+ * Budgets that keep every text object within Slack's 3000 characters and every `text` within
+ * 4000 whatever the assistant sent (50 recipients of 254 characters, a 998-character subject):
+ * lists end in "and N more", the subject is shortened in Slack only (the email keeps all of it).
+ */
 const BODY_PREVIEW_CHARS = 2800;
-const LISTED_RECIPIENTS = 10;
+const FIELD_CHARS = 2400;
+const NAME_CHARS = 80;
+const SUBJECT_PREVIEW_CHARS = 1000;
+const SUMMARY_CHARS = 1500;
+const SUBJECT_SUMMARY_CHARS = 300;
+const REASON_CHARS = 600;
 
-/** Assistant-written text shown as mrkdwn must not become mentions, links or broadcasts. */
-export const escapeMrkdwn = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const quoteSubject = (subject: string) =>
+  subject ? `“${escapeMrkdwn(subject, SUBJECT_SUMMARY_CHARS)}”` : '(no subject)';
 
-const quoteSubject = (subject: string) => (subject ? `“${subject}”` : '(no subject)');
-
-/** `a@x, b@y and 3 more` — addresses only, every recipient field included. */
+/** `a@x, b@y and 3 more`: addresses only, every recipient field included, escaped for mrkdwn. */
 export function recipientSummary(c: DraftContent): string {
-  const all = [...c.to, ...c.cc, ...c.bcc].map((m) => m.address);
-  const listed = all.slice(0, LISTED_RECIPIENTS).join(', ');
-  return all.length > LISTED_RECIPIENTS ? `${listed} and ${all.length - LISTED_RECIPIENTS} more` : listed;
+  const all = [...c.to, ...c.cc, ...c.bcc].map((m) => escapeMrkdwn(m.address));
+  return listWithin(all, SUMMARY_CHARS);
 }
 
 function bodyPreview(body: string): string {
   if (body.length <= BODY_PREVIEW_CHARS) return body || '(empty body)';
   return `${body.slice(0, BODY_PREVIEW_CHARS)}\n… (${body.length - BODY_PREVIEW_CHARS} more characters)`;
+}
+
+/** The address the email really goes to comes first, exactly; the display name is only a hint. */
+const mailboxMrkdwn = (m: Mailbox) =>
+  m.name ? `${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name, NAME_CHARS)})` : codeMrkdwn(m.address);
+
+function headerLines(c: DraftContent): string[] {
+  const list = (label: string, items: Mailbox[]) =>
+    items.length ? [`*${label}:* ${listWithin(items.map(mailboxMrkdwn), FIELD_CHARS)}`] : [];
+  return [
+    `*From:* ${codeMrkdwn(c.from)}`,
+    ...list('To', c.to),
+    ...list('Cc', c.cc),
+    ...list('Bcc', c.bcc),
+    `*Subject:* ${subjectPreview(c.subject)}`,
+  ];
+}
+
+function subjectPreview(subject: string): string {
+  if (!subject) return '(no subject)';
+  const shown = escapeMrkdwn(subject, SUBJECT_PREVIEW_CHARS);
+  return shown === escapeMrkdwn(subject) ? shown : `${shown} _(shortened here; the email has all of it)_`;
 }
 
 export function previewMessage(p: {
@@ -35,15 +62,6 @@ export function previewMessage(p: {
   cancelValue: string;
 }): SlackMessage {
   const { content: c } = p;
-  const list = (label: string, items: DraftContent['to']) =>
-    items.length ? [`*${label}:* ${escapeMrkdwn(items.map(formatMailbox).join(', '))}`] : [];
-  const header = [
-    `*From:* ${escapeMrkdwn(c.from)}`,
-    ...list('To', c.to),
-    ...list('Cc', c.cc),
-    ...list('Bcc', c.bcc),
-    `*Subject:* ${escapeMrkdwn(c.subject || '(no subject)')}`,
-  ].join('\n');
   const expiry = Math.floor(p.expiresAt.getTime() / 1000);
   const expiryText = `<!date^${expiry}^{time}|${p.expiresAt.toISOString().slice(11, 16)} UTC>`;
   const blocks: KnownBlock[] = [
@@ -54,7 +72,7 @@ export function previewMessage(p: {
         text: '*The assistant prepared an email for you.* Nothing is sent until you click *Send*.',
       },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: header } },
+    ...sectionsOf(headerLines(c)),
     // plain_text: the body is shown exactly as it will be sent, with no Slack formatting applied.
     { type: 'section', text: { type: 'plain_text', text: bodyPreview(c.body), emoji: false } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `This confirmation expires at ${expiryText}.` }] },
@@ -79,12 +97,8 @@ export function previewMessage(p: {
       ],
     },
   ];
-  return {
-    text: escapeMrkdwn(
-      `Confirm email to ${recipientSummary(c)}: ${quoteSubject(c.subject)}. Nothing is sent until you click Send.`,
-    ),
-    blocks,
-  };
+  const text = `Confirm email to ${recipientSummary(c)}: ${quoteSubject(c.subject)}. Nothing is sent until you click Send.`;
+  return { text, blocks };
 }
 
 const CANCEL_REASONS: Record<string, string> = {
@@ -92,9 +106,10 @@ const CANCEL_REASONS: Record<string, string> = {
   disconnected: 'Gmail was disconnected',
 };
 
-/** The text that replaces the preview; the body is not repeated. */
+/** The mrkdwn that replaces the preview; the body is not repeated. User text in it is escaped. */
 export function outcomeText(outcome: Outcome, c: DraftContent | undefined): string {
   const what = c ? `${quoteSubject(c.subject)} to ${recipientSummary(c)}` : 'this email';
+  const reason = (r: string) => escapeMrkdwn(r, REASON_CHARS);
   switch (outcome.kind) {
     case 'sending':
       return `:hourglass_flowing_sand: Sending ${what}…`;
@@ -103,20 +118,22 @@ export function outcomeText(outcome: Outcome, c: DraftContent | undefined): stri
         ? `:white_check_mark: Sent to ${recipientSummary(c)}: ${quoteSubject(c.subject)}`
         : ':white_check_mark: Sent.';
     case 'cancelled': {
-      const why = outcome.reason ? ` because ${CANCEL_REASONS[outcome.reason] ?? outcome.reason}` : '';
+      const why = outcome.reason
+        ? ` because ${CANCEL_REASONS[outcome.reason] ?? reason(outcome.reason)}`
+        : '';
       return `:no_entry_sign: Cancelled${why}: ${what} was not sent.`;
     }
     case 'expired':
       return `:hourglass: Expired: ${what} was not sent. Ask the assistant again if you still want to send it.`;
     case 'failed':
-      return `:x: Failed: ${what} was not sent. ${outcome.reason}`;
+      return `:x: Failed: ${what} was not sent. ${reason(outcome.reason)}`;
     case 'outcome_unknown':
-      return `:warning: Outcome unknown for ${what}. ${outcome.reason}`;
+      return `:warning: Outcome unknown for ${what}. ${reason(outcome.reason)}`;
   }
 }
 
 export function outcomeMessage(outcome: Outcome, c: DraftContent | undefined): SlackMessage {
-  const text = escapeMrkdwn(outcomeText(outcome, c));
+  const text = outcomeText(outcome, c);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { blocksError } from './block-limits';
 import { applyFault, type FaultBook } from './faults';
 import { isRecord, parseJson, readBody, sendJson } from './http-body';
 import { randomHex } from './ids';
@@ -54,6 +55,11 @@ export class ResponseUrls {
     const body = parseJson(raw);
     if (!isRecord(body)) {
       sendJson(res, 400, { ok: false, error: 'invalid_payload' });
+      return;
+    }
+    const blocksProblem = blocksError(body.blocks);
+    if (blocksProblem) {
+      sendJson(res, 400, { ok: false, error: blocksProblem });
       return;
     }
     origin.uses += 1;

@@ -297,6 +297,43 @@ describe('Slack emulator faults and credentials', () => {
   });
 });
 
+describe('Slack emulator Block Kit limits', () => {
+  const section = (length: number) => [
+    { type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(length) } },
+  ];
+
+  test('when a section text is longer than 3000 characters, then every way of posting refuses it with invalid_blocks', async () => {
+    const app = await startBolt((bolt) => bolt.command('/ai-email-status', async ({ ack }) => ack()));
+    const posted = await app.client.chat.postMessage({ channel: 'C200', text: 'a', blocks: section(3000) });
+    const refused = { data: { error: 'invalid_blocks' } };
+
+    await expect(
+      app.client.chat.postMessage({ channel: 'C200', text: 'a', blocks: section(3001) }),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      app.client.chat.postEphemeral({ channel: 'C200', user: 'U100', text: 'a', blocks: section(3001) }),
+    ).rejects.toMatchObject(refused);
+    await expect(
+      app.client.chat.update({ channel: 'C200', ts: posted.ts!, text: 'a', blocks: section(3001) }),
+    ).rejects.toMatchObject(refused);
+    await emu.slashCommand({ command: '/ai-email-status', userId: 'U100' });
+    const responseUrl = String(emu.envelopes[0]?.payload.response_url);
+    const post = (blocks: unknown) =>
+      fetch(responseUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: 'a', blocks }),
+      });
+    const tooLong = await post(section(3001));
+    expect({ status: tooLong.status, body: await tooLong.json() }).toEqual({
+      status: 400,
+      body: { ok: false, error: 'invalid_blocks' },
+    });
+    expect((await post(section(3000))).status).toBe(200);
+    expect(emu.messages.map((m) => m.kind)).toEqual(['postMessage', 'response_url']);
+  });
+});
+
 describe('Slack emulator Socket Mode connections', () => {
   test('when a refresh is requested, then Bolt reconnects through a new apps.connections.open ticket', async () => {
     const received = deferred<string>();

@@ -1,3 +1,4 @@
+import { blocksError } from './block-limits';
 import type { Recorder } from './recorder';
 import type { Workspace } from './workspace';
 
@@ -27,6 +28,10 @@ function hasContent(args: Args): boolean {
   return str(args, 'text') !== undefined || blocksOf(args) !== undefined || Array.isArray(args.attachments);
 }
 
+/** Why Slack would refuse the message's content, if it would. */
+const contentError = (args: Args): string | undefined =>
+  hasContent(args) ? blocksError(args.blocks) : 'no_text';
+
 function botMessage(ctx: MethodContext, ts: string, args: Args): MethodResult {
   const { workspace: w } = ctx;
   return {
@@ -45,7 +50,8 @@ function botMessage(ctx: MethodContext, ts: string, args: Args): MethodResult {
 const postMessage: Method = (args, ctx) => {
   const target = str(args, 'channel');
   if (!target) return fail('channel_not_found');
-  if (!hasContent(args)) return fail('no_text');
+  const problem = contentError(args);
+  if (problem) return fail(problem);
   const channel = ctx.workspace.resolveChannel(target);
   const ts = ctx.nextTs();
   const threadTs = str(args, 'thread_ts');
@@ -66,7 +72,8 @@ const postEphemeral: Method = (args, ctx) => {
   const user = str(args, 'user');
   if (!target) return fail('channel_not_found');
   if (!user) return fail('user_not_found');
-  if (!hasContent(args)) return fail('no_text');
+  const problem = contentError(args);
+  if (problem) return fail(problem);
   const channel = ctx.workspace.resolveChannel(target);
   if (!ctx.workspace.isMember(channel, user)) return fail('user_not_in_channel');
   const ts = ctx.nextTs();
@@ -88,7 +95,8 @@ const update: Method = (args, ctx) => {
   const ts = str(args, 'ts') ?? '';
   const stored = ctx.workspace.find(channel, ts);
   if (!stored) return fail('message_not_found');
-  if (!hasContent(args)) return fail('no_text');
+  const problem = contentError(args);
+  if (problem) return fail(problem);
   // Slack keeps the previous blocks when an update omits them; `blocks: []` removes them.
   stored.text = str(args, 'text') ?? stored.text;
   stored.blocks = blocksOf(args) ?? stored.blocks;

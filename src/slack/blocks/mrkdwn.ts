@@ -1,0 +1,72 @@
+import type { KnownBlock } from '../../integrations/slack-messenger';
+
+/** Slack refuses a message (`invalid_blocks`) whose section text is longer than this. */
+const SECTION_TEXT_LIMIT = 3000;
+
+/**
+ * Slack decodes only these three entities. It has no escape for its formatting characters, so
+ * those become look-alikes (as jsx-slack's `<Escape>` does): assistant-written text can neither
+ * mention, link or broadcast, nor turn itself or its surroundings bold, italic, struck or code.
+ */
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '*': '\u2217',
+  _: '\u02cd',
+  '~': '\u223c',
+  '`': '\u02cb',
+};
+
+/**
+ * User-supplied text for a mrkdwn string, at most `maxLength` characters once escaped: a longer
+ * text is cut between characters (never inside an entity or a surrogate pair) and ends with "…".
+ */
+export function escapeMrkdwn(text: string, maxLength = Infinity): string {
+  const pieces = Array.from(text, (char) => ESCAPES[char] ?? char);
+  const full = pieces.join('');
+  if (full.length <= maxLength) return full;
+  let out = '';
+  for (const piece of pieces) {
+    if (out.length + piece.length + 1 > maxLength) break;
+    out += piece;
+  }
+  return `${out}…`;
+}
+
+/** Inline code shows an address exactly (no formatting applies inside); only entities are needed. */
+export function codeMrkdwn(text: string): string {
+  if (text.includes('`')) return escapeMrkdwn(text);
+  return `\`${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``;
+}
+
+/**
+ * `a, b and 3 more`: items in order while they fit in `budget` characters; the first is always
+ * shown, so the result is at most max(budget, first item) plus the "and N more".
+ */
+export function listWithin(items: string[], budget: number): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    const cost = item.length + (shown.length ? 2 : 0);
+    if (shown.length && used + cost > budget) break;
+    shown.push(item);
+    used += cost;
+  }
+  const more = items.length - shown.length;
+  return more ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/**
+ * mrkdwn sections holding `lines` in order, as few as possible: lines share a section while its
+ * text stays within Slack's limit. Each line must itself be within the limit.
+ */
+export function sectionsOf(lines: string[]): KnownBlock[] {
+  const texts: string[] = [];
+  for (const line of lines) {
+    const last = texts.length - 1;
+    if (last >= 0 && texts[last]!.length + 1 + line.length <= SECTION_TEXT_LIMIT) texts[last] += `\n${line}`;
+    else texts.push(line);
+  }
+  return texts.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+}
