@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { migrate } from '../persistence/migrator';
+import { bundledMigrationsDir, migrate } from '../persistence/migrator';
 
 /** `npm run db:migrate`: applies pending SQL migrations to DATABASE_URL (also Fly's release command). */
 async function main() {
@@ -8,7 +8,7 @@ async function main() {
     console.error('DATABASE_URL is required, e.g. postgresql://postgres@127.0.0.1:5432/mailbridge');
     process.exit(78);
   }
-  const dir = path.resolve(process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), 'prisma', 'migrations'));
+  const dir = process.env.MIGRATIONS_DIR ? path.resolve(process.env.MIGRATIONS_DIR) : bundledMigrationsDir();
   const result = await migrate(databaseUrl, dir);
   for (const name of result.applied) console.log(`applied ${name}`);
   for (const name of result.checksumMismatches) console.warn(`warning: ${name} changed after it was applied`);

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -31,6 +32,18 @@ export interface MigrateResult {
   applied: string[];
   alreadyApplied: string[];
   checksumMismatches: string[];
+}
+
+/**
+ * The project's `prisma/migrations`, found from this module's own place (src/ under tsx, dist/src/ once
+ * built, /app/dist/src/ in the image) and never from the working directory: `fly ssh console -C` runs in /.
+ */
+export function bundledMigrationsDir(start: string = __dirname): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no prisma/migrations folder above ${start}`);
+  }
 }
 
 export async function readMigrations(dir: string): Promise<Migration[]> {

@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { migrate, readMigrations } from '../../src/persistence/migrator';
+import { promisify } from 'node:util';
+import { bundledMigrationsDir, migrate, readMigrations } from '../../src/persistence/migrator';
 import { createTestDatabase, MIGRATIONS_DIR, type TestDatabase } from '../helpers/database';
 
 describe('migrator', () => {
@@ -61,5 +63,28 @@ describe('migrator', () => {
     expect(
       (await query('SELECT migration_name FROM "_prisma_migrations"')).map((r) => r.migration_name),
     ).toEqual(['001_ok']);
+  });
+
+  it('when the CLI runs from the filesystem root, then it finds the migrations next to its own code', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/migrate.ts')],
+      { cwd: '/', env },
+    );
+    const expected = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
+    expect(stdout).toContain(`${expected.length} migration(s) applied`);
+    expect(
+      (await query('SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name')).map(
+        (r) => r.migration_name,
+      ),
+    ).toEqual(expected);
+  });
+
+  it('when looked up from the compiled layout, then the migrations folder is the project one', () => {
+    const root = path.resolve(__dirname, '../..');
+    expect(bundledMigrationsDir(path.join(root, 'dist/src/persistence'))).toBe(MIGRATIONS_DIR);
+    expect(bundledMigrationsDir(path.join(root, 'src/persistence'))).toBe(MIGRATIONS_DIR);
   });
 });
