@@ -27,17 +27,30 @@ export interface OAuthAttempt {
 
 export function createPairingRepo(prisma: PrismaClient) {
   return {
-    async create(p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt'>): Promise<void> {
-      await prisma.pairing.create({ data: p });
-    },
-    async countSince(teamId: string, userId: string, since: Date): Promise<number> {
-      return prisma.pairing.count({ where: { teamId, userId, createdAt: { gte: since } } });
+    /**
+     * Creates the pairing unless the user already has `limit` created since `since`. A transaction-scoped
+     * advisory lock per user serialises the count and the insert, so parallel commands cannot all pass the
+     * count; the insert runs as a later statement and so sees every pairing committed before the lock.
+     */
+    async createWithinLimit(
+      p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt'>,
+      since: Date,
+      limit: number,
+    ): Promise<boolean> {
+      const [, inserted] = await prisma.$transaction([
+        prisma.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`pairing:${p.teamId}:${p.userId}`}, 0))::text AS locked`,
+        prisma.$executeRaw`
+          INSERT INTO pairings (id, team_id, user_id, purpose, code_hash, expires_at)
+          SELECT ${p.id}, ${p.teamId}, ${p.userId}, ${p.purpose}, ${p.codeHash}, ${p.expiresAt}
+           WHERE (SELECT count(*) FROM pairings
+                   WHERE team_id = ${p.teamId} AND user_id = ${p.userId} AND created_at >= ${since}) < ${limit}`,
+      ]);
+      return inserted === 1;
     },
     async find(id: string): Promise<Pairing | undefined> {
       const row = await prisma.pairing.findUnique({ where: { id } });
       return row ? { ...row, purpose: row.purpose as PairingPurpose } : undefined;
     },
-    /** Counts a wrong code; the pairing burns at `limit`. Returns the attempts left. */
     /**
      * Reserves one code check before the code is compared, so parallel guesses cannot exceed `limit`:
      * the counter only moves while the pairing is usable and below the limit. The last allowed

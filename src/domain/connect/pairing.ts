@@ -30,28 +30,24 @@ export function createPairingService(deps: PairingDeps) {
       purpose: PairingPurpose,
     ): Promise<{ id: string; code: string; expiresAt: Date }> {
       const now = deps.clock.now();
-      const recent = await deps.pairings.countSince(teamId, userId, new Date(now.getTime() - 3_600_000));
-      if (recent >= PAIRINGS_PER_HOUR) {
-        throw new AppError(
-          'rate_limited',
-          'Too many connection attempts in the last hour. Please try again later.',
-          { httpStatus: 429 },
-        );
-      }
       const id = randomId(18);
       const code = Array.from(
         { length: CODE_LENGTH },
         () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)],
       ).join('');
       const expiresAt = new Date(now.getTime() + PAIRING_TTL_MS);
-      await deps.pairings.create({
-        id,
-        teamId,
-        userId,
-        purpose,
-        codeHash: hashCode(deps.signingKey, id, code),
-        expiresAt,
-      });
+      const created = await deps.pairings.createWithinLimit(
+        { id, teamId, userId, purpose, codeHash: hashCode(deps.signingKey, id, code), expiresAt },
+        new Date(now.getTime() - 3_600_000),
+        PAIRINGS_PER_HOUR,
+      );
+      if (!created) {
+        throw new AppError(
+          'rate_limited',
+          'Too many connection attempts in the last hour. Please try again later.',
+          { httpStatus: 429 },
+        );
+      }
       return { id, code, expiresAt };
     },
 
