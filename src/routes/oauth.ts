@@ -58,6 +58,10 @@ const ERROR_PAGES: Record<string, { title: string; next: string }> = {
     title: 'Different Google account',
     next: 'Run <code>/ai-email-notifications on</code> again and choose the connected account.',
   },
+  email_unverified: {
+    title: 'Email address not verified',
+    next: 'Verify the address at myaccount.google.com or choose another Google account, then run <code>/ai-email-connect</code> again.',
+  },
   refresh_token_missing: {
     title: 'Offline access not granted',
     next: 'Remove Mailbridge at myaccount.google.com → Security → Third-party access, then run <code>/ai-email-connect</code> again.',

@@ -223,6 +223,22 @@ describe('connect Gmail from Slack', () => {
     expect(await connectionOf(userId)).toBeUndefined();
   });
 
+  it('when Google has not verified the account email (claim false or missing), then nothing is connected and the page says what to do', async () => {
+    for (const [email, emailVerified] of [
+      ['unverified@example.com', false],
+      ['noclaim@example.com', null],
+    ] as const) {
+      const userId = newUser();
+      stack.google.addAccount({ email, emailVerified });
+      const page = await connectUser(stack, { userId, email });
+      expect(page.status).toBe(400);
+      expect(page.body).toMatch(/Email address not verified/);
+      expect(page.body).toMatch(/What next:.*ai-email-connect/s);
+      expect(await connectionOf(userId)).toBeUndefined();
+      expect(stack.slack.messages.some((m) => m.text?.includes(`Connected as ${email}`))).toBe(false);
+    }
+  });
+
   it('when the same account reconnects, its token is not revoked; a different account replaces and revokes the old one', async () => {
     const userId = newUser();
     await connectUser(stack, { userId, email: 'carol@example.com' });

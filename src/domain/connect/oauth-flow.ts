@@ -145,6 +145,12 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       if (!grant.idToken)
         throw new AppError('id_token_missing', 'Google did not return who signed in.', { httpStatus: 400 });
       const identity = await deps.google.verifyIdToken(grant.idToken);
+      // An unverified address may belong to someone else: it must never become the From of sent mail.
+      if (!identity.emailVerified) {
+        throw new AppError('email_unverified', 'Google has not verified the email address of this account.', {
+          httpStatus: 400,
+        });
+      }
       // Only Google's token response says what was granted; the callback URL is the browser's to change.
       const granted = grant.scopes;
       if (!granted.includes(SCOPES.send)) {

@@ -161,6 +161,27 @@ describe('Google OAuth', () => {
     });
   });
 
+  it.each([
+    ['false', false],
+    ['left out', null],
+  ] as const)(
+    'when the account email is unverified (claim %s), then the ID token carries exactly that',
+    async (_label, emailVerified) => {
+      const email = newEmail();
+      em.addAccount({ email, emailVerified });
+      em.setConsent({ email });
+      const client = oauthClient();
+      const { params, codeVerifier } = await authorize(client, SEND);
+      const { tokens } = await client.getToken({ code: params?.get('code') ?? '', codeVerifier });
+      const payload = (
+        await client.verifyIdToken({ idToken: tokens.id_token ?? '', audience: em.clientId })
+      ).getPayload();
+      expect(payload?.email).toBe(email);
+      if (emailVerified === null) expect(payload).not.toHaveProperty('email_verified');
+      else expect(payload?.email_verified).toBe(false);
+    },
+  );
+
   it('when the certs URL is read, then it maps each kid to an X.509 certificate like Google', async () => {
     const certs = (await (await fetch(em.urls.certsUrl)).json()) as Record<string, string>;
     const [kid, pem] = Object.entries(certs)[0] ?? [];

@@ -66,14 +66,14 @@ export class OAuthStore {
   private readonly accessTokens = new Map<string, TokenRecord>();
   private readonly refreshTokens = new Map<string, TokenRecord>();
 
-  addAccount(a: { email: string; sub?: string; emailVerified?: boolean; name?: string }): Account {
+  addAccount(a: { email: string; sub?: string; emailVerified?: boolean | null; name?: string }): Account {
     const existing = this.accounts.get(a.email.toLowerCase());
     if (existing) return existing;
     const sub = a.sub ?? `1${Array.from(randomBytes(20), (b) => b % 10).join('')}`;
     const account = {
       email: a.email,
       sub,
-      emailVerified: a.emailVerified ?? true,
+      emailVerified: a.emailVerified === undefined ? true : a.emailVerified,
       name: a.name ?? a.email.split('@')[0] ?? a.email,
     };
     this.accounts.set(a.email.toLowerCase(), account);

@@ -152,7 +152,10 @@ export function createOAuthHandlers(ctx: OAuthContext) {
     const iat = nowSeconds();
     const atHash = b64url(createHash('sha256').update(accessToken).digest().subarray(0, 16));
     const emailClaims = scopes.includes(USERINFO_EMAIL)
-      ? { email: account.email, email_verified: account.emailVerified }
+      ? {
+          email: account.email,
+          ...(account.emailVerified === null ? {} : { email_verified: account.emailVerified }),
+        }
       : {};
     const claims = {
       iss: GOOGLE_ISSUER,

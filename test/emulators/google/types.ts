@@ -19,7 +19,8 @@ export interface GoogleEmulatorOptions {
 export interface Account {
   email: string;
   sub: string;
-  emailVerified: boolean;
+  /** The ID token's `email_verified` claim; null leaves the claim out. */
+  emailVerified: boolean | null;
   name: string;
 }
 
@@ -168,7 +169,7 @@ export interface GoogleEmulator {
   clientSecret: string;
   addRedirectUri(uri: string): void;
   /** Adds (or returns the existing) Google account, with an empty mailbox. */
-  addAccount(a: { email: string; sub?: string; emailVerified?: boolean; name?: string }): Account;
+  addAccount(a: { email: string; sub?: string; emailVerified?: boolean | null; name?: string }): Account;
   setConsent(c: ConsentRule): void;
   /** The refresh_token grant then returns a new refresh token and invalidates the old one. */
   setRotateRefreshTokens(on: boolean): void;
