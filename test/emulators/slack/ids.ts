@@ -16,13 +16,13 @@ export function randomHex(bytes = 16): string {
 }
 
 /**
- * Message timestamps: strictly increasing `seconds.micros` strings, 100 µs apart, so tests can
- * sort and compare them the way Slack's ts values behave.
+ * Message timestamps: `seconds.micros` strings from the wall clock, as Slack's are (so `oldest` and
+ * `latest` of conversations.history mean times), kept strictly increasing, at least 100 µs apart.
  */
-export function createTsClock(startSeconds = 1_700_000_000): () => string {
-  let micros = startSeconds * 1_000_000;
+export function createTsClock(now: () => number = Date.now): () => string {
+  let micros = 0;
   return () => {
-    micros += 100;
+    micros = Math.max(now() * 1000, micros + 100);
     const seconds = Math.floor(micros / 1_000_000);
     const fraction = String(micros % 1_000_000).padStart(6, '0');
     return `${seconds}.${fraction}`;

@@ -40,6 +40,8 @@ export interface PostedMessage {
   threadTs?: string;
   text?: string;
   blocks?: unknown[];
+  /** chat.postMessage's `metadata` ({event_type, event_payload}), when it had one. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   replaceOriginal?: boolean;
   deleteOriginal?: boolean;
   responseType?: string;

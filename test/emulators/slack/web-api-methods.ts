@@ -1,4 +1,5 @@
 import { blocksError } from './block-limits';
+import { conversationsHistory, metadataOf } from './message-history';
 import type { Recorder } from './recorder';
 import type { Workspace } from './workspace';
 
@@ -52,10 +53,19 @@ const postMessage: Method = (args, ctx) => {
   if (!target) return fail('channel_not_found');
   const problem = contentError(args);
   if (problem) return fail(problem);
+  const { metadata, error: metadataError } = metadataOf(args);
+  if (metadataError) return fail(metadataError);
   const channel = ctx.workspace.resolveChannel(target);
   const ts = ctx.nextTs();
   const threadTs = str(args, 'thread_ts');
-  ctx.workspace.remember({ channel, ts, text: str(args, 'text'), blocks: blocksOf(args), threadTs });
+  ctx.workspace.remember({
+    channel,
+    ts,
+    text: str(args, 'text'),
+    blocks: blocksOf(args),
+    threadTs,
+    metadata,
+  });
   ctx.recorder.recordMessage({
     kind: 'postMessage',
     channel,
@@ -63,8 +73,10 @@ const postMessage: Method = (args, ctx) => {
     threadTs,
     text: str(args, 'text'),
     blocks: blocksOf(args),
+    metadata,
   });
-  return { ok: true, channel, ts, message: botMessage(ctx, ts, args) };
+  const message = { ...botMessage(ctx, ts, args), ...(metadata ? { metadata } : {}) };
+  return { ok: true, channel, ts, message };
 };
 
 const postEphemeral: Method = (args, ctx) => {
@@ -167,6 +179,7 @@ export const WEB_API_METHODS: Record<string, Method> = {
   'chat.update': update,
   'chat.delete': remove,
   'conversations.open': openConversation,
+  'conversations.history': conversationsHistory,
   'users.info': usersInfo,
   'team.info': (_args, { workspace: w }) => ({
     ok: true,

@@ -8,6 +8,8 @@ export interface StoredMessage {
   text?: string;
   blocks?: unknown[];
   threadTs?: string;
+  /** chat.postMessage's `metadata`, shown by conversations.history with `include_all_metadata`. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 /** Who is in the workspace and what the bot has posted where. */
@@ -69,6 +71,13 @@ export class Workspace {
 
   find(channel: string, ts: string): StoredMessage | undefined {
     return this.posted.get(`${channel}/${ts}`);
+  }
+
+  /** The channel's messages, newest first (Slack's order for conversations.history). */
+  historyOf(channel: string): StoredMessage[] {
+    return [...this.posted.values()]
+      .filter((m) => m.channel === channel)
+      .sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
   }
 
   forget(channel: string, ts: string): boolean {
