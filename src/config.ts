@@ -27,29 +27,50 @@ const keyVersion = z
   .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a short label of letters, digits, - or _, e.g. v2');
 
 /** Decodes base64 and insists on exactly 32 bytes: anything weaker is refused rather than padded. */
-function decodeAesKey(value: string, ctx: z.RefinementCtx, label: string): Buffer | undefined {
+function decodeAesKey(value: string, ctx: z.RefinementCtx, label = ''): Buffer | undefined {
+  const what = label ? `${label} ` : '';
   const trimmed = value.trim();
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (bytes.length !== 32) {
     ctx.addIssue({
       code: 'custom',
-      message: `${label} must be base64 of exactly 32 random bytes (got ${bytes.length}); generate one with: openssl rand -base64 32`,
+      message: `${what}must be base64 of exactly 32 random bytes (got ${bytes.length}); generate one with: openssl rand -base64 32`,
     });
     return undefined;
   }
   if (new Set(bytes).size < 8) {
     ctx.addIssue({
       code: 'custom',
-      message: `${label} is not random enough; generate one with: openssl rand -base64 32`,
+      message: `${what}is not random enough; generate one with: openssl rand -base64 32`,
     });
     return undefined;
   }
   return bytes;
 }
 
+/** `v1:<base64>,v2:<base64>`: older keys, still accepted for decryption during a rotation. */
+function parsePreviousKeys(value: string, ctx: z.RefinementCtx): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const entry of value.split(',').filter((e) => e.trim() !== '')) {
+    const [label = '', material = ''] = entry.trim().split(/:(.*)/s);
+    if (!keyVersion.safeParse(label).success || material === '') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a comma-separated list of <version>:<base64 key>, e.g. v1:AbC...=',
+      });
+      continue;
+    }
+    const key = decodeAesKey(material, ctx, `entry ${label}`);
+    if (key) keys.set(label, key);
+  }
+  return keys;
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Prometheus scrapes this port; it is never published through the HTTP service. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: url('https://mailbridge.fly.dev').transform(withoutSlash),
   DATABASE_URL: url('postgresql://postgres@127.0.0.1:5432/mailbridge'),
@@ -71,9 +92,13 @@ const envSchema = z.object({
     (v) => Buffer.byteLength(v, 'utf8') >= MIN_SIGNING_KEY_BYTES,
     `must be at least ${MIN_SIGNING_KEY_BYTES} bytes; generate one with: openssl rand -hex 32`,
   ),
-  GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: required('the output of: openssl rand -base64 32'),
+  // Checked per variable (not in the whole-object transform, which zod skips once any field failed),
+  // so a bad key is reported together with every other problem of the same boot.
+  GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: required('the output of: openssl rand -base64 32').transform((v, ctx) =>
+    decodeAesKey(v, ctx),
+  ),
   GMAIL_OAUTH_TOKEN_KEY_VERSION: keyVersion.default('v1'),
-  GMAIL_OAUTH_PREVIOUS_KEYS: z.string().trim().default(''),
+  GMAIL_OAUTH_PREVIOUS_KEYS: z.string().trim().default('').transform(parsePreviousKeys),
   GMAIL_SEND_GLOBAL_HOURLY_LIMIT: positiveInt(500),
   GMAIL_SEND_USER_HOURLY_LIMIT: positiveInt(20),
   GMAIL_SEND_USER_DAILY_LIMIT: positiveInt(100),
@@ -99,7 +124,15 @@ const envSchema = z.object({
   /** How often expired confirmations are closed and sends a lost process left behind are settled. */
   SEND_SWEEP_INTERVAL_MS: positiveInt(60_000),
   REVOKE_RETRY_BASE_MS: positiveInt(30_000),
-  AGENT_API_KEY: required('the output of: openssl rand -hex 32'),
+  AGENT_API_KEY: required('the output of: openssl rand -hex 32').transform((v, ctx) => {
+    const keys = v
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (keys.some((k) => k.length < 24))
+      ctx.addIssue({ code: 'custom', message: 'each key must be at least 24 characters' });
+    return keys;
+  }),
   AGENT_EVENTS_URL: url('https://assistant.example.com/hooks/mail').optional(),
   AGENT_EVENTS_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   GOOGLE_OAUTH_AUTH_URL: url('https://accounts.google.com/o/oauth2/v2/auth').default(
@@ -119,6 +152,12 @@ const envSchema = z.object({
     .transform(withSlash),
   HTTP_TIMEOUT_MS: positiveInt(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
+  /** Headers and body of one request must arrive within this (408 otherwise): slow clients cannot hold slots. */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  /** A connection with no traffic either way for this long is closed. */
+  HTTP_CONNECTION_TIMEOUT_MS: positiveInt(60_000),
+  /** An idle keep-alive connection is kept this long; above the 60 s idle timeout of common proxies. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -150,24 +189,9 @@ export class ConfigError extends Error {
   }
 }
 
-const configSchema = envSchema.transform((env, ctx): Config => {
-  const keys = new Map<string, Buffer>();
-  for (const entry of env.GMAIL_OAUTH_PREVIOUS_KEYS.split(',').filter((e) => e.trim() !== '')) {
-    const [label = '', material = ''] = entry.trim().split(/:(.*)/s);
-    if (!keyVersion.safeParse(label).success || material === '') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['GMAIL_OAUTH_PREVIOUS_KEYS'],
-        message: 'must be a comma-separated list of <version>:<base64 key>, e.g. v1:AbC...=',
-      });
-      continue;
-    }
-    const key = decodeAesKey(material, ctx, `GMAIL_OAUTH_PREVIOUS_KEYS entry ${label}`);
-    if (key) keys.set(label, key);
-  }
-  const current = decodeAesKey(env.GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY, ctx, 'GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY');
-  if (current) keys.set(env.GMAIL_OAUTH_TOKEN_KEY_VERSION, current);
-  if (env.AGENT_EVENTS_URL && !env.AGENT_EVENTS_SECRET) {
+/** Rules across variables; run even when single variables failed, so one boot reports every problem. */
+function crossFieldRules(env: Partial<Record<keyof Env, unknown>>, ctx: z.RefinementCtx): void {
+  if (env.AGENT_EVENTS_URL !== undefined && env.AGENT_EVENTS_SECRET === undefined) {
     ctx.addIssue({
       code: 'custom',
       path: ['AGENT_EVENTS_SECRET'],
@@ -175,30 +199,28 @@ const configSchema = envSchema.transform((env, ctx): Config => {
         'is required when AGENT_EVENTS_URL is set (HMAC key for the event signature), e.g. openssl rand -hex 32',
     });
   }
-  const agentKeys = env.AGENT_API_KEY.split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
-  if (agentKeys.some((k) => k.length < 24)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['AGENT_API_KEY'],
-      message: 'each key must be at least 24 characters',
-    });
-  }
-  const {
-    GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: _key,
-    GMAIL_OAUTH_PREVIOUS_KEYS: _previous,
-    AGENT_API_KEY: _agent,
-    ...rest
-  } = env;
-  return {
-    ...rest,
-    GMAIL_OAUTH_REDIRECT_URI: env.GMAIL_OAUTH_REDIRECT_URI ?? `${env.PUBLIC_BASE_URL}/oauth/google/callback`,
-    GMAIL_PUSH_AUDIENCE: env.GMAIL_PUSH_AUDIENCE ?? `${env.PUBLIC_BASE_URL}/pubsub/gmail`,
-    AGENT_API_KEYS: agentKeys,
-    encryptionKeys: { current: env.GMAIL_OAUTH_TOKEN_KEY_VERSION, keys },
-  };
-});
+}
+
+const configSchema = envSchema
+  .superRefine((env, ctx) => crossFieldRules(env, ctx), { when: () => true })
+  .transform((env): Config => {
+    const {
+      GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: current,
+      GMAIL_OAUTH_PREVIOUS_KEYS: keys,
+      AGENT_API_KEY: agentKeys,
+      ...rest
+    } = env;
+    // Validation guarantees the key decoded; the current version wins over a previous entry of that name.
+    if (current) keys.set(env.GMAIL_OAUTH_TOKEN_KEY_VERSION, current);
+    return {
+      ...rest,
+      GMAIL_OAUTH_REDIRECT_URI:
+        env.GMAIL_OAUTH_REDIRECT_URI ?? `${env.PUBLIC_BASE_URL}/oauth/google/callback`,
+      GMAIL_PUSH_AUDIENCE: env.GMAIL_PUSH_AUDIENCE ?? `${env.PUBLIC_BASE_URL}/pubsub/gmail`,
+      AGENT_API_KEYS: agentKeys,
+      encryptionKeys: { current: env.GMAIL_OAUTH_TOKEN_KEY_VERSION, keys },
+    };
+  });
 
 /** Parses the environment; throws a ConfigError listing every problem by variable name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -49,6 +49,56 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL: is required, e.g. postgresql:/);
   });
 
+  it('when keys, URLs, numbers and cross-field rules are all wrong in one boot, then every variable is named', () => {
+    const env = {
+      ...validEnv(),
+      PUBLIC_BASE_URL: 'not a url',
+      REDIS_URL: 'redis 127.0.0.1',
+      PORT: '-1',
+      SLACK_APP_TOKEN: 'xoxb-not-an-app-token',
+      GMAIL_OAUTH_STATE_SIGNING_KEY: 'short',
+      GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: randomBytes(16).toString('base64'),
+      GMAIL_OAUTH_TOKEN_KEY_VERSION: 'v 2',
+      GMAIL_OAUTH_PREVIOUS_KEYS: `v1:${Buffer.alloc(32).toString('base64')},broken`,
+      GMAIL_SEND_GLOBAL_HOURLY_LIMIT: '0',
+      GMAIL_PUSH_SERVICE_ACCOUNT: 'not-an-email',
+      AGENT_API_KEY: 'short-key',
+      AGENT_EVENTS_URL: 'https://assistant.example.com/hooks/mail',
+      LOG_LEVEL: 'loud',
+    };
+    const problems = problemsOf(env);
+    const named = problems.map((p) => p.split(':')[0]);
+    expect([...new Set(named)].sort()).toEqual(
+      [
+        'PUBLIC_BASE_URL',
+        'REDIS_URL',
+        'PORT',
+        'SLACK_APP_TOKEN',
+        'GMAIL_OAUTH_STATE_SIGNING_KEY',
+        'GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY',
+        'GMAIL_OAUTH_TOKEN_KEY_VERSION',
+        'GMAIL_OAUTH_PREVIOUS_KEYS',
+        'GMAIL_SEND_GLOBAL_HOURLY_LIMIT',
+        'GMAIL_PUSH_SERVICE_ACCOUNT',
+        'AGENT_API_KEY',
+        'AGENT_EVENTS_SECRET',
+        'LOG_LEVEL',
+      ].sort(),
+    );
+    const text = problems.join('\n');
+    expect(text).toMatch(
+      /GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: must be base64 of exactly 32 random bytes \(got 16\)/,
+    );
+    expect(text).toMatch(/GMAIL_OAUTH_PREVIOUS_KEYS: entry v1 is not random enough/);
+    expect(text).toMatch(/GMAIL_OAUTH_PREVIOUS_KEYS: must be a comma-separated list/);
+    expect(text).toMatch(/AGENT_EVENTS_SECRET: is required when AGENT_EVENTS_URL is set/);
+  });
+
+  it('when only a key is wrong, then the error names the key and no other variable', () => {
+    const problems = problemsOf({ ...validEnv(), GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: 'not-a-key!' });
+    expect(problems).toEqual([expect.stringMatching(/^GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: must be base64/)]);
+  });
+
   it.each([
     ['too short', randomBytes(16).toString('base64')],
     ['not base64', 'not-a-key!'],
