@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors';
 import { safeEqual } from '../lib/crypto';
 import type { StageDraft } from '../domain/send/stage-draft';
 import type { DraftView } from '../domain/send/draft-view';
+import { MAX_MAILBOX_INPUT_LENGTH } from '../domain/send/addresses';
 
 export interface ToolApiOptions {
   apiKeys: readonly string[];
@@ -12,13 +13,21 @@ export interface ToolApiOptions {
   status(id: string): Promise<DraftView | undefined>;
 }
 
+/** Capped before any parsing looks at it: address parsing never sees a long string. */
+const addressString = z
+  .string()
+  .max(
+    MAX_MAILBOX_INPUT_LENGTH,
+    `must be at most ${MAX_MAILBOX_INPUT_LENGTH} characters: one address, optionally with a display name`,
+  );
+
 /** A single string is accepted as a one-element list (SPEC 6.4.1). */
 const addressList = z
-  .union([z.string(), z.array(z.string()).max(1000)])
+  .union([addressString, z.array(addressString).max(1000)])
   .transform((v) => (typeof v === 'string' ? [v] : v));
 
 /** Exactly these fields: no from, on_behalf_of, headers or anything else. */
-const sendEmailBody = z.strictObject({
+export const sendEmailBody = z.strictObject({
   trigger_message_ts: z
     .string()
     .regex(/^\d{6,12}\.\d{1,8}$/, 'must be the ts of a Slack message, e.g. 1712345678.123456'),
@@ -55,12 +64,15 @@ function badRequest(error: z.ZodError): AppError {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
+/** The key of an `Authorization: Bearer <key>` header; the pattern's parts never overlap (linear). */
+export const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+
 /** The assistant's send_email tool (SPEC 6.4). Transport only: parse, call the use case, map the result. */
 export default async function toolApiRoutes(app: FastifyInstance, opts: ToolApiOptions) {
   const keyDigests = opts.apiKeys.map(sha256);
   // Every configured key is compared, in constant time, whatever the outcome of the previous ones.
   const authorized = (req: FastifyRequest) => {
-    const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    const presented = bearerToken(req.headers.authorization);
     if (!presented) return false;
     const digest = sha256(presented);
     return keyDigests.reduce((ok, key) => safeEqual(digest, key) || ok, false);

@@ -27,11 +27,14 @@ function expectWithinSlackLimits(m: SlackMessage) {
 const preview = (content: DraftContent) =>
   previewMessage({ content, expiresAt: new Date('2026-12-01T10:00:00Z'), sendValue: 's', cancelValue: 'c' });
 
-/** The largest draft validation lets through: 50 recipients of 251 characters, long names, 998-character subject. */
+/**
+ * The largest draft validation lets through: 50 recipients of 251 characters whose display names
+ * fill the 320-character mailbox limit, a 998-character subject.
+ */
 function largestDraft(): DraftContent {
   const domain = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.com`;
   const mailbox = (i: number) =>
-    `"${'&*_'.repeat(66)}" <${String(i).padStart(2, '0')}${'&'.repeat(62)}@${domain}>`;
+    `"${'&*_'.repeat(21)}&" <${String(i).padStart(2, '0')}${'&'.repeat(62)}@${domain}>`;
   const all = Array.from({ length: 50 }, (_, i) => mailbox(i));
   const valid = validateDraft({
     to: all.slice(0, 20),

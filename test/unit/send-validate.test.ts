@@ -112,10 +112,13 @@ describe('draft validation', () => {
 
   it.each([
     ['a right-to-left override', '\u202E'],
-    ['a zero-width space', '\u200B'],
+    ['a left-to-right embedding', '\u202A'],
+    ['a first-strong isolate', '\u2068'],
+    ['a pop directional isolate', '\u2069'],
     ['a line separator', '\u2028'],
     ['a paragraph separator', '\u2029'],
-    ['a tab', '\t'],
+    ['an escape control character', '\u001B'],
+    ['a C1 control character', '\u0085'],
   ])('when the subject or a display name holds %s, then it is refused', (_, char) => {
     expect(failure(() => validateDraft(request({ subject: `Invoice ${char}fdp.exe` })))).toMatchObject({
       code: 'invalid_subject',
@@ -126,6 +129,47 @@ describe('draft validation', () => {
       field: 'cc[0]',
     });
     expect(parseMailbox(`Bob ${char}Smith <bob@example.com>`)).toHaveProperty('problem');
+  });
+
+  it.each([
+    ['a ZWJ emoji sequence', 'Family 👩\u200D👩\u200D👧 photos'],
+    ['Persian text with a ZWNJ', 'گزارش\u200Cها و نامه\u200Cها'],
+    ['a tab', 'Total:\t42'],
+    ['a zero-width space and marks', 'Hi\u200B\u200E\u200F there'],
+    ['a flag with tag characters', 'Go 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'],
+  ])('when the subject holds %s, then it is accepted unchanged', (_, subject) => {
+    expect(validateDraft(request({ subject })).subject).toBe(subject);
+  });
+
+  it('when a display name holds a ZWJ emoji or Persian with a ZWNJ, then it is accepted', () => {
+    expect(parseMailbox('"علی\u200Cرضا 👩\u200D👧" <ali@example.com>')).toEqual({
+      address: 'ali@example.com',
+      name: 'علی\u200Cرضا 👩\u200D👧',
+    });
+  });
+
+  it('when a display name holds a tab, then it is refused (a tab is allowed in the subject only)', () => {
+    expect(parseMailbox('"Bob\tSmith" <bob@example.com>')).toHaveProperty('problem');
+  });
+
+  it.each([
+    ['subject', { subject: 'Hi \uD83D there' }, 'invalid_subject'],
+    ['subject', { subject: 'Hi \uDC69' }, 'invalid_subject'],
+    ['body', { body: 'Hello \uD83D' }, 'invalid_body'],
+    ['to[0]', { to: ['"Bob \uDE00" <bob@example.com>'] }, 'invalid_address'],
+  ])('when %s holds a lone surrogate, then a 400 names the field', (field, over, code) => {
+    const err = failure(() => validateDraft(request(over)));
+    expect(err).toMatchObject({ code, status: 400, field });
+    expect(err.message).toMatch(/surrogate/);
+  });
+
+  it('when an address string is longer than 320 characters, then it is refused before parsing', () => {
+    const long = `"${'n'.repeat(301)}" <bob@example.com>`;
+    expect(failure(() => validateDraft(request({ to: [long] })))).toMatchObject({
+      code: 'invalid_address',
+      field: 'to[0]',
+      message: 'to[0]: is longer than 320 characters',
+    });
   });
 
   it('when the body has line breaks, then they are fine (the body is not a header)', () => {

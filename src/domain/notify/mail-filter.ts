@@ -16,10 +16,35 @@ export const SKIPPED_LABELS: readonly string[] = [
 export const isCandidate = (labelIds: readonly string[]): boolean =>
   labelIds.includes('INBOX') && !labelIds.some((l) => SKIPPED_LABELS.includes(l));
 
-/** The address inside a From header: `"Ada" <ada@example.com>` → ada@example.com. */
+/** Longest address looked at (RFC 5321 allows 254; anything past 320 is not a sender address). */
+const MAX_ADDRESS = 320;
+const isSpace = (c: string) => /\s/.test(c);
+
+/** `local@domain` with something on both sides of an `@`, short enough to be an address. */
+const looksLikeAddress = (s: string) => {
+  const at = s.indexOf('@', 1);
+  return s.length <= MAX_ADDRESS && at > 0 && at < s.length - 1;
+};
+
+/**
+ * The address inside a From header: `"Ada" <ada@example.com>` → ada@example.com; else the first
+ * bare `local@domain` word. One pass over the header (it comes from any sender on the internet, so
+ * no backtracking pattern may see it).
+ */
 export function senderAddress(from: string): string {
-  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(from)?.[1];
-  const bare = angle ?? /[^\s<>"]+@[^\s<>"]+/.exec(from)?.[0] ?? '';
+  let open = -1;
+  let wordStart = 0;
+  let bare = '';
+  for (let i = 0; i <= from.length; i++) {
+    const c = from[i] ?? ' ';
+    const delimiter = c === '<' || c === '>' || c === '"' || isSpace(c);
+    if (delimiter && !bare && looksLikeAddress(from.slice(wordStart, i))) bare = from.slice(wordStart, i);
+    if (delimiter) wordStart = i + 1;
+    if (c === '<') open = i;
+    else if (c === '>' && open >= 0 && looksLikeAddress(from.slice(open + 1, i)))
+      return from.slice(open + 1, i).toLowerCase();
+    else if (c === '>' || isSpace(c)) open = -1;
+  }
   return bare.toLowerCase();
 }
 

@@ -1,5 +1,6 @@
 import { AppError } from '../../lib/errors';
-import { hasForbiddenHeaderChars, hasHiddenChars, parseMailbox } from './addresses';
+import { parseMailbox } from './addresses';
+import { hasLoneSurrogate, unsafeTextProblem } from './unsafe-text';
 import type { Mailbox } from './types';
 
 export const MAX_RECIPIENTS = 50;
@@ -36,8 +37,9 @@ function mailboxes(field: 'to' | 'cc' | 'bcc', values: string[]): Mailbox[] {
 }
 
 /**
- * Everything that can be checked without a database: strict addresses, counts, lengths, and no line
- * break or NUL in anything that becomes a header. Errors name the field so the assistant can fix it.
+ * Everything that can be checked without a database: strict addresses, counts, lengths, no line
+ * break or NUL in anything that becomes a header, nothing that reorders what the person reads, and
+ * only text that UTF-8 can carry. Errors name the field so the assistant can fix it.
  */
 export function validateDraft(req: DraftRequest): ValidDraft {
   const to = mailboxes('to', req.to);
@@ -52,22 +54,21 @@ export function validateDraft(req: DraftRequest): ValidDraft {
       `${total} recipients in to, cc and bcc together; at most ${MAX_RECIPIENTS} are allowed`,
     );
   }
-  if (hasForbiddenHeaderChars(req.subject)) {
-    throw invalid('subject', 'invalid_subject', 'subject must not contain line breaks or NUL characters');
-  }
   // Checked before trimming: an invisible character at either end is refused, not silently dropped.
-  if (hasHiddenChars(req.subject)) {
-    throw invalid(
-      'subject',
-      'invalid_subject',
-      'subject must not contain control, invisible formatting or line separator characters',
-    );
-  }
+  const unsafe = unsafeTextProblem(req.subject, { allowTab: true });
+  if (unsafe) throw invalid('subject', 'invalid_subject', `subject ${unsafe}`);
   const subject = req.subject.trim();
   if (subject.length > MAX_SUBJECT_LENGTH) {
     throw invalid('subject', 'invalid_subject', `subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
   }
   if (req.body.includes('\0')) throw invalid('body', 'invalid_body', 'body must not contain NUL characters');
+  if (hasLoneSurrogate(req.body)) {
+    throw invalid(
+      'body',
+      'invalid_body',
+      'body contains an unpaired UTF-16 surrogate (invalid Unicode text)',
+    );
+  }
   if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) {
     throw invalid('body', 'body_too_large', `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
   }
