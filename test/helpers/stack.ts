@@ -3,6 +3,7 @@ import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
 import { createTestDatabase, REDIS_TEST_URL, uniqueRedisPrefix, type TestDatabase } from './database';
 import { testSecrets } from './keys';
+import { manifestBotScopes } from './slack-manifest';
 import { freePort, startServerProcess, type ServerProcess } from './server-process';
 
 export const PUSH_SERVICE_ACCOUNT = 'gmail-push@mailbridge-test.iam.gserviceaccount.com';
@@ -33,7 +34,9 @@ export interface StackOptions {
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
-  const slack = await startSlackEmulator();
+  // The workspace grants what the deploy manifest requests: a scope the code needs but the manifest
+  // lacks fails here as it would in Slack (missing_scope).
+  const slack = await startSlackEmulator({ scopes: manifestBotScopes() });
   const google = await startGoogleEmulator({ interactive: opts.interactiveGoogle });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -54,6 +54,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     sleep: sleeper.sleep,
     botToken,
     appToken,
+    scopes: opts.scopes ? new Set(opts.scopes) : undefined,
     log,
     openSocketUrl: () => socketMode.issueUrl(),
   };

@@ -15,6 +15,11 @@ export interface SlackEmulatorOptions {
   ackTimeoutMs?: number;
   /** When > 0, the server pings every socket at this interval, as Slack does. Off by default. */
   pingIntervalMs?: number;
+  /**
+   * Bot scopes the app was granted (e.g. the manifest's `oauth_config.scopes.bot`): a method whose
+   * scope is not among them answers `missing_scope`, as Slack does. Every scope when omitted.
+   */
+  scopes?: readonly string[];
 }
 
 /** One recorded Web API request, including faulted and rejected ones. */

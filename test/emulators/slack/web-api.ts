@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answersInstead, applyFault, type FaultBook } from './faults';
 import { parseArgs, readBody, sendJson, tokenOf } from './http-body';
+import { missingScope } from './scopes';
 import { WEB_API_METHODS, type MethodContext } from './web-api-methods';
 
 export interface WebApiDeps extends MethodContext {
@@ -8,6 +9,8 @@ export interface WebApiDeps extends MethodContext {
   sleep: (ms: number) => Promise<void>;
   botToken: string;
   appToken: string;
+  /** Bot scopes the app was granted; undefined grants every scope. */
+  scopes?: ReadonlySet<string>;
   log: (msg: string) => void;
 }
 
@@ -55,5 +58,16 @@ export async function handleWebApi(
     return;
   }
   const error = authError(method, token, deps);
-  sendJson(res, 200, error ? { ok: false, error } : handler(args, deps));
+  if (error) {
+    sendJson(res, 200, { ok: false, error });
+    return;
+  }
+  const { scopes } = deps;
+  const needed = scopes && missingScope(method, args, scopes);
+  if (scopes && needed) {
+    // Slack's answer when the token lacks the method's scope: what it needs and what it has.
+    sendJson(res, 200, { ok: false, error: 'missing_scope', needed, provided: [...scopes].join(',') });
+    return;
+  }
+  sendJson(res, 200, handler(args, deps));
 }

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const SLACK_MANIFEST_PATH = path.resolve(__dirname, '../../deploy/slack-app-manifest.yaml');
+
+/**
+ * The bot scopes deploy/slack-app-manifest.yaml requests (`oauth_config.scopes.bot`), so the emulated
+ * workspace grants exactly what a real install grants. A small reader for that one block-style list,
+ * not a YAML parser: it refuses anything it does not recognise rather than guess.
+ */
+export function manifestBotScopes(file = SLACK_MANIFEST_PATH): string[] {
+  const wanted = ['oauth_config', 'scopes', 'bot'];
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const stack: { indent: number; key: string }[] = [];
+  const scopes: string[] = [];
+  let listIndent: number | undefined;
+  for (const raw of lines) {
+    const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    if (line.trim() === '') continue;
+    const indent = line.length - line.trimStart().length;
+    if (listIndent !== undefined) {
+      const item = /^-\s+(.+)$/.exec(line.trim());
+      if (indent >= listIndent && item) {
+        scopes.push(unquote(item[1]!.trim()));
+        continue;
+      }
+      break;
+    }
+    const key = /^([A-Za-z_][\w.-]*):\s*$/.exec(line.trim());
+    if (!key) continue;
+    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
+    stack.push({ indent, key: key[1]! });
+    if (stack.map((s) => s.key).join('.') === wanted.join('.')) listIndent = indent;
+  }
+  if (scopes.length === 0) throw new Error(`${file}: no oauth_config.scopes.bot list found`);
+  return scopes;
+}
+
+const unquote = (v: string) => v.replace(/^(['"])(.*)\1$/, '$2');

@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { missingScope } from '../emulators/slack/scopes';
+import { manifestBotScopes } from '../helpers/slack-manifest';
+
+const SRC = path.resolve(__dirname, '../../src');
+
+/** Every Slack Web API method the product calls through a Slack client (`client.<ns>.<method>(`). */
+function methodsCalledBySource(): string[] {
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('generated'),
+  );
+  const methods = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(path.join(SRC, file), 'utf8');
+    for (const m of text.matchAll(/\bclient\.([a-z]+)\.([a-zA-Z]+)\(/g)) methods.add(`${m[1]}.${m[2]}`);
+  }
+  return [...methods].sort();
+}
+
+describe('Slack app manifest', () => {
+  it('when the manifest is read, then it lists the bot scopes (the reader is not fooled by comments)', () => {
+    const scopes = manifestBotScopes();
+    expect(scopes).toEqual(expect.arrayContaining(['chat:write', 'commands', 'im:write']));
+    expect(scopes.every((s) => /^[a-z_.]+:[a-z_.]+$|^commands$/.test(s))).toBe(true);
+  });
+
+  it('when the product calls a Slack method, then the manifest requests its scope', () => {
+    const granted = new Set(manifestBotScopes());
+    const called = methodsCalledBySource();
+    expect(called).toEqual(expect.arrayContaining(['chat.postMessage', 'team.info', 'users.info']));
+    // The product talks to people in direct messages: one user per conversations.open, DM history.
+    const dmArgs = { channel: 'D0123', users: 'U0123' };
+    const missing = called
+      .map((method) => [method, missingScope(method, dmArgs, granted)] as const)
+      .filter(([, needed]) => needed !== undefined);
+    expect(missing).toEqual([]);
+  });
+});
