@@ -13,6 +13,8 @@ import { registerConnectCommands } from '../slack/connect-commands';
 import { enqueueRevocation, registerRevocationJobs } from '../jobs/connect-revocations';
 import oauthRoutes from '../routes/oauth';
 import { isAppError } from '../lib/errors';
+import { createLookupClient, createSlackNames } from '../integrations/slack-names';
+import { createConnectPageLimits } from '../persistence/connect-page-limits';
 
 const REVOCATION_TEXT = {
   revoked: ' and Google revoked it',
@@ -137,7 +139,13 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     publicOrigin: new URL(config.PUBLIC_BASE_URL).origin,
     pairing: services.pairing,
     flow,
-    messenger: services.messenger,
+    names: createSlackNames({
+      client: createLookupClient({ token: config.SLACK_BOT_TOKEN, apiUrl: config.SLACK_API_URL, log }),
+      redis: app.redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      log,
+    }),
+    limits: createConnectPageLimits(app.redis, config.REDIS_KEY_PREFIX),
     secureCookies: config.PUBLIC_BASE_URL.startsWith('https://'),
     authOrigin: new URL(config.GOOGLE_OAUTH_AUTH_URL).origin,
   });

@@ -35,19 +35,6 @@ export function createSlackMessenger(client: WebClient) {
     async update(p: { channel: string; ts: string } & SlackMessage): Promise<void> {
       await client.chat.update({ channel: p.channel, ts: p.ts, text: p.text, blocks: p.blocks ?? [] });
     },
-    async userInfo(userId: string): Promise<{ name: string; teamName?: string } | undefined> {
-      const res = await client.users.info({ user: userId }).catch(() => undefined);
-      const u = res?.user;
-      if (!u) return undefined;
-      // Display names are chosen by users and not unique: show the real name with the unique handle.
-      const shown = u.real_name || u.profile?.real_name || u.profile?.display_name;
-      const handle = u.name ? `@${u.name}` : userId;
-      return { name: shown && shown !== u.name ? `${shown} (${handle})` : handle };
-    },
-    async teamName(): Promise<string | undefined> {
-      const res = await client.team.info().catch(() => undefined);
-      return res?.team?.name;
-    },
   };
 }
 

@@ -7,7 +7,9 @@ import { hmac, randomId, safeEqual } from '../lib/crypto';
 import type { Pairing } from '../persistence/pairing-repo';
 import type { OAuthFlow } from '../domain/connect/oauth-flow';
 import type { PairingService } from '../domain/connect/pairing';
-import type { SlackMessenger } from '../integrations/slack-messenger';
+import type { SlackNames } from '../integrations/slack-names';
+import type { ConnectPageLimits } from '../persistence/connect-page-limits';
+import { connectPageGuard } from './connect-page-guard';
 import { messagePage, pageHeaders, startPage, successPage } from './pages';
 
 /** One cookie per OAuth attempt, so two tabs never overwrite each other's binding. */
@@ -74,7 +76,8 @@ export interface OAuthRouteDeps {
   publicOrigin: string;
   pairing: PairingService;
   flow: OAuthFlow;
-  messenger: SlackMessenger;
+  names: SlackNames;
+  limits: ConnectPageLimits;
   secureCookies: boolean;
   authOrigin: string;
 }
@@ -83,10 +86,8 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 4096 });
 
-  const names = async (userId: string) => {
-    const [user, team] = await Promise.all([deps.messenger.userInfo(userId), deps.messenger.teamName()]);
-    return { userName: user?.name ?? userId, teamName: team ?? 'your workspace' };
-  };
+  // Public pages: bounded per pairing and per address before any database or Slack work.
+  const guard = { preHandler: connectPageGuard(deps.limits) };
 
   const sendError = (reply: FastifyReply, err: unknown) => {
     if (!isAppError(err) || err.httpStatus >= 500) {
@@ -126,7 +127,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
       purpose: pairing.purpose,
       formToken: formToken(pairing.id, formSecret),
       error,
-      ...(await names(pairing.userId)),
+      ...(await deps.names.forPage(pairing.userId)),
     });
     // The form's submission redirects to Google: form-action must allow that origin or browsers stop the redirect.
     return reply
@@ -135,7 +136,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
       .send(page);
   };
 
-  app.get('/oauth/google/start', async (req, reply) => {
+  app.get('/oauth/google/start', guard, async (req, reply) => {
     const { pairing: pairingId = '' } = req.query as { pairing?: string };
     try {
       const pairing = await deps.pairing.usable(pairingId);
@@ -155,7 +156,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     code: z.string().max(40),
     form_token: z.string().max(100).default(''),
   });
-  app.post('/oauth/google/begin', async (req, reply) => {
+  app.post('/oauth/google/begin', guard, async (req, reply) => {
     const body = beginBody.safeParse(req.body);
     if (!body.success) {
       return sendError(reply, new AppError('form_invalid', 'The form was incomplete.', { httpStatus: 400 }));
@@ -204,7 +205,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
       const page = successPage({
         email: connection.email,
         purpose: result.purpose,
-        ...(await names(connection.userId)),
+        ...(await deps.names.forPage(connection.userId)),
       });
       return reply.headers(pageHeaders()).send(page);
     } catch (err) {

@@ -1,8 +1,13 @@
 import { Client } from 'pg';
 import { startStack, type Stack } from '../helpers/stack';
+import { begin, connectUser, requestPrompt } from '../helpers/connect-flow';
 
 const ROUNDS = 10;
 const PARALLEL = 25;
+const FLOOD = 150;
+/** The limits the server promises (src/persistence/connect-page-limits.ts). */
+const HITS_PER_PAIRING = 40;
+const HITS_PER_ADDRESS_MINUTE = 120;
 const jitter = (maxMs: number) => new Promise((r) => setTimeout(r, Math.random() * maxMs));
 
 describe('connect under abuse', () => {
@@ -16,6 +21,15 @@ describe('connect under abuse', () => {
   };
   const repliesTo = (userId: string) =>
     stack.slack.messages.filter((m) => m.kind === 'response_url' && m.user === userId);
+
+  const openStart = async (pairingId: string, address: string) => {
+    await jitter(20);
+    const res = await fetch(`${stack.baseUrl}/oauth/google/start?pairing=${pairingId}`, {
+      headers: { 'fly-client-ip': address },
+    });
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+  };
+  const callsOf = (method: string) => stack.slack.calls.filter((c) => c.method === method).length;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -44,4 +58,63 @@ describe('connect under abuse', () => {
       expect(replies.filter((t) => /Too many connection attempts/.test(t))).toHaveLength(15);
     }
   });
+
+  it('when the start page is flooded while Slack rate-limits users.info, then Slack lookups stay bounded, the flood gets 429s with a next step and a DM is still delivered', async () => {
+    // Were the shared client to wait out this 429, every DM of the deployment would wait ten minutes.
+    stack.slack.fail('users.info', { status: 429, retryAfter: 600, times: 1_000_000 });
+    let maxLookupsInRound = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const target = newUser();
+      const one = await requestPrompt(stack, target);
+      const several = [];
+      for (let i = 0; i < 5; i++) several.push(await requestPrompt(stack, newUser()));
+      const usersInfoBefore = callsOf('users.info');
+      const connecting = newUser();
+      const email = `flood-${round}@example.com`;
+
+      const [onePairing, acrossPairings, connected] = await Promise.all([
+        // One pairing from 150 addresses: only the per-pairing limit applies.
+        Promise.all(
+          Array.from({ length: FLOOD }, (_, i) =>
+            openStart(one.pairingId, `10.${round}.${i >> 8}.${i & 255}`),
+          ),
+        ),
+        // Five pairings from one address: only the per-address limit applies.
+        Promise.all(
+          Array.from({ length: FLOOD }, (_, i) =>
+            openStart(several[i % several.length]!.pairingId, `192.0.2.${round + 1}`),
+          ),
+        ),
+        jitter(200).then(() => connectUser(stack, { userId: connecting, email })),
+      ]);
+
+      expect(onePairing.filter((r) => r.status === 200)).toHaveLength(HITS_PER_PAIRING);
+      expect(acrossPairings.filter((r) => r.status === 200)).toHaveLength(HITS_PER_ADDRESS_MINUTE);
+      const refused = [...onePairing, ...acrossPairings].filter((r) => r.status !== 200);
+      expect(refused.length).toBe(2 * FLOOD - HITS_PER_PAIRING - HITS_PER_ADDRESS_MINUTE);
+      for (const r of refused) {
+        expect(r.status).toBe(429);
+        expect(Number(r.retryAfter)).toBeGreaterThan(0);
+        expect(r.body).toMatch(/What next:.*ai-email-connect/s);
+      }
+      // Slack refused the name: the page still renders, with the user id and the cached workspace name.
+      const shown = onePairing.find((r) => r.status === 200)!.body;
+      expect(shown).toContain(target);
+      expect(shown).toContain(stack.slack.teamName);
+      // The code form is limited with the page: this pairing has used its allowance.
+      expect((await begin(stack, one.pairingId, one.code)).status).toBe(429);
+
+      expect(connected.status).toBe(200);
+      await stack.slack.waitForMessage(
+        (m) => m.kind === 'postMessage' && (m.text ?? '').includes(`Connected as ${email}`),
+        30_000,
+      );
+      maxLookupsInRound = Math.max(maxLookupsInRound, callsOf('users.info') - usersInfoBefore);
+    }
+    // At most one lookup per distinct user before Slack's 429 pauses them; one team.info for the whole run.
+    expect(maxLookupsInRound).toBeLessThanOrEqual(7);
+    expect(callsOf('users.info')).toBeLessThanOrEqual(7);
+    expect(callsOf('team.info')).toBe(1);
+    stack.slack.clearFaults();
+  }, 600_000);
 });
