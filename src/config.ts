@@ -104,6 +104,11 @@ const envSchema = z.object({
   GMAIL_SEND_USER_DAILY_LIMIT: positiveInt(100),
   GMAIL_DRAFTS_USER_HOURLY_LIMIT: positiveInt(30),
   GMAIL_DRAFT_TTL_SECONDS: positiveInt(15 * 60),
+  /** Whether a Slack Connect author (from another workspace) may have an email staged for them. */
+  ALLOW_SLACK_CONNECT_TRIGGERS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   GMAIL_PUBSUB_TOPIC: required('projects/my-project/topics/gmail-push').regex(
     /^projects\/[^/]+\/topics\/[^/]+$/,
     'must look like projects/<project>/topics/<topic>',

@@ -80,6 +80,7 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     },
     record,
     ttlMs: config.GMAIL_DRAFT_TTL_SECONDS * 1000,
+    allowExternalAuthors: config.ALLOW_SLACK_CONNECT_TRIGGERS,
   });
 
   const confirm = createConfirmClick({

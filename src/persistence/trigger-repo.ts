@@ -7,6 +7,8 @@ export interface TriggerRow {
   threadTs: string | null;
   userId: string | null;
   botId: string | null;
+  /** The author's workspace; differs from teamId when the author came in through Slack Connect. */
+  authorTeamId: string | null;
   isBot: boolean;
   eventType: string;
   createdAt: Date;

@@ -5,10 +5,11 @@ describe('toTriggerRow', () => {
     expect(
       toTriggerRow(
         { type: 'message', channel: 'C1', ts: '1.2', thread_ts: '1.1', user: 'U1', team: 'T1' },
-        'T0',
+        'T1',
       ),
     ).toEqual({
       teamId: 'T1',
+      authorTeamId: 'T1',
       channelId: 'C1',
       ts: '1.2',
       threadTs: '1.1',
@@ -17,6 +18,19 @@ describe('toTriggerRow', () => {
       isBot: false,
       eventType: 'message',
     });
+  });
+
+  it('when someone from another workspace writes (Slack Connect), then the row keeps both workspaces', () => {
+    const event = { type: 'message', channel: 'C1', ts: '1.5', user: 'U9', team: 'T9' };
+    expect(toTriggerRow({ ...event, user_team: 'T9', source_team: 'T9' }, 'T0')).toMatchObject({
+      teamId: 'T0',
+      authorTeamId: 'T9',
+    });
+    expect(toTriggerRow({ ...event, team: undefined, source_team: 'T8' }, 'T0')).toMatchObject({
+      teamId: 'T0',
+      authorTeamId: 'T8',
+    });
+    expect(toTriggerRow({ ...event, team: undefined }, 'T0')).toMatchObject({ authorTeamId: 'T0' });
   });
 
   it('when a bot posts, then the row is marked as a bot', () => {

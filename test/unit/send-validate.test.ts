@@ -1,6 +1,6 @@
 import { parseMailbox } from '../../src/domain/send/addresses';
 import { validateDraft, type DraftRequest } from '../../src/domain/send/validate-draft';
-import { resolveSender } from '../../src/domain/send/resolve-sender';
+import { refuseExternalAuthor, resolveSender } from '../../src/domain/send/resolve-sender';
 import type { TriggerRow } from '../../src/persistence/trigger-repo';
 import { isAppError } from '../../src/lib/errors';
 
@@ -186,6 +186,7 @@ describe('sender resolution', () => {
     threadTs: null,
     userId: 'U1',
     botId: null,
+    authorTeamId: 'T1',
     isBot: false,
     eventType: 'message',
     createdAt: new Date(now.getTime() - 60_000),
@@ -215,5 +216,16 @@ describe('sender resolution', () => {
     expect(failure(() => resolveSender([row({ createdAt: new Date(0) })], now, false))).toMatchObject({
       code: 'trigger_too_old',
     });
+  });
+
+  it('when the author is from another workspace, then staging is refused unless the operator allows it', () => {
+    const external = row({ authorTeamId: 'T9' });
+    expect(failure(() => refuseExternalAuthor(external, false))).toMatchObject({
+      code: 'external_trigger',
+      status: 403,
+    });
+    expect(() => refuseExternalAuthor(external, true)).not.toThrow();
+    expect(() => refuseExternalAuthor(row(), false)).not.toThrow();
+    expect(() => refuseExternalAuthor(row({ authorTeamId: null }), false)).not.toThrow();
   });
 });

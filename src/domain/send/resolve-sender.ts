@@ -48,3 +48,17 @@ export function resolveSender(rows: TriggerRow[], now: Date, channelGiven: boole
   }
   return row;
 }
+
+/**
+ * A Slack Connect author belongs to another organisation: by default nothing is staged for them,
+ * whatever their user id happens to match here. Rows recorded before authors' teams were kept
+ * (authorTeamId null) are treated as members.
+ */
+export function refuseExternalAuthor(row: TriggerRow, allowed: boolean): void {
+  if (allowed || !row.authorTeamId || row.authorTeamId === row.teamId) return;
+  throw new AppError(
+    'external_trigger',
+    'The trigger message was written by someone from another Slack workspace (Slack Connect); this workspace does not allow staging emails for them. Nothing was staged.',
+    { httpStatus: 403 },
+  );
+}

@@ -5,7 +5,7 @@ import type { Sealer } from '../../lib/crypto';
 import type { Connection } from '../../persistence/connection-repo';
 import type { TriggerRow } from '../../persistence/trigger-repo';
 import { draftContentContext } from '../../persistence/draft-repo';
-import { resolveSender } from './resolve-sender';
+import { refuseExternalAuthor, resolveSender } from './resolve-sender';
 import { validateDraft, type DraftRequest } from './validate-draft';
 import type { RecordDecision } from './decisions';
 import type { LimitCheck } from './limits';
@@ -38,6 +38,8 @@ export interface StageDeps {
   promptConnect(trigger: TriggerRow): Promise<void>;
   record: RecordDecision;
   ttlMs: number;
+  /** ALLOW_SLACK_CONNECT_TRIGGERS: whether authors from other workspaces may stage emails. */
+  allowExternalAuthors: boolean;
 }
 
 /** Our own Message-ID, fixed at draft time, so an ambiguous send can be found in Sent later. */
@@ -72,6 +74,7 @@ export function createStageDraft(deps: StageDeps) {
       now,
       req.channelId !== undefined,
     );
+    refuseExternalAuthor(trigger, deps.allowExternalAuthors);
     const userId = trigger.userId!;
     const quota = await deps.consumeDraftQuota(trigger.teamId, userId);
     if (!quota.allowed) {

@@ -10,6 +10,9 @@ export interface IncomingMessage {
   thread_ts?: string;
   user?: string;
   bot_id?: string;
+  /** Slack Connect: the author's own workspace, and the workspace the message came from. */
+  user_team?: string;
+  source_team?: string;
 }
 
 /** Subtypes that are not new messages by someone (edits, deletions, joins...) are not triggers. */
@@ -17,14 +20,20 @@ const AUTHORED_SUBTYPES = new Set([undefined, 'bot_message', 'thread_broadcast',
 
 export const TRIGGER_RETENTION_DAYS = 7;
 
+/**
+ * `workspaceTeamId` is the envelope's team: the workspace this app serves, where connections live.
+ * In a Slack Connect channel the event's own team fields name the author's workspace instead.
+ */
 export function toTriggerRow(
   event: IncomingMessage,
-  teamId: string,
+  workspaceTeamId: string,
 ): Omit<TriggerRow, 'createdAt'> | undefined {
   if (!AUTHORED_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
   if (!event.user && !event.bot_id) return undefined;
+  const teamId = workspaceTeamId || event.team || '';
   return {
-    teamId: event.team ?? teamId,
+    teamId,
+    authorTeamId: event.user_team ?? event.source_team ?? event.team ?? teamId,
     channelId: event.channel,
     ts: event.ts,
     threadTs: event.thread_ts ?? null,

@@ -69,7 +69,10 @@ export function eventCallbackPayload(
         is_enterprise_install: false,
       },
     ],
-    is_ext_shared_channel: false,
+    // A Slack Connect author (user_team / source_team of another workspace) writes in a shared channel.
+    is_ext_shared_channel: [event.user_team, event.source_team].some(
+      (t) => t !== undefined && t !== w.teamId,
+    ),
     event_context: `4-${randomHex(24)}`,
   };
 }
