@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startStack, type Stack } from '../helpers/stack';
-import { begin, connectUser, requestPrompt } from '../helpers/connect-flow';
+import { begin, connectUser, requestPrompt, type Prompt } from '../helpers/connect-flow';
 
 const ROUNDS = 10;
 const PARALLEL = 25;
@@ -66,7 +66,7 @@ describe('connect under abuse', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const target = newUser();
       const one = await requestPrompt(stack, target);
-      const several = [];
+      const several: Prompt[] = [];
       for (let i = 0; i < 5; i++) several.push(await requestPrompt(stack, newUser()));
       const usersInfoBefore = callsOf('users.info');
       const connecting = newUser();
