@@ -5,10 +5,10 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
  * A person opens the start page, maybe reloads it and types the code a few times (five wrong codes
  * burn the pairing): 40 hits over the pairing's 10 minutes leave room for that and nothing more.
  */
-export const HITS_PER_PAIRING = 40;
+const HITS_PER_PAIRING = 40;
 const PAIRING_WINDOW_S = 600;
 /** One address may be a whole office behind NAT connecting at once; a flood is far above this. */
-export const HITS_PER_ADDRESS_MINUTE = 120;
+const HITS_PER_ADDRESS_MINUTE = 120;
 
 export type PageLimitCheck = { allowed: true } | { allowed: false; retryAfterMs: number };
 
