@@ -7,12 +7,14 @@ import { createMailboxControl } from '../domain/notify/mailbox-control';
 import { createRenewal } from '../domain/notify/renewal';
 import { describeNotifications } from '../domain/notify/status-text';
 import { newMailEvent } from '../domain/notify/agent-event';
+import { gmailIdsOf } from '../domain/notify/mail-filter';
 import type { MailboxRecord } from '../domain/notify/types';
 import { PAIRING_TTL_MS } from '../domain/connect/pairing';
 import { createMailboxRepo } from '../persistence/mailbox-repo';
 import { createPushDedupe } from '../persistence/notify-push-dedupe';
 import { createNotifyGmail } from '../integrations/notify-gmail';
 import { createAgentEvents } from '../integrations/agent-events';
+import { announcedIds, announcementMetadata } from '../integrations/notify-metadata';
 import { READ_SCOPES } from '../integrations/google-oauth';
 import type { SlackMessage } from '../integrations/slack-messenger';
 import { createNotifyScheduler, registerNotifyJobs } from '../jobs/notify-jobs';
@@ -44,14 +46,17 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
       if (err.code === 'gmail_unauthorized') services.accessTokens.forget(connectionId);
     });
   };
-  const dm = async (userId: string, message: SlackMessage) => {
+  const slackCall = async <T>(call: () => Promise<T>): Promise<T> => {
     try {
-      await services.messenger.dm(userId, message);
+      return await call();
     } catch (err) {
       const mapped = slackError(err);
       metrics.apiErrors.inc({ service: 'slack', kind: mapped.code });
       throw mapped;
     }
+  };
+  const dm = async (userId: string, message: SlackMessage) => {
+    await slackCall(() => services.messenger.dm(userId, message));
   };
   const tellUser = (mailbox: MailboxRecord, text: string) => dm(mailbox.userId, { text });
   const agentEvents =
@@ -67,12 +72,18 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
   const sync = createSync({
     ...base,
     async announce(mailbox, a) {
-      await dm(
-        mailbox.userId,
-        a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails),
-      );
+      const message =
+        a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
+      await dm(mailbox.userId, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) });
       metrics.notifications.inc({ kind: a.kind });
     },
+    findAnnounced: async (mailbox, since) =>
+      announcedIds(
+        await slackCall(() => services.messenger.dmMetadataSince(mailbox.userId, since)),
+        mailbox.id,
+      ),
+    // A post can land until the Slack client gives up on it: its timeout, three tries.
+    inFlightMs: 3 * config.HTTP_TIMEOUT_MS,
     tellUser,
     async publish(mailbox, mail) {
       await agentEvents?.(newMailEvent(mailbox, mail, clock.now())).catch((err: unknown) => {

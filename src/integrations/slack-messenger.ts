@@ -6,7 +6,12 @@ export type KnownBlock = types.KnownBlock;
 export interface SlackMessage {
   text: string;
   blocks?: KnownBlock[];
+  /** Slack message metadata: machine-readable ids the app can read back from the conversation. */
+  metadata?: { event_type: string; event_payload: Record<string, string> };
 }
+
+/** Page size for reading a DM back; Slack allows up to 999 for internal apps. */
+const HISTORY_PAGE = 200;
 
 /** The Slack Web API calls features make, with Block Kit messages that always carry a text fallback. */
 export function createSlackMessenger(client: WebClient) {
@@ -22,6 +27,27 @@ export function createSlackMessenger(client: WebClient) {
       const channel = await dmChannel(userId);
       const res = await client.chat.postMessage({ channel, ...message });
       return { channel, ts: res.ts ?? '' };
+    },
+    /**
+     * Metadata of the messages in the bot's DM with `userId` posted after `since`, newest first:
+     * the same channel `dm` posts to (conversations.open), so what was posted is what is read.
+     */
+    async dmMetadataSince(userId: string, since: Date): Promise<unknown[]> {
+      const channel = await dmChannel(userId);
+      const found: unknown[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.conversations.history({
+          channel,
+          oldest: (since.getTime() / 1000).toFixed(6),
+          include_all_metadata: true,
+          limit: HISTORY_PAGE,
+          cursor,
+        });
+        for (const m of page.messages ?? []) if (m.metadata) found.push(m.metadata);
+        cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+      } while (cursor);
+      return found;
     },
     async ephemeral(p: { channel: string; user: string; threadTs?: string } & SlackMessage): Promise<void> {
       await client.chat.postEphemeral({

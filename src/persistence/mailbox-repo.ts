@@ -109,10 +109,41 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       const seen = new Set(done.map((d) => d.gmailMessageId));
       return gmailIds.filter((g) => !seen.has(g));
     },
-    async markNotified(id, gmailIds) {
+    async recordIntent(id, gmailIds, now) {
       await prisma.notifiedMessage.createMany({
-        data: gmailIds.map((gmailMessageId) => ({ mailboxId: id, gmailMessageId })),
+        data: gmailIds.map((gmailMessageId) => ({
+          mailboxId: id,
+          gmailMessageId,
+          state: 'pending',
+          createdAt: now,
+        })),
         skipDuplicates: true,
+      });
+    },
+    async markNotified(id, gmailIds) {
+      if (gmailIds.length === 0) return;
+      await prisma.$transaction([
+        prisma.notifiedMessage.updateMany({
+          where: { mailboxId: id, gmailMessageId: { in: gmailIds }, state: 'pending' },
+          data: { state: 'posted' },
+        }),
+        prisma.notifiedMessage.createMany({
+          data: gmailIds.map((gmailMessageId) => ({ mailboxId: id, gmailMessageId })),
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+    async pendingIntents(id) {
+      const rows = await prisma.notifiedMessage.findMany({
+        where: { state: 'pending', mailboxId: id },
+        select: { gmailMessageId: true, createdAt: true },
+      });
+      return rows.map((r) => ({ gmailId: r.gmailMessageId, intendedAt: r.createdAt }));
+    },
+    async releaseIntents(id, gmailIds) {
+      if (gmailIds.length === 0) return;
+      await prisma.notifiedMessage.deleteMany({
+        where: { mailboxId: id, gmailMessageId: { in: gmailIds }, state: 'pending' },
       });
     },
     async dueForRenewal(before) {

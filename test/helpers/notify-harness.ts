@@ -142,11 +142,16 @@ export async function enabledUser(
   return { ...connection, mailboxId: mailbox.id };
 }
 
-/** Slack posts that announce one Gmail message (a DM of its own or a line of a digest). */
+/** The Gmail ids a Slack post announces, read from its message metadata. */
+export const announcedIdsOf = (m: PostedMessage): string[] => {
+  const ids =
+    m.metadata?.event_type === 'mailbridge_new_mail' ? m.metadata.event_payload.gmail_message_ids : '';
+  return typeof ids === 'string' && ids ? ids.split(',') : [];
+};
+
+/** Slack posts that announce one Gmail message (a DM of its own or a digest covering it). */
 export const announcementsOf = (stack: Stack, gmailId: string) =>
-  stack.slack.messages.filter(
-    (m) => m.kind === 'postMessage' && (m.text ?? '').includes(`#inbox/${gmailId}`),
-  );
+  stack.slack.messages.filter((m) => m.kind === 'postMessage' && announcedIdsOf(m).includes(gmailId));
 
 /** True once no sync of any mailbox is waiting, running, delayed or parked behind a running one. */
 export async function syncIdle(h: NotifyHarness, timeoutMs = 30_000): Promise<void> {
@@ -181,7 +186,7 @@ export function setAutoPush(stack: Stack, autoPush: boolean): void {
 }
 
 export async function metric(stack: Stack, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+  const text = await (await fetch(stack.server.metricsUrl)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

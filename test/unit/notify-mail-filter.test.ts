@@ -88,7 +88,7 @@ describe('notification messages', () => {
     const mails = Array.from({ length: 12 }, (_, i) => mail({ id: `b${i}`, subject: `s${i}` }));
     const d = digestMessage('me@example.com', mails);
     expect(d.text).toMatch(/^12 new emails/);
-    expect(JSON.stringify(d.blocks)).toContain('…and 2 earlier');
+    expect(JSON.stringify(d.blocks)).toContain('… and 2 more');
     expect(JSON.stringify(d.blocks)).not.toContain('#inbox/b1|');
     expect(JSON.stringify(d.blocks)).toContain('#inbox/b11|');
   });

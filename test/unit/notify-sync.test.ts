@@ -1,14 +1,23 @@
 import { AppError } from '../../src/lib/errors';
 import { createSync, type SyncDeps } from '../../src/domain/notify/sync';
-import type { GmailPort, MailboxRecord, MailboxStore, MailHeaders } from '../../src/domain/notify/types';
+import type {
+  Announcement,
+  GmailPort,
+  MailboxRecord,
+  MailboxStore,
+  MailHeaders,
+} from '../../src/domain/notify/types';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
 function fakeStore(mailbox: MailboxRecord) {
   const notified = new Set<string>();
+  /** Intents written before a post and not yet confirmed, with their time. */
+  const pending = new Map<string, Date>();
   const store = {
     mailbox,
     notified,
+    pending,
     findById: async () => ({ ...store.mailbox }),
     findByConnection: async () => ({ ...store.mailbox }),
     advanceCursor: async (_id: string, h: bigint) => {
@@ -27,8 +36,16 @@ function fakeStore(mailbox: MailboxRecord) {
       store.mailbox.enabled = false;
       return { id: mailbox.id, email: mailbox.email, wasEnabled: true };
     },
-    unnotified: async (_id: string, ids: string[]) => ids.filter((i) => !notified.has(i)),
-    markNotified: async (_id: string, ids: string[]) => ids.forEach((i) => notified.add(i)),
+    unnotified: async (_id: string, ids: string[]) => ids.filter((i) => !notified.has(i) && !pending.has(i)),
+    recordIntent: async (_id: string, ids: string[], now: Date) =>
+      ids.filter((i) => !notified.has(i)).forEach((i) => pending.set(i, now)),
+    markNotified: async (_id: string, ids: string[]) =>
+      ids.forEach((i) => {
+        pending.delete(i);
+        notified.add(i);
+      }),
+    pendingIntents: async () => [...pending].map(([gmailId, intendedAt]) => ({ gmailId, intendedAt })),
+    releaseIntents: async (_id: string, ids: string[]) => ids.forEach((i) => pending.delete(i)),
   };
   return store as typeof store & MailboxStore;
 }
@@ -85,12 +102,15 @@ function setup(gmail: GmailPort, over: Partial<SyncDeps> = {}) {
   const posted: string[][] = [];
   const told: string[] = [];
   const rechecks: bigint[] = [];
-  const sync = createSync({
+  const deps: SyncDeps = {
     mailboxes: store,
     openGmail: async () => gmail,
     clock: { now: () => NOW },
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     announce: async (_m, a) => void posted.push(a.kind === 'single' ? [a.mail.id] : a.mails.map((m) => m.id)),
+    // What Slack shows: every post so far (the DM read back through message metadata).
+    findAnnounced: async () => new Set(posted.flat()),
+    inFlightMs: 0,
     tellUser: async (_m, text) => void told.push(text),
     publish: async () => undefined,
     scheduleRecheck: async (_id, h) => void rechecks.push(h),
@@ -98,8 +118,8 @@ function setup(gmail: GmailPort, over: Partial<SyncDeps> = {}) {
     fetchConcurrency: 2,
     backfillSize: 20,
     ...over,
-  });
-  return { sync, store, posted, told, rechecks };
+  };
+  return { sync: createSync(deps), deps, store, posted, told, rechecks };
 }
 
 describe('mailbox sync', () => {
@@ -199,5 +219,77 @@ describe('mailbox sync', () => {
       reason: 'connection_gone',
     });
     expect(store.mailbox.enabled).toBe(false);
+  });
+});
+
+describe('announcement intents across a stopped sync', () => {
+  /** A process that stops (kill -9) right after `announce` posted, before anything else is written. */
+  const stopAfterPost = (ctx: { posted: string[][] }) => async (_m: unknown, a: Announcement) => {
+    ctx.posted.push(a.kind === 'single' ? [a.mail.id] : a.mails.map((m) => m.id));
+    throw new Error('process stopped');
+  };
+
+  it('when a sync stopped after Slack took the post, then the next one confirms it from Slack and posts nothing again', async () => {
+    const ctx = setup(fakeGmail(['a', 'b']));
+    // Same store and same Slack for both runs: the second sync is the restarted process.
+    const first = createSync({ ...ctx.deps, announce: stopAfterPost(ctx) });
+    await expect(first.run({ mailboxId: 'mb' })).rejects.toThrow('process stopped');
+    expect(ctx.store.pending.has('a')).toBe(true);
+
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a'], ['b']]);
+    expect([...ctx.store.notified].sort()).toEqual(['a', 'b']);
+    expect(ctx.store.pending.size).toBe(0);
+    expect(ctx.store.mailbox.historyId).toBe(200n);
+  });
+
+  it('when a sync stopped before its post reached Slack, then the next one posts it, once', async () => {
+    const ctx = setup(fakeGmail(['a']));
+    const lost = createSync({
+      ...ctx.deps,
+      announce: async () => Promise.reject(new Error('process stopped')),
+    });
+    await expect(lost.run({ mailboxId: 'mb' })).rejects.toThrow('process stopped');
+    expect(ctx.posted).toEqual([]);
+
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a']]);
+    expect(ctx.store.pending.size).toBe(0);
+  });
+
+  it('when a digest was posted before the stop, then all of its messages are confirmed by that one post', async () => {
+    const ctx = setup(fakeGmail(['a', 'b', 'c', 'd']));
+    const first = createSync({ ...ctx.deps, announce: stopAfterPost(ctx) });
+    await expect(first.run({ mailboxId: 'mb' })).rejects.toThrow('process stopped');
+
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a', 'b', 'c', 'd']]);
+    expect(ctx.store.notified.size).toBe(4);
+  });
+
+  it('when an intent is too young to be missing for sure, then the sync is retried later and nothing is posted or dropped', async () => {
+    const ctx = setup(fakeGmail(['a']), { inFlightMs: 30_000 });
+    ctx.store.pending.set('a', new Date(NOW.getTime() - 1_000));
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
+      code: 'notify_post_in_flight',
+      retryable: true,
+    });
+    expect(ctx.posted).toEqual([]);
+    expect(ctx.store.pending.has('a')).toBe(true);
+
+    ctx.store.pending.set('a', new Date(NOW.getTime() - 31_000));
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a']]);
+  });
+
+  it('when Slack shows the post, then the DM is read from a margin before the oldest intent', async () => {
+    const since: Date[] = [];
+    const ctx = setup(fakeGmail([]), { findAnnounced: async (_m, s) => (since.push(s), new Set(['a'])) });
+    ctx.store.pending.set('a', new Date(NOW.getTime() - 60_000));
+    ctx.store.pending.set('b', new Date(NOW.getTime() - 120_000));
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(since[0]!.getTime()).toBeLessThan(NOW.getTime() - 120_000);
+    expect(ctx.store.notified.has('a')).toBe(true);
+    expect(ctx.store.pending.size).toBe(0);
   });
 });

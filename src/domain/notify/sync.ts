@@ -3,9 +3,11 @@ import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
 import { describeFailure, isConnectionGone } from './failures';
 import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
+import { createReconciler, type ReconcileDeps } from './reconcile';
 import type { Announcement, GmailPort, MailboxRecord, MailHeaders, NotifyBaseDeps } from './types';
 
-export interface SyncDeps extends NotifyBaseDeps {
+export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
+  /** Posts the announcement with its Gmail ids in the message's metadata (see `findAnnounced`). */
   announce(mailbox: MailboxRecord, announcement: Announcement): Promise<void>;
   tellUser(mailbox: MailboxRecord, text: string): Promise<void>;
   /** Best effort (the agent event sink); must not throw. */
@@ -34,13 +36,14 @@ const BACKFILL_CLOCK_MARGIN_MS = 5 * 60_000;
 
 /**
  * One sync of one mailbox (SPEC 6.5.4–5). Callers guarantee at most one runs per mailbox at a time.
- * Order matters for "none lost, none twice": each Slack post is followed by recording its Gmail ids,
- * and the cursor moves only after every announcement of the batch. A crash between a post and its
- * record re-posts that one message on retry (at-least-once for that window only); a crash anywhere
- * else loses nothing and repeats nothing, because the cursor still points before the batch.
+ * Order matters for "none lost, none twice": each Slack post is preceded by a durable intent for its
+ * Gmail ids and followed by their confirmation, and the cursor moves only after every announcement
+ * of the batch. A sync first settles the intents a stopped one left (found in Slack: confirmed; not
+ * found: dropped and announced again), so a crash or outage at any instant repeats and loses nothing.
  */
 export function createSync(deps: SyncDeps) {
   const { mailboxes, clock, log } = deps;
+  const reconcile = createReconciler(deps);
 
   async function headersOf(gmail: GmailPort, mailbox: MailboxRecord, ids: string[]): Promise<MailHeaders[]> {
     const fresh = await mailboxes.unnotified(mailbox.id, ids);
@@ -55,8 +58,10 @@ export function createSync(deps: SyncDeps) {
     for (const announcement of planAnnouncements(mails, deps.digestThreshold)) {
       const current = await mailboxes.findById(mailbox.id);
       if (!current?.enabled) return false;
+      const ids = gmailIdsOf(announcement);
+      await mailboxes.recordIntent(mailbox.id, ids, clock.now());
       await deps.announce(mailbox, announcement);
-      await mailboxes.markNotified(mailbox.id, gmailIdsOf(announcement));
+      await mailboxes.markNotified(mailbox.id, ids);
     }
     await Promise.all(mails.map((m) => deps.publish(mailbox, m)));
     return true;
@@ -130,6 +135,7 @@ export function createSync(deps: SyncDeps) {
     const cursor = mailbox.historyId;
     try {
       const gmail = await deps.openGmail(mailbox.connectionId);
+      await reconcile(mailbox);
       try {
         return await incremental(mailbox, cursor, gmail, req);
       } catch (err) {

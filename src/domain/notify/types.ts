@@ -58,9 +58,16 @@ export interface MailboxStore {
   setState(id: string, state: MailboxState, reason: string | null): Promise<void>;
   /** Claims the single "your notifications lapsed" message until the next successful renewal. */
   claimLapseNotice(id: string, now: Date): Promise<boolean>;
-  /** The subset of `gmailIds` not yet announced for this mailbox, in the given order. */
+  /** The subset of `gmailIds` neither announced nor about to be (no intent) for this mailbox, in order. */
   unnotified(id: string, gmailIds: string[]): Promise<string[]>;
+  /** Writes, before a Slack post, that these messages are about to be announced (durable intent). */
+  recordIntent(id: string, gmailIds: string[], now: Date): Promise<void>;
+  /** The post is known to be in Slack: the messages are announced. */
   markNotified(id: string, gmailIds: string[]): Promise<void>;
+  /** Intents whose post may or may not have reached Slack (the process stopped in between). */
+  pendingIntents(id: string): Promise<Array<{ gmailId: string; intendedAt: Date }>>;
+  /** Drops intents whose post never reached Slack, so those messages are announced again. */
+  releaseIntents(id: string, gmailIds: string[]): Promise<void>;
   /** Enabled mailboxes whose watch expires before `before` (or has none). */
   dueForRenewal(before: Date): Promise<MailboxRecord[]>;
   /** Enabled mailboxes with neither a push nor a sync since `since`. */

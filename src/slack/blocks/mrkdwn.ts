@@ -3,27 +3,37 @@ import type { KnownBlock } from '../../integrations/slack-messenger';
 /** Slack refuses a message (`invalid_blocks`) whose section text is longer than this. */
 const SECTION_TEXT_LIMIT = 3000;
 
+/** Slack decodes only these three entities; any text outside our control goes through them. */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
 /**
- * Slack decodes only these three entities. It has no escape for its formatting characters, so
- * those become look-alikes (as jsx-slack's `<Escape>` does): assistant-written text can neither
- * mention, link or broadcast, nor turn itself or its surroundings bold, italic, struck or code.
+ * Slack has no escape for its formatting characters, so those become look-alikes (as jsx-slack's
+ * `<Escape>` does): text written by others can neither mention, link or broadcast, nor turn itself
+ * or its surroundings bold, italic, struck or code.
  */
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
+const LOOK_ALIKES: Record<string, string> = {
+  ...ENTITIES,
   '*': '\u2217',
   _: '\u02cd',
   '~': '\u223c',
   '`': '\u02cb',
 };
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
- * User-supplied text for a mrkdwn string, at most `maxLength` characters once escaped: a longer
- * text is cut between characters (never inside an entity or a surrogate pair) and ends with "…".
+ * The one mrkdwn escaper: text written by others (email senders and subjects, the assistant) for a
+ * mrkdwn string or a message's `text`, at most `maxLength` characters once escaped. A longer text
+ * is cut between user-perceived characters (never inside an entity, a surrogate pair or an emoji
+ * sequence) and ends with "…". `verbatim` keeps formatting characters (inside inline code, where
+ * none applies), escaping only the entities.
  */
-export function escapeMrkdwn(text: string, maxLength = Infinity): string {
-  const pieces = Array.from(text, (char) => ESCAPES[char] ?? char);
+export function escapeMrkdwn(text: string, maxLength = Infinity, opts: { verbatim?: boolean } = {}): string {
+  const table = opts.verbatim ? ENTITIES : LOOK_ALIKES;
+  // Every character of a cluster is escaped: a combining mark must not shield a `<` after it.
+  const pieces = Array.from(graphemes.segment(text), ({ segment }) =>
+    segment.replace(/[&<>*_~`]/g, (c) => table[c] ?? c),
+  );
   const full = pieces.join('');
   if (full.length <= maxLength) return full;
   let out = '';
@@ -37,24 +47,24 @@ export function escapeMrkdwn(text: string, maxLength = Infinity): string {
 /** Inline code shows an address exactly (no formatting applies inside); only entities are needed. */
 export function codeMrkdwn(text: string): string {
   if (text.includes('`')) return escapeMrkdwn(text);
-  return `\`${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``;
+  return `\`${escapeMrkdwn(text, Infinity, { verbatim: true })}\``;
 }
 
 /**
  * `a, b and 3 more`: items in order while they fit in `budget` characters; the first is always
  * shown, so the result is at most max(budget, first item) plus the "and N more".
  */
-export function listWithin(items: string[], budget: number): string {
+export function listWithin(items: string[], budget: number, separator = ', '): string {
   const shown: string[] = [];
   let used = 0;
   for (const item of items) {
-    const cost = item.length + (shown.length ? 2 : 0);
+    const cost = item.length + (shown.length ? separator.length : 0);
     if (shown.length && used + cost > budget) break;
     shown.push(item);
     used += cost;
   }
   const more = items.length - shown.length;
-  return more ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+  return more ? `${shown.join(separator)} and ${more} more` : shown.join(separator);
 }
 
 /**

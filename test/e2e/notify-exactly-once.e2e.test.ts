@@ -1,0 +1,119 @@
+import { randomInt } from 'node:crypto';
+import { eventually } from '../helpers/stack';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import {
+  announcedIdsOf,
+  enabledUser,
+  setAutoPush,
+  settle,
+  useNotifyStack,
+  type NotifyHarness,
+} from '../helpers/notify-harness';
+import type { PostedMessage } from '../emulators/slack';
+
+const KILL_ROUNDS = 10;
+const USERS = [
+  { userId: 'UONCE1', email: 'once1@example.com' },
+  { userId: 'UONCE2', email: 'once2@example.com' },
+  { userId: 'UONCE3', email: 'once3@example.com' },
+];
+
+const pendingIntents = async (h: NotifyHarness) =>
+  Number((await h.db.query("SELECT count(*) AS n FROM notified_messages WHERE state = 'pending'")).rows[0].n);
+
+/** Every `<…>` Slack would parse as markup in a notification: only our Gmail links and dates. */
+const liveMarkup = (m: PostedMessage) =>
+  [m.text ?? '', JSON.stringify(m.blocks ?? [])]
+    .flatMap((s) => s.match(/<[^>]*>/g) ?? [])
+    .filter((s) => !s.startsWith('<https://mail.google.com/') && !s.startsWith('<!date^'));
+
+describe('notifications exactly once', () => {
+  // The server reaches Postgres through a proxy, so a test can cut the database mid-flight.
+  const ctx = useNotifyStack<TcpProxy>({ service: () => startTcpProxy({ host: '127.0.0.1', port: 5432 }) });
+
+  beforeAll(async () => {
+    const { stack } = ctx;
+    const url = new URL(stack.db.url);
+    url.host = `127.0.0.1:${ctx.service.port}`;
+    await stack.server.stop('SIGTERM');
+    await stack.restart({ DATABASE_URL: url.toString() });
+  });
+
+  it('when a sender writes Slack markup into From and Subject, then the DM shows it as text, in blocks and fallback alike', async () => {
+    const { stack, h } = ctx;
+    const user = await enabledUser(stack, h, { userId: 'UHOSTILE', email: 'hostile@example.com' });
+    const mail = stack.google.deliver(user.email, {
+      from: '"<!channel> <https://evil.example|Your session expired>" <x@example.org>',
+      subject: '<!here> <https://evil.example|Reset password> &lt;b&gt; *bold*',
+    });
+    const dm = await stack.slack.waitForMessage(
+      (m) => m.kind === 'postMessage' && announcedIdsOf(m).includes(mail.id),
+    );
+    expect(liveMarkup(dm)).toEqual([]);
+    expect(dm.text).toContain('&lt;!here&gt;');
+    expect(dm.text).toContain('&amp;lt;b&amp;gt;');
+  });
+
+  it('when the server is killed (SIGKILL) at random instants and Postgres is cut while a DM is in flight, then every message of the stream is announced exactly once', async () => {
+    const { stack, h } = ctx;
+    const users: Array<{ email: string }> = [];
+    for (const u of USERS) users.push(await enabledUser(stack, h, u));
+    const delivered: string[] = [];
+    const deliverSome = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const user = users[randomInt(users.length)]!;
+        const n = delivered.length;
+        delivered.push(stack.google.deliver(user.email, { from: `s${n}@example.org`, subject: `m ${n}` }).id);
+      }
+    };
+    const postCalls = () => stack.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
+
+    // Postgres goes away while Slack is still taking a DM, and comes back after a random while.
+    setAutoPush(stack, false);
+    stack.slack.fail('chat.postMessage', { delayMs: 1_500 });
+    const before = postCalls();
+    deliverSome(1);
+    expect((await stack.google.push(users[0]!.email)).status).toBe(204);
+    await eventually(() => postCalls() > before, 20_000, 20);
+    await ctx.service.stop();
+    await new Promise((r) => setTimeout(r, randomInt(3_000, 8_000)));
+    await ctx.service.start();
+    setAutoPush(stack, true);
+
+    let interrupted = 0;
+    for (let round = 0; round < KILL_ROUNDS; round++) {
+      // Slack takes a little while with some posts, so a kill can land between a post and its record.
+      for (let i = 0; i < 3; i++) stack.slack.fail('chat.postMessage', { delayMs: randomInt(50, 400) });
+      const postsAtStart = postCalls();
+      deliverSome(randomInt(3, 9));
+      // A random instant: soon after some post started (or a random time when every mailbox is
+      // still waiting for a killed job to be handed over), plus a random offset.
+      await eventually(() => postCalls() > postsAtStart, randomInt(300, 2_000), 20).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, randomInt(0, 400)));
+      expect(await stack.server.stop('SIGKILL')).toMatchObject({ signal: 'SIGKILL' });
+      if ((await pendingIntents(h)) > 0) interrupted += 1;
+      await stack.restart();
+    }
+
+    // The stream is over: one more push per mailbox catches up whatever pushes hit a dead server.
+    stack.slack.clearFaults();
+    for (const u of users) expect((await stack.google.push(u.email)).status).toBe(204);
+    const counts = () => {
+      const count = new Map<string, number>();
+      for (const m of stack.slack.messages) {
+        if (m.kind !== 'postMessage') continue;
+        for (const id of announcedIdsOf(m)) count.set(id, (count.get(id) ?? 0) + 1);
+      }
+      return count;
+    };
+    // Killed jobs resume once their lock lapses on the new process.
+    await eventually(() => delivered.every((id) => counts().has(id)), 90_000, 200);
+    await settle(stack, h);
+
+    const twice = delivered.filter((id) => counts().get(id) !== 1);
+    expect(twice).toEqual([]);
+    expect(await pendingIntents(h)).toBe(0);
+    // How often a kill caught an announcement between its intent and its confirmation.
+    console.info(`exactly-once: ${delivered.length} messages, ${interrupted}/${KILL_ROUNDS} kills mid-post`);
+  }, 240_000);
+});
