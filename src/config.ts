@@ -129,6 +129,10 @@ const envSchema = z.object({
   /** How often expired confirmations are closed and sends a lost process left behind are settled. */
   SEND_SWEEP_INTERVAL_MS: positiveInt(60_000),
   REVOKE_RETRY_BASE_MS: positiveInt(30_000),
+  /** Days a finished draft (sent, cancelled, expired, failed, outcome unknown) keeps its sealed content. */
+  DRAFT_RETENTION_DAYS: positiveInt(7),
+  /** Days an audit row is kept. */
+  AUDIT_RETENTION_DAYS: positiveInt(400),
   AGENT_API_KEY: required('the output of: openssl rand -hex 32').transform((v, ctx) => {
     const keys = v
       .split(',')

@@ -28,10 +28,12 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
   const { services, config } = app;
   const log = app.log.child({ component: 'send' }) as Logger;
   const drafts = createDraftRepo(app.prisma);
-  const openContent = (d: Draft): DraftContent =>
-    JSON.parse(
+  const openContent = (d: Draft): DraftContent => {
+    if (!d.sealedContent) throw new Error('the content of this draft was purged');
+    return JSON.parse(
       services.sealer.openString(d.sealedContent, draftContentContext(d.id, d.teamId, d.userId)),
     ) as DraftContent;
+  };
   const contentOrNothing = (d: Draft) => tryOpen(openContent, d);
   const record = createDecisionRecorder({
     audit: services.audit,

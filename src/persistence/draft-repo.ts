@@ -16,7 +16,10 @@ function toDraft(row: Row): Draft {
     channelId: row.channelId,
     triggerTs: row.triggerTs,
     threadTs: row.threadTs,
-    sealedContent: { ciphertext: Buffer.from(row.sealedContent), keyVersion: row.keyVersion },
+    sealedContent:
+      row.sealedContent && row.keyVersion
+        ? { ciphertext: Buffer.from(row.sealedContent), keyVersion: row.keyVersion }
+        : null,
     recipientCount: row.recipientCount,
     status: row.status as DraftStatus,
     messageIdHeader: row.messageIdHeader,
@@ -40,6 +43,7 @@ export function createDraftRepo(prisma: PrismaClient): DraftStore {
   return {
     async create(d) {
       const { sealedContent, ...rest } = d;
+      if (!sealedContent) throw new Error('a new draft needs its sealed content');
       await prisma.emailDraft.create({
         data: {
           ...rest,

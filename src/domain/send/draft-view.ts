@@ -9,6 +9,8 @@ export interface DraftView {
   sent_at?: string;
   gmail_message_id?: string;
   reason?: string;
+  /** Set once retention removed the email's content; the status and ids above stay. */
+  content?: 'purged';
 }
 
 /** `attempting` is an internal safety state; to the assistant the email is simply being sent. */
@@ -32,5 +34,6 @@ export function viewDraft(d: Draft): DraftView {
     ...(d.sentAt ? { sent_at: d.sentAt.toISOString() } : {}),
     ...(d.gmailMessageId ? { gmail_message_id: d.gmailMessageId } : {}),
     ...(d.failureReason ? { reason: d.failureReason } : {}),
+    ...(d.sealedContent ? {} : { content: 'purged' as const }),
   };
 }

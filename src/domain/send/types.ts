@@ -42,7 +42,8 @@ export interface Draft {
   channelId: string;
   triggerTs: string;
   threadTs: string | null;
-  sealedContent: { ciphertext: Buffer; keyVersion: string };
+  /** Null once retention purged it (DRAFT_RETENTION_DAYS after the draft finished). */
+  sealedContent: { ciphertext: Buffer; keyVersion: string } | null;
   recipientCount: number;
   status: DraftStatus;
   messageIdHeader: string;
