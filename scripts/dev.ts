@@ -90,6 +90,20 @@ async function ensureServices(databaseUrl: string, redisUrl: string) {
   await redis.quit();
 }
 
+/** `preferred` when nothing listens there, else a port the system picks (two dev stacks can run side by side). */
+async function portPreferring(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(undefined));
+      srv.listen(port, '127.0.0.1', () => {
+        const chosen = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(chosen));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+}
+
 /** Secrets for the emulated setup, kept in .dev/ so stored tokens stay readable across restarts. */
 function devSecrets(): Record<string, string> {
   const file = path.join(DEV_DIR, 'secrets.json');
@@ -137,6 +151,7 @@ async function runWithEmulators() {
   const baseUrl = process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
   const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mailbridge_dev';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const metricsPort = Number(process.env.METRICS_PORT ?? (await portPreferring(9091)));
   await ensureServices(databaseUrl, redisUrl);
 
   const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev' });
@@ -156,6 +171,7 @@ async function runWithEmulators() {
     ...process.env,
     NODE_ENV: 'development',
     PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     HOST: process.env.HOST ?? '127.0.0.1',
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: databaseUrl,
@@ -197,7 +213,7 @@ async function runWithEmulators() {
   await slack.waitForConnections(1, 60_000);
   say(`
 Mailbridge is running against local Slack and Google emulators (no credentials found).
-  Server:      ${baseUrl}   (readiness: ${baseUrl}/readyz, metrics: ${baseUrl}/metrics)
+  Server:      ${baseUrl}   (readiness: ${baseUrl}/readyz, metrics: http://127.0.0.1:${metricsPort}/metrics)
   You are:     Slack user ${DEV_USER} in #general, Gmail account ${DEV_EMAIL}
   Assistant:   curl -H "Authorization: Bearer ${env.AGENT_API_KEY}" ${baseUrl}/api/tools/send-email ...
 

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { createLogger } from './lib/logger';
 import { isAppError } from './lib/errors';
 import metricsPlugin from './plugins/metrics';
+import httpServerPlugin, { httpTimeouts, serverOptions } from './plugins/http-server';
 import prismaPlugin from './plugins/prisma';
 import redisPlugin from './plugins/redis';
 import queuesPlugin from './plugins/queues';
@@ -17,6 +18,7 @@ import notifyFeature from './features/notify';
 import { registerTriggerRecorder } from './slack/events';
 import { registerMaintenanceJobs } from './jobs/maintenance';
 import { createTriggerRepo } from './persistence/trigger-repo';
+import { withTimeout } from './lib/timeout';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,12 +34,20 @@ export interface BuildOptions {
 
 /** Composes the process: resources first, then transports. Holds no logic of its own. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const timeouts = httpTimeouts(config);
   const app = Fastify({
     loggerInstance: opts.logger ?? createLogger(config.LOG_LEVEL),
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'fly-request-id',
     forceCloseConnections: 'idle',
+    requestTimeout: timeouts.requestTimeout,
+    connectionTimeout: timeouts.timeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    http: serverOptions(timeouts),
+    // Fastify bounds each close step by pluginTimeout (10 s by default), the drain below included: it
+    // must outlast SHUTDOWN_TIMEOUT_MS, which is what bounds the drain.
+    pluginTimeout: config.SHUTDOWN_TIMEOUT_MS + 10_000,
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
@@ -54,7 +64,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
   });
 
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { port: config.METRICS_PORT, host: config.HOST, timeouts });
+  await app.register(httpServerPlugin);
   await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL });
   await app.register(redisPlugin, { url: config.REDIS_URL });
   await app.register(queuesPlugin, { keyPrefix: config.REDIS_KEY_PREFIX });
@@ -78,13 +89,21 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await sendFeature(app);
   await notifyFeature(app);
 
-  // Stop taking new work before anything closes: the socket first, then the workers (bounded drain).
+  // Stop taking new work before anything closes, all within SHUTDOWN_TIMEOUT_MS: HTTP stops accepting and
+  // answers what it holds; the socket closes, then the workers let active jobs finish or abandon them.
   // A signal during start-up waits for the start to settle, so nothing opens after resources close.
   let starting: Promise<void> = Promise.resolve();
   app.addHook('preClose', async () => {
-    await starting.catch(() => undefined);
-    await app.slack.stop().catch((err) => app.log.warn({ err }, 'slack socket did not close cleanly'));
-    await app.jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+    const left = () => deadline - Date.now();
+    const stopBackground = async () => {
+      await withTimeout(starting, left()).catch(() => undefined);
+      await withTimeout(app.slack.stop(), left()).catch((err) =>
+        app.log.warn({ err }, 'slack socket did not close cleanly'),
+      );
+      await app.jobs.stop(left());
+    };
+    await Promise.all([app.drainHttp(left()), stopBackground()]);
   });
   app.decorate('startBackground', () => {
     starting = (async () => {

@@ -17,23 +17,37 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const app = await buildApp(config, { logger: log });
 
+  // The drain inside close() ends by SHUTDOWN_TIMEOUT_MS; closing the connections after it takes moments.
+  // Work abandoned by the drain may still hold the event loop (a request awaiting its answer): it resumes
+  // on another machine once its lock lapses, so the process exits instead of waiting for it.
+  const exitBoundMs = config.SHUTDOWN_TIMEOUT_MS + 2_000;
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (closing) return;
     log.info({ signal }, 'shutting down');
+    const startedAt = Date.now();
     const hardStop = setTimeout(() => {
       log.error('shutdown exceeded its bound; exiting');
       process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS + 10_000);
+    }, exitBoundMs);
     hardStop.unref();
     closing = app.close().then(
       () => {
+        clearTimeout(hardStop);
         log.info('shutdown complete');
         process.exitCode = 0;
+        const leftover = setTimeout(
+          () => {
+            log.warn('handles still open after shutdown (abandoned work); exiting');
+            process.exit(0);
+          },
+          Math.min(1_000, Math.max(0, exitBoundMs - (Date.now() - startedAt) - 250)),
+        );
+        leftover.unref();
       },
       (err) => {
         log.error({ err }, 'shutdown failed');
-        process.exitCode = 1;
+        process.exit(1);
       },
     );
   };
@@ -48,7 +62,7 @@ async function main() {
 
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.startBackground();
-  log.info({ port: config.PORT }, 'mailbridge ready');
+  log.info({ port: config.PORT, metricsPort: app.metricsPort() }, 'mailbridge ready');
 }
 
 main().catch((err) => {

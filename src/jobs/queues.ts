@@ -3,11 +3,17 @@ export const QUEUE_NAMES = ['send', 'notify', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
- * A job whose machine died (kill -9, lost VM) is handed to another worker once its lock lapses and
- * the stalled check notices: at most LOCK + STALLED_CHECK later. Live workers renew their locks.
+ * A job whose machine died (kill -9, lost VM) is handed to another worker at most
+ * JOB_LOCK_MS + STALLED_CHECK_MS (14 s) after the death: its lock, last renewed before the death, lapses
+ * within JOB_LOCK_MS, and BullMQ's stalled check (at most one per STALLED_CHECK_MS across all machines) marks
+ * every active job on one pass and moves those still unlocked on the next; the marking pass falls inside the
+ * lock's life because STALLED_CHECK_MS < JOB_LOCK_MS. A live worker renews its locks at least every
+ * JOB_LOCK_RENEW_MS, however long a job runs, so only an event loop blocked for about
+ * JOB_LOCK_MS - JOB_LOCK_RENEW_MS (7 s) could let a healthy job be taken for stalled.
  */
-export const JOB_LOCK_MS = 15_000;
-export const STALLED_CHECK_MS = 10_000;
+export const JOB_LOCK_MS = 10_000;
+export const JOB_LOCK_RENEW_MS = 3_000;
+export const STALLED_CHECK_MS = 4_000;
 
 /** Concurrency per queue on one machine. */
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = { send: 4, notify: 8, maintenance: 2 };

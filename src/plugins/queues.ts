@@ -1,6 +1,10 @@
 import fp from 'fastify-plugin';
 import { Queue } from 'bullmq';
+import { Gauge } from 'prom-client';
 import { QUEUE_NAMES, type QueueName } from '../jobs/queues';
+import { withTimeout } from '../lib/timeout';
+
+const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,11 +37,32 @@ export default fp(
         app.log.warn({ err: { message: err.message }, queue: queue.name }, 'queue error'),
       );
     }
+    // Read on scrape, bounded: a slow or absent Redis leaves the series out rather than stalling the scrape.
+    new Gauge({
+      name: 'mailbridge_queue_jobs',
+      help: 'Jobs per queue and state (waiting, active, delayed, failed), read at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [app.metrics.registry],
+      async collect() {
+        this.reset();
+        try {
+          const counts = await withTimeout(
+            Promise.all(Object.values(queues).map((q) => q.getJobCounts(...DEPTH_STATES))),
+            1_000,
+          );
+          Object.values(queues).forEach((queue, i) => {
+            for (const state of DEPTH_STATES) this.set({ queue: queue.name, state }, counts[i]![state] ?? 0);
+          });
+        } catch (err) {
+          app.log.debug({ err: { message: (err as Error).message } }, 'queue depths unavailable');
+        }
+      },
+    });
     app.decorate('queues', queues);
     app.decorate('bullPrefix', prefix);
     app.addHook('onClose', async () => {
       await Promise.all(Object.values(queues).map((q) => q.close()));
     });
   },
-  { name: 'queues', dependencies: ['redis'] },
+  { name: 'queues', dependencies: ['redis', 'metrics'] },
 );

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { App, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 
 export interface SlackRuntime {
   app: App;
@@ -98,7 +99,15 @@ export default fp(
         connected = false;
       },
     };
+    new Gauge({
+      name: 'mailbridge_slack_socket_connected',
+      help: 'Whether the Slack Socket Mode connection is up (1) or not (0)',
+      registers: [fastify.metrics.registry],
+      collect() {
+        this.set(connected ? 1 : 0);
+      },
+    });
     fastify.decorate('slack', runtime);
   },
-  { name: 'slack' },
+  { name: 'slack', dependencies: ['metrics'] },
 );

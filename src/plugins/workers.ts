@@ -1,7 +1,13 @@
 import fp from 'fastify-plugin';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { z } from 'zod';
-import { JOB_LOCK_MS, QUEUE_CONCURRENCY, STALLED_CHECK_MS, type QueueName } from '../jobs/queues';
+import {
+  JOB_LOCK_MS,
+  JOB_LOCK_RENEW_MS,
+  QUEUE_CONCURRENCY,
+  STALLED_CHECK_MS,
+  type QueueName,
+} from '../jobs/queues';
 import { isAppError } from '../lib/errors';
 
 export interface JobContext {
@@ -21,7 +27,7 @@ export interface JobRegistry {
   /** Callbacks run once workers are up (job schedulers, start-up reconciliation). */
   onStart(fn: () => Promise<void>): void;
   start(): Promise<void>;
-  /** Stops taking jobs and lets active ones finish within `timeoutMs`. */
+  /** Stops taking jobs and lets active ones finish within `timeoutMs`; later ones are abandoned to their locks. */
   stop(timeoutMs: number): Promise<void>;
   running(): boolean;
 }
@@ -74,6 +80,7 @@ export default fp(
             prefix: app.bullPrefix,
             concurrency: QUEUE_CONCURRENCY[queue],
             lockDuration: JOB_LOCK_MS,
+            lockRenewTime: JOB_LOCK_RENEW_MS,
             stalledInterval: STALLED_CHECK_MS,
           });
           worker.on('error', (err) => app.log.warn({ err: { message: err.message }, queue }, 'worker error'));
@@ -89,20 +96,22 @@ export default fp(
         for (const fn of startHooks) await fn();
       },
       async stop(timeoutMs) {
-        const graceful = Promise.all(workers.map((w) => w.close()));
+        // Pausing stops fetching and resolves once the active jobs ended. Closing first would not do:
+        // a worker that is closing ignores a later forced close and keeps waiting for its jobs.
+        const finished = Promise.all(workers.map((w) => w.pause()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+          timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));
         });
-        const outcome = await Promise.race([graceful, timedOut]);
+        const abandon = (await Promise.race([finished, timedOut])) === 'timeout';
         clearTimeout(timer);
-        if (outcome === 'timeout') {
+        if (abandon) {
           app.log.warn(
             { timeoutMs },
-            'active jobs did not finish in time; they will be retried after restart',
+            'active jobs did not finish in time; abandoned, they resume elsewhere once their locks lapse',
           );
-          await Promise.all(workers.map((w) => w.close(true)));
         }
+        await Promise.all(workers.map((w) => w.close(abandon)));
         workers.length = 0;
       },
       running: () => workers.some((w) => w.isRunning()),

@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-
-const withTimeout = <T>(p: Promise<T>, ms: number) =>
-  Promise.race([
-    p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
-  ]);
+import { withTimeout } from '../lib/timeout';
 
 /**
  * A probe whose check is still running is not started again: a hung database must not pile up one
@@ -28,14 +23,19 @@ export default async function healthRoutes(app: FastifyInstance) {
 
   const postgresProbe = singleFlightProbe(() => app.prisma.$queryRaw`SELECT 1`);
   const redisProbe = singleFlightProbe(() => app.redis.ping());
+  // HTTP needs Postgres and Redis only. The Slack socket is reported but does not decide: a Slack outage
+  // must not take every machine out of rotation, OAuth pages and the Pub/Sub webhook with it.
   app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
     const [postgres, redis] = await Promise.all([postgresProbe(), redisProbe()]);
-    const slack = app.slack.isConnected() ? 'up' : 'down';
-    const checks = { postgres, redis, slack };
-    const down = Object.entries(checks)
+    const down = Object.entries({ postgres, redis })
       .filter(([, state]) => state === 'down')
       .map(([name]) => name);
+    const slack = app.slack.isConnected() ? 'up' : 'down';
     reply.code(down.length === 0 ? 200 : 503);
-    return { status: down.length === 0 ? 'ready' : 'unavailable', checks, ...(down.length ? { down } : {}) };
+    return {
+      status: down.length === 0 ? 'ready' : 'unavailable',
+      checks: { postgres, redis, slack },
+      ...(down.length ? { down } : {}),
+    };
   });
 }

@@ -34,8 +34,10 @@ describe('npm run dev', () => {
     try {
       const ready = await eventually(
         async () => {
+          // Readiness does not wait for the Slack socket; the dev stack is up once both are.
           const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-          return res.status === 200 ? res.json() : undefined;
+          const body = res.status === 200 ? ((await res.json()) as { checks: { slack: string } }) : undefined;
+          return body?.checks.slack === 'up' ? body : undefined;
         },
         60_000,
         250,

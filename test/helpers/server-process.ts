@@ -13,6 +13,8 @@ export interface LogLine {
 export interface ServerProcess {
   url: string;
   port: number;
+  /** The metrics listener's /metrics (a port of its own, never the main one). */
+  metricsUrl: string;
   child: ChildProcess;
   logs: LogLine[];
   stderr: string[];
@@ -42,6 +44,7 @@ export async function startServerProcess(
   opts: { waitReady?: boolean; timeoutMs?: number } = {},
 ): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
+  const metricsPort = env.METRICS_PORT ? Number(env.METRICS_PORT) : await freePort();
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/server.ts')], {
     cwd: ROOT,
     env: {
@@ -52,6 +55,7 @@ export async function startServerProcess(
       LOG_LEVEL: 'debug',
       ...env,
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -110,6 +114,7 @@ export async function startServerProcess(
   const server: ServerProcess = {
     url: `http://127.0.0.1:${port}`,
     port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     child,
     logs,
     stderr,
@@ -131,7 +136,10 @@ export async function startServerProcess(
   return server;
 }
 
-/** Ready means what Fly's check means: /readyz answers 200 (Postgres, Redis and the Slack socket are up). */
+/**
+ * Ready for a test: /readyz answers 200 (Postgres and Redis, what Fly's check means) and reports the Slack
+ * socket up, which readiness itself does not require.
+ */
 async function waitUntilReady(
   server: ServerProcess,
   timeoutMs: number,
@@ -140,11 +148,12 @@ async function waitUntilReady(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`server exited during start-up\n${server.stderr.join('')}`);
-    const status = await fetch(`${server.url}/readyz`).then(
-      (r) => r.status,
-      () => 0,
+    const ready = await fetch(`${server.url}/readyz`).then(
+      async (r) =>
+        r.status === 200 && ((await r.json()) as { checks: { slack: string } }).checks.slack === 'up',
+      () => false,
     );
-    if (status === 200) return;
+    if (ready) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`server not ready within ${timeoutMs} ms\n${server.stderr.join('')}`);

@@ -49,6 +49,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const redisPrefix = uniqueRedisPrefix();
   const env: Record<string, string> = {
     PORT: String(port),
+    METRICS_PORT: String(await freePort()),
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: db.url,
     REDIS_URL: REDIS_TEST_URL,
