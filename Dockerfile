@@ -2,7 +2,8 @@
 # Three stages: `build` compiles with every dependency, `prod-deps` installs only what runs, and the final
 # image holds the compiled server, production node_modules and the SQL migrations, run by an unprivileged user.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the current LTS (Node 20 reached end of life in April 2026); package.json `engines` matches.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
