@@ -4,14 +4,15 @@ import { createDraftRepo, draftContentContext } from '../persistence/draft-repo'
 import { createSendLimits } from '../persistence/send-limits';
 import { createTriggerRepo } from '../persistence/trigger-repo';
 import { classifyGoogleError } from '../integrations/google-errors';
-import { SEARCH_SCOPES } from '../integrations/google-oauth';
+import { READ_SCOPES, SEARCH_SCOPES } from '../integrations/google-oauth';
+import { findSentMessage } from '../integrations/gmail';
 import { createDecisionRecorder, tryOpen } from '../domain/send/decisions';
 import { createStageDraft } from '../domain/send/stage-draft';
 import { createConfirmClick } from '../domain/send/confirm-click';
 import { createSendDraft } from '../domain/send/send-draft';
 import { createDraftSweeper } from '../domain/send/sweep-drafts';
 import { viewDraft } from '../domain/send/draft-view';
-import type { Draft, DraftContent, Outcome } from '../domain/send/types';
+import { isFinalStatus, type Draft, type DraftContent, type Outcome } from '../domain/send/types';
 import { PAIRING_TTL_MS } from '../domain/connect/pairing';
 import { connectPrompt } from '../slack/blocks/connect-prompt';
 import { noticeText, outcomeMessage } from '../slack/blocks/send-preview';
@@ -54,7 +55,21 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     timeoutMs: config.HTTP_TIMEOUT_MS,
     log,
   });
-  const tell = (d: Draft, outcome: Outcome) => preview.tell(d, outcome, contentOrNothing(d));
+  // The mark is what the sweep checks: a preview not marked with the final status is told again.
+  const markShown = (id: string, kind: Outcome['kind']) =>
+    isFinalStatus(kind)
+      ? drafts
+          .markPreviewShown(id, kind)
+          .catch((err: unknown) =>
+            log.warn(
+              { draftId: id, err: { message: (err as Error).message } },
+              'preview not marked as final',
+            ),
+          )
+      : Promise.resolve();
+  const tell = async (d: Draft, outcome: Outcome) => {
+    if (await preview.tell(d, outcome, contentOrNothing(d))) await markShown(d.id, outcome.kind);
+  };
   const queue = createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS);
 
   const stage = createStageDraft({
@@ -111,14 +126,8 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
         if (!res.data.id) throw new Error('Gmail answered without a message id');
         return { id: res.data.id };
       },
-      async findSent(accessToken, messageIdHeader) {
-        const res = await services.gmail(accessToken).users.messages.list({
-          userId: 'me',
-          q: `rfc822msgid:${messageIdHeader.replace(/^<|>$/g, '')} in:sent`,
-          maxResults: 1,
-        });
-        return res.data.messages?.[0]?.id ?? undefined;
-      },
+      findSent: (accessToken, messageIdHeader, how) =>
+        findSentMessage(services.gmail(accessToken), messageIdHeader, how),
     },
     classify: classifyGoogleError,
     openContent,
@@ -131,6 +140,7 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
       retryBaseMs: config.SEND_RETRY_BASE_MS,
       maxAttempts: MAX_SEND_ATTEMPTS,
       searchScopes: SEARCH_SCOPES,
+      listScopes: READ_SCOPES,
     },
   });
 

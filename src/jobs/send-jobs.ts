@@ -57,7 +57,7 @@ export function registerSendJobs(
   });
   app.jobs.handle('maintenance', SWEEP_JOB, z.object({}).passthrough(), async () => {
     const result = await deps.sweeper.sweep();
-    if (result.expired || result.resumed) app.log.info(result, 'swept email drafts');
+    if (result.expired || result.resumed || result.reshown) app.log.info(result, 'swept email drafts');
     return result;
   });
   app.jobs.onStart(async () => {

@@ -1,5 +1,13 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Draft, DraftPatch, DraftStatus, DraftStore, PreviewKind } from '../domain/send/types';
+import {
+  FINAL_STATUSES,
+  type Draft,
+  type DraftPatch,
+  type DraftStatus,
+  type DraftStore,
+  type FinalStatus,
+  type PreviewKind,
+} from '../domain/send/types';
 
 /** AAD context of `email_drafts.sealed_content`: a ciphertext moved to another draft or user does not open. */
 export const draftContentContext = (draftId: string, teamId: string, userId: string) =>
@@ -29,6 +37,7 @@ function toDraft(row: Row): Draft {
     previewChannel: row.previewChannel,
     previewTs: row.previewTs,
     responseUrl: row.responseUrl,
+    previewOutcome: row.previewOutcome as FinalStatus | null,
     expiresAt: row.expiresAt,
     claimedAt: row.claimedAt,
     attemptedAt: row.attemptedAt,
@@ -85,6 +94,24 @@ export function createDraftRepo(prisma: PrismaClient): DraftStore {
       const rows = await prisma.emailDraft.findMany({
         where: { status: { in: [...statuses] } },
         orderBy: { createdAt: 'asc' },
+        take,
+      });
+      return rows.map(toDraft);
+    },
+    async markPreviewShown(id, status) {
+      await prisma.emailDraft.updateMany({ where: { id, status }, data: { previewOutcome: status } });
+    },
+    async listUnshownOutcomes(changedAfter, changedBefore, take) {
+      const rows = await prisma.emailDraft.findMany({
+        where: {
+          // SQL's "<>" is never true against NULL, so a preview never updated is asked for separately.
+          OR: FINAL_STATUSES.flatMap((status) => [
+            { status, previewOutcome: null },
+            { status, previewOutcome: { not: status } },
+          ]),
+          updatedAt: { gt: changedAfter, lte: changedBefore },
+        },
+        orderBy: { updatedAt: 'asc' },
         take,
       });
       return rows.map(toDraft);

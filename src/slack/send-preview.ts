@@ -66,9 +66,10 @@ export function createPreviewDelivery(deps: PreviewDeps) {
     },
     /**
      * Replaces the preview with the outcome: chat.update for a DM preview, the click's response_url
-     * for an ephemeral one (an ephemeral nobody clicked cannot be changed). Never throws.
+     * for an ephemeral one (an ephemeral nobody clicked cannot be changed: nothing to do). Never
+     * throws; false when Slack did not take the update.
      */
-    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<void> {
+    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<boolean> {
       const message = outcomeMessage(outcome, content);
       try {
         if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
@@ -76,11 +77,13 @@ export function createPreviewDelivery(deps: PreviewDeps) {
         } else if (draft.responseUrl) {
           await postToResponseUrl(draft.responseUrl, message);
         }
+        return true;
       } catch (err) {
         deps.log.warn(
           { err: { message: (err as Error).message }, draftId: draft.id, outcome: outcome.kind },
           'could not update the email preview',
         );
+        return false;
       }
     },
   };

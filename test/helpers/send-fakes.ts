@@ -1,4 +1,4 @@
-import type { Draft, DraftStore } from '../../src/domain/send/types';
+import { isFinalStatus, type Draft, type DraftStore } from '../../src/domain/send/types';
 
 /** A draft as staging leaves it (pending, preview shown); `over` replaces fields. */
 export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
@@ -20,6 +20,7 @@ export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
     previewChannel: null,
     previewTs: null,
     responseUrl: null,
+    previewOutcome: null,
     expiresAt: new Date(now.getTime() + 15 * 60_000),
     claimedAt: null,
     attemptedAt: null,
@@ -69,6 +70,16 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<strin
     },
     async listInStatus(statuses) {
       return [...rows.values()].filter((d) => statuses.includes(d.status)).map(copy) as Draft[];
+    },
+    async markPreviewShown(id, status) {
+      const d = rows.get(id);
+      if (d?.status === status) rows.set(id, { ...d, previewOutcome: status });
+    },
+    // No change times here: every finished draft whose preview lags is listed.
+    async listUnshownOutcomes() {
+      return [...rows.values()]
+        .filter((d) => isFinalStatus(d.status) && d.previewOutcome !== d.status)
+        .map(copy) as Draft[];
     },
     async listOpenForUser(teamId, userId) {
       return [...rows.values()]

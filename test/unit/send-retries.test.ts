@@ -59,6 +59,7 @@ function setup(firstTokenGate?: Promise<void>) {
       retryBaseMs: 100,
       maxAttempts: MAX_ATTEMPTS,
       searchScopes: [],
+      listScopes: [],
     },
   });
   const resumed: string[] = [];

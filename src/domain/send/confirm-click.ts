@@ -2,7 +2,14 @@ import type { Clock } from '../../lib/clock';
 import { verifyButton, type ButtonAction } from './button-token';
 import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
 import type { LimitCheck, LimitScope, SendLimits } from './limits';
-import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome } from './types';
+import {
+  isFinalStatus,
+  type Draft,
+  type DraftContent,
+  type DraftStatus,
+  type DraftStore,
+  type Outcome,
+} from './types';
 
 export interface Click {
   teamId: string;
@@ -168,10 +175,22 @@ export function createConfirmClick(deps: ClickDeps) {
     return click.action === 'cancel' ? cancel(draft, responseUrl) : send(draft, responseUrl, answer);
   }
 
-  /** Answers the click through `answer`; throws only when nothing was claimed (see the invariant above). */
+  /**
+   * Answers the click through `answer`; throws only when nothing was claimed (see the invariant
+   * above). A preview replaced by a final outcome is marked so, or the sweep tells it again.
+   */
   return async function confirmClick(click: Click, answer: ClickAnswer): Promise<void> {
     const reply = await decide(click, answer);
-    if (reply) await answer(reply);
+    if (!reply) return;
+    await answer(reply);
+    const kind = reply.kind === 'replace' ? reply.outcome.kind : undefined;
+    if (reply.kind === 'replace' && kind && isFinalStatus(kind)) {
+      await deps.drafts
+        .markPreviewShown(reply.draft.id, kind)
+        .catch((err: unknown) =>
+          deps.log.warn({ draftId: reply.draft.id, err: errorOf(err) }, 'preview not marked as final'),
+        );
+    }
   };
 }
 

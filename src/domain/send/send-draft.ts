@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import { isAppError } from '../../lib/errors';
 import type { GoogleFailure } from '../../integrations/google-errors';
+import type { SentLookup } from '../../integrations/gmail';
 import type { Connection } from '../../persistence/connection-repo';
 import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
 import { composeMessage, toRaw } from './mime';
@@ -17,6 +18,8 @@ export interface SendSettings {
   maxAttempts: number;
   /** Scopes that allow the `rfc822msgid:` search. */
   searchScopes: readonly string[];
+  /** Scopes that can list SENT and read its headers without a search (gmail.metadata and up). */
+  listScopes: readonly string[];
 }
 
 export interface SendDeps {
@@ -28,8 +31,8 @@ export interface SendDeps {
   };
   gmail: {
     send(accessToken: string, raw: string): Promise<{ id: string }>;
-    /** The Gmail id of the sent message carrying this Message-ID, if there is one. */
-    findSent(accessToken: string, messageIdHeader: string): Promise<string | undefined>;
+    /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
+    findSent(accessToken: string, messageIdHeader: string, how: SentLookup): Promise<string | undefined>;
   };
   classify(err: unknown): GoogleFailure;
   openContent(draft: Draft): DraftContent;
@@ -93,15 +96,22 @@ export function createSendDraft(deps: SendDeps) {
     return DONE;
   }
 
+  /** A search where the grant allows one; else the newest SENT headers where it can read them. */
+  function lookupFor(token: Token | undefined): SentLookup | undefined {
+    const has = (scopes: readonly string[]) => token?.connection.scopes.some((sc) => scopes.includes(sc));
+    if (has(s.searchScopes)) return 'search';
+    return has(s.listScopes) ? 'list' : undefined;
+  }
+
   /** Gmail may or may not have sent it: find it in Sent by our Message-ID, or say we cannot know. */
   async function settleAmbiguous(draft: Draft, attemptedAt: Date, known?: Token): Promise<SendStep> {
     const age = deps.clock.now().getTime() - attemptedAt.getTime();
     if (!known && age < s.inFlightMs) return { kind: 'later', delayMs: s.inFlightMs - age };
     const token = known ?? (await deps.accessTokens.forConnection(draft.connectionId).catch(() => undefined));
-    const canSearch = token?.connection.scopes.some((scope) => s.searchScopes.includes(scope)) ?? false;
-    if (token && canSearch) {
+    const how = lookupFor(token);
+    if (token && how) {
       const found = await deps.gmail
-        .findSent(token.accessToken, draft.messageIdHeader)
+        .findSent(token.accessToken, draft.messageIdHeader, how)
         .catch((err: unknown) => {
           deps.log.warn({ draftId: draft.id, kind: deps.classify(err).kind }, 'sent folder search failed');
           return undefined;

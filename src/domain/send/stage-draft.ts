@@ -109,6 +109,7 @@ export function createStageDraft(deps: StageDeps) {
       previewChannel: null,
       previewTs: null,
       responseUrl: null,
+      previewOutcome: null,
       expiresAt: new Date(now.getTime() + deps.ttlMs),
       claimedAt: null,
       attemptedAt: null,

@@ -1,12 +1,20 @@
 import type { Clock } from '../../lib/clock';
 import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
-import type { Draft, DraftContent, DraftStore, Outcome } from './types';
+import {
+  isFinalStatus,
+  type Draft,
+  type DraftContent,
+  type DraftStore,
+  type FinalStatus,
+  type Outcome,
+} from './types';
 
 export interface SweepDeps {
   drafts: DraftStore;
   clock: Clock;
   record: RecordDecision;
   openContent(draft: Draft): DraftContent;
+  /** Replaces the preview with the outcome and, once Slack took it, marks the draft's preview as showing it. */
   tell(draft: Draft, outcome: Outcome): Promise<void>;
   /** Makes sure a send job will look at this draft again (idempotent: a live job is left alone). */
   resume(draft: Draft): Promise<void>;
@@ -15,6 +23,26 @@ export interface SweepDeps {
 }
 
 const BATCH = 200;
+/**
+ * How long after a draft finished its preview is still brought up to date: Slack accepts a click's
+ * response_url for 30 minutes, a DM preview can be updated later; past this, Slack is given up on.
+ */
+export const PREVIEW_REPAIR_WINDOW_MS = 60 * 60_000;
+
+/** The outcome a finished draft's preview must show, as the use cases told it. */
+export function outcomeOf(draft: Draft & { status: FinalStatus }): Outcome {
+  const reason = draft.failureReason ?? '';
+  switch (draft.status) {
+    case 'sent':
+      return { kind: 'sent' };
+    case 'expired':
+      return { kind: 'expired' };
+    case 'cancelled':
+      return reason ? { kind: 'cancelled', reason } : { kind: 'cancelled' };
+    default:
+      return { kind: draft.status, reason };
+  }
+}
 
 /**
  * Since when a `sending`/`attempting` draft has been in someone's hands: its latest claim, attempt
@@ -61,10 +89,29 @@ export function createDraftSweeper(deps: SweepDeps) {
     return resumed;
   }
 
+  /**
+   * A process killed between a draft's final transition and the preview update (or a Slack error
+   * then) leaves the person looking at "Sending…": the outcome is told again until Slack takes it.
+   * Drafts changed within inFlightMs are left to the runner that is still telling them.
+   */
+  async function reshowOutcomes(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - deps.inFlightMs);
+    const after = new Date(now.getTime() - PREVIEW_REPAIR_WINDOW_MS);
+    const drafts = await deps.drafts.listUnshownOutcomes(after, before, BATCH);
+    for (const draft of drafts) {
+      if (isFinalStatus(draft.status)) await deps.tell(draft, outcomeOf({ ...draft, status: draft.status }));
+    }
+    return drafts.length;
+  }
+
   return {
-    async sweep(): Promise<{ expired: number; resumed: number }> {
+    async sweep(): Promise<{ expired: number; resumed: number; reshown: number }> {
       const now = deps.clock.now();
-      return { expired: await expireOverdue(now), resumed: await resumeStuck(now) };
+      return {
+        expired: await expireOverdue(now),
+        resumed: await resumeStuck(now),
+        reshown: await reshowOutcomes(now),
+      };
     },
     /** A reconnect or disconnect: confirmations made for the previous grant must not be sent. */
     async cancelOpen(teamId: string, userId: string, reason: string): Promise<void> {

@@ -32,6 +32,12 @@ export const DRAFT_STATUSES = [
 ] as const;
 export type DraftStatus = (typeof DRAFT_STATUSES)[number];
 
+/** Statuses nothing moves a draft out of (but `outcome_unknown` → `sent` when Sent shows it later). */
+export const FINAL_STATUSES = ['sent', 'cancelled', 'expired', 'failed', 'outcome_unknown'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export const isFinalStatus = (s: string): s is FinalStatus =>
+  (FINAL_STATUSES as readonly string[]).includes(s);
+
 export type PreviewKind = 'ephemeral' | 'dm';
 
 export interface Draft {
@@ -53,6 +59,8 @@ export interface Draft {
   previewChannel: string | null;
   previewTs: string | null;
   responseUrl: string | null;
+  /** The final status the person's preview was last updated to (null: not yet, or still open). */
+  previewOutcome: FinalStatus | null;
   expiresAt: Date;
   claimedAt: Date | null;
   attemptedAt: Date | null;
@@ -108,6 +116,13 @@ export interface DraftStore {
   listExpiredPending(now: Date, take: number): Promise<Draft[]>;
   listInStatus(statuses: readonly DraftStatus[], take: number): Promise<Draft[]>;
   listOpenForUser(teamId: string, userId: string): Promise<Draft[]>;
+  /** Records that the preview now shows `status`; ignored if the draft has moved on meanwhile. */
+  markPreviewShown(id: string, status: FinalStatus): Promise<void>;
+  /**
+   * Finished drafts whose preview does not show their status yet, last changed between
+   * `changedAfter` and `changedBefore` (a live runner is still telling the newer ones).
+   */
+  listUnshownOutcomes(changedAfter: Date, changedBefore: Date, take: number): Promise<Draft[]>;
 }
 
 /** Results recorded for each decision (SPEC 6.4.8), plus the two intermediate steps. */

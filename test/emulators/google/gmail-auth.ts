@@ -14,6 +14,8 @@ export interface GmailContext {
   store: OAuthStore;
   mailbox: (email: string) => Mailbox | undefined;
   records: Pick<GoogleEmulator, 'watchCalls' | 'stopCalls'>;
+  /** Current lag between a send and its message showing up in messages.list. */
+  sentListingDelayMs: () => number;
 }
 
 interface Caller {

@@ -63,6 +63,7 @@ export function send(ctx: GmailContext, req: Incoming, userId: string): Reply {
     body: parsed.body,
     sizeEstimate: raw.length,
     raw: raw.toString('base64url'),
+    listedFrom: Date.now() + ctx.sentListingDelayMs(),
   });
   caller.mailbox.sent.push({
     ...parsed,

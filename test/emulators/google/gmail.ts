@@ -63,8 +63,10 @@ function listMessages(ctx: GmailContext, req: Incoming, userId: string): Reply {
   const labelIds = params.getAll('labelIds');
   const hidden =
     params.get('includeSpamTrash') === 'true' ? [] : ['SPAM', 'TRASH'].filter((l) => !labelIds.includes(l));
+  const now = Date.now();
   const matches = [...caller.mailbox.messages]
     .reverse()
+    .filter((m) => (m.listedFrom ?? 0) <= now)
     .filter(
       (m) => labelIds.every((l) => m.labelIds.includes(l)) && !m.labelIds.some((l) => hidden.includes(l)),
     )

@@ -498,6 +498,39 @@ describe('Gmail API', () => {
     expect(meta.data.payload?.headers).toEqual([{ name: 'From', value: 'a@example.org' }]);
   });
 
+  it('when the token has gmail.send and gmail.metadata, then SENT is listed newest first, after the listing lag, with our Message-ID', async () => {
+    const email = newEmail();
+    const { client } = await connect(email, [`${G}gmail.send`, `${G}gmail.metadata`, ...SIGN_IN]);
+    const gmail = gmailFor(client);
+    const send = (messageId: string) =>
+      gmail.users.messages.send({
+        userId: 'me',
+        requestBody: {
+          raw: Buffer.from(
+            compose({ from: email, to: ['a@example.org'], subject: 's', body: 'x', messageId }),
+          ).toString('base64url'),
+        },
+      });
+    em.deliver(email, { from: 'b@example.org', subject: 'inbound' });
+    const first = await send('<one@mailbridge.test>');
+    em.setSentListingDelay(60_000);
+    const second = await send('<two@mailbridge.test>');
+    em.setSentListingDelay(0);
+
+    const listed = await gmail.users.messages.list({ userId: 'me', labelIds: ['SENT'], maxResults: 5 });
+    const meta = await gmail.users.messages.get({
+      userId: 'me',
+      id: second.data.id ?? '',
+      format: 'metadata',
+      metadataHeaders: ['Message-ID'],
+    });
+
+    // The second send is not listed yet (Gmail's index lags), though it can be fetched by id.
+    expect(listed.data.messages).toEqual([{ id: first.data.id, threadId: first.data.threadId }]);
+    expect(meta.data.labelIds).toEqual(['SENT']);
+    expect(meta.data.payload?.headers).toEqual([{ name: 'Message-ID', value: '<two@mailbridge.test>' }]);
+  });
+
   it('when Google expires the access token early, then only a client with forceRefreshOnFailure recovers from the 401', async () => {
     const email = newEmail();
     const { client, tokens } = await connect(email, [`${G}gmail.metadata`, ...SIGN_IN]);

@@ -40,6 +40,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   const mailboxes = new Map<string, Mailbox>();
   const redirectUris = new Set(opts.redirectUris ?? []);
   let rotateRefreshTokens = false;
+  let sentListingDelayMs = opts.sentListingDelayMs ?? 0;
 
   const mailbox = (email: string) => mailboxes.get(email.toLowerCase());
   const mustMailbox = (email: string) => {
@@ -77,6 +78,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     rotateSigningKey: () => keys.rotate(),
     deliver: (email, m) => mustMailbox(email).add(inboundMessage(email, m)),
     sent: (email) => [...mustMailbox(email).sent],
+    setSentListingDelay: (ms) => void (sentListingDelayMs = ms),
     messages: (email) => [...mustMailbox(email).messages],
     watches: (email) => mustMailbox(email).watch,
     expireWatch(email) {
@@ -130,7 +132,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     { method: 'POST', path: /^\/token$/, endpoint: 'token', handle: (r) => oauth.token(r) },
     { method: 'POST', path: /^\/revoke$/, endpoint: 'revoke', handle: (r) => oauth.revoke(r) },
     { method: 'GET', path: /^\/oauth2\/v1\/certs$/, endpoint: 'certs', handle: () => oauth.certs() },
-    ...gmailRoutes({ store, mailbox, records: emulator }),
+    ...gmailRoutes({ store, mailbox, records: emulator, sentListingDelayMs: () => sentListingDelayMs }),
   ];
 
   /** Runs the route under its injected fault: delay, then either the failure or the real answer. */

@@ -14,6 +14,8 @@ export interface GoogleEmulatorOptions {
   interactive?: boolean;
   /** Cache-Control max-age of the certs response, in seconds (default 3600). */
   certsMaxAgeSeconds?: number;
+  /** How long a sent message stays out of messages.list (Gmail's index lags the send); default 0. */
+  sentListingDelayMs?: number;
 }
 
 export interface Account {
@@ -123,6 +125,8 @@ export interface GmailMessage {
   sizeEstimate: number;
   /** The RFC 822 bytes, base64url, for sent messages. */
   raw?: string;
+  /** messages.list leaves the message out before this time (epoch ms); get finds it at once. */
+  listedFrom?: number;
 }
 
 /** A message sent through messages.send, decoded. */
@@ -185,6 +189,8 @@ export interface GoogleEmulator {
 
   deliver(email: string, m: DeliverInput): GmailMessage;
   sent(email: string): SentMessage[];
+  /** Sets how long sent messages stay out of messages.list (see GoogleEmulatorOptions). */
+  setSentListingDelay(ms: number): void;
   /** Every message of the mailbox (inbox and sent), oldest first. */
   messages(email: string): GmailMessage[];
   watches(email: string): Watch | null;
