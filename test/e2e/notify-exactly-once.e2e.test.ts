@@ -67,12 +67,12 @@ describe('notifications exactly once', () => {
     const users: Array<{ email: string }> = [];
     for (const u of USERS) users.push(await enabledUser(stack, h, u));
     const delivered: string[] = [];
+    const deliverTo = (user: { email: string }) => {
+      const n = delivered.length;
+      delivered.push(stack.google.deliver(user.email, { from: `s${n}@example.org`, subject: `m ${n}` }).id);
+    };
     const deliverSome = (count: number) => {
-      for (let i = 0; i < count; i++) {
-        const user = users[randomInt(users.length)]!;
-        const n = delivered.length;
-        delivered.push(stack.google.deliver(user.email, { from: `s${n}@example.org`, subject: `m ${n}` }).id);
-      }
+      for (let i = 0; i < count; i++) deliverTo(users[randomInt(users.length)]!);
     };
     const postCalls = () => stack.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
 
@@ -80,7 +80,7 @@ describe('notifications exactly once', () => {
     setAutoPush(stack, false);
     stack.slack.fail('chat.postMessage', { delayMs: 1_500 });
     const before = postCalls();
-    deliverSome(1);
+    deliverTo(users[0]!);
     expect((await stack.google.push(users[0]!.email)).status).toBe(204);
     await eventually(() => postCalls() > before, 20_000, 20);
     await ctx.service.stop();
