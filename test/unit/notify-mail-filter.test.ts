@@ -1,4 +1,5 @@
 import {
+  gmailIdsOf,
   isCandidate,
   planAnnouncements,
   senderAddress,
@@ -58,6 +59,13 @@ describe('which messages are announced', () => {
     const six = [...five, mail({ id: 'a5' })];
     expect(planAnnouncements(six, 5)).toEqual([{ kind: 'digest', mails: six }]);
     expect(planAnnouncements([], 5)).toEqual([]);
+  });
+
+  it('when a burst is larger than one digest holds, then it becomes several digests of even size covering all', () => {
+    const burst = Array.from({ length: 250 }, (_, i) => mail({ id: `b${i}` }));
+    const plan = planAnnouncements(burst, 5);
+    expect(plan.map((a) => (a.kind === 'digest' ? a.mails.length : 0))).toEqual([84, 84, 82]);
+    expect(plan.flatMap(gmailIdsOf)).toEqual(burst.map((m) => m.id));
   });
 });
 

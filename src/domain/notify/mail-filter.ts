@@ -52,10 +52,20 @@ export function senderAddress(from: string): string {
 export const shouldAnnounce = (mail: MailHeaders, mailboxEmail: string): boolean =>
   isCandidate(mail.labelIds) && senderAddress(mail.from) !== mailboxEmail.toLowerCase();
 
-/** One post per message, or a single digest when there are more than `threshold`. */
+/** Messages one digest covers at most: its post carries every id in its metadata, so that stays small. */
+export const DIGEST_MAX_MESSAGES = 100;
+
+/**
+ * One post per message, or a digest when there are more than `threshold`; a larger burst becomes
+ * several digests of even size (each still above the threshold).
+ */
 export function planAnnouncements(mails: MailHeaders[], threshold: number): Announcement[] {
-  if (mails.length > threshold) return [{ kind: 'digest', mails }];
-  return mails.map((mail) => ({ kind: 'single', mail }));
+  if (mails.length <= threshold) return mails.map((mail) => ({ kind: 'single', mail }));
+  const size = Math.ceil(mails.length / Math.ceil(mails.length / DIGEST_MAX_MESSAGES));
+  const digests: Announcement[] = [];
+  for (let i = 0; i < mails.length; i += size)
+    digests.push({ kind: 'digest', mails: mails.slice(i, i + size) });
+  return digests;
 }
 
 export const gmailIdsOf = (a: Announcement): string[] =>
