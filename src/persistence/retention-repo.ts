@@ -1,14 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { DraftStatus } from '../domain/send/types';
-
-/** Statuses no use case moves a draft out of; only their content may be purged. */
-export const FINISHED_DRAFT_STATUSES: readonly DraftStatus[] = [
-  'sent',
-  'cancelled',
-  'expired',
-  'failed',
-  'outcome_unknown',
-];
+import { FINAL_STATUSES } from '../domain/send/types';
 
 /**
  * Retention in bounded statements: each call touches at most `batch` rows, so a large backlog never
@@ -27,7 +18,7 @@ export function createRetentionRepo(prisma: PrismaClient) {
          WHERE id IN (
            SELECT id FROM email_drafts
             WHERE sealed_content IS NOT NULL AND updated_at < ${cutoff}
-              AND status = ANY(${[...FINISHED_DRAFT_STATUSES]}::text[])
+              AND status = ANY(${[...FINAL_STATUSES]}::text[])
             ORDER BY updated_at
             LIMIT ${batch}
             FOR UPDATE SKIP LOCKED)`;
