@@ -47,13 +47,15 @@ describe('confirm-to-send under kill -9 at random instants', () => {
     const { stack, db } = ctx;
     const d = await stagedDraft(scopes);
     const since = stack.slack.messages.length;
-    // Gmail answers after a moment, time enough to hold up the preview update that follows.
-    if (at.after === 'sent_untold') stack.google.fail('gmail.send', { delayMs: 500 });
+    // Gmail answers after a moment: time enough to catch the attempt, or to hold up the preview
+    // update that follows the answer.
+    if (at.after === 'sent_untold' || at.after === 'attempting')
+      stack.google.fail('gmail.send', { delayMs: 500 });
     await clickButton(stack, { userId: d.userId, value: d.send, channelId: CHANNEL });
     if (at.after === 'claim') {
       await eventually(async () => (await draftRow(db, d.id)).status !== 'pending', 15_000, 2);
     } else if (at.after === 'attempting') {
-      await eventually(async () => (await draftRow(db, d.id)).status === 'attempting', 15_000, 1);
+      await eventually(async () => (await draftRow(db, d.id)).status === 'attempting', 15_000, 2);
     } else if (at.after === 'gmail_accepted') {
       await eventually(() => stack.google.sent(d.email).length > 0, 15_000, 2);
     } else {
