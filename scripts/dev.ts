@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { migrate } from '../src/persistence/migrator';
 import { startSlackEmulator, type SlackEmulator } from '../test/emulators/slack';
 import { startGoogleEmulator, type GoogleEmulator } from '../test/emulators/google';
+import { manifestBotScopes } from '../test/helpers/slack-manifest';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEV_DIR = path.join(ROOT, '.dev');
@@ -154,7 +155,8 @@ async function runWithEmulators() {
   const metricsPort = Number(process.env.METRICS_PORT ?? (await portPreferring(9091)));
   await ensureServices(databaseUrl, redisUrl);
 
-  const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev' });
+  // Grants what the deploy manifest requests, as a real install would.
+  const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev', scopes: manifestBotScopes() });
   slack.addUser({ id: DEV_USER, name: 'you', realName: 'You (dev)', email: DEV_EMAIL });
   slack.addChannel({ id: DEV_CHANNEL, name: 'general', members: [DEV_USER] });
   const google: GoogleEmulator = await startGoogleEmulator({ interactive: true });
