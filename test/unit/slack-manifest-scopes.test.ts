@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { missingScope } from '../emulators/slack/scopes';
 import { manifestBotScopes } from '../helpers/slack-manifest';
@@ -19,10 +20,35 @@ function methodsCalledBySource(): string[] {
 }
 
 describe('Slack app manifest', () => {
-  it('when the manifest is read, then it lists the bot scopes (the reader is not fooled by comments)', () => {
+  it('when the manifest is read, then it lists the bot scopes', () => {
     const scopes = manifestBotScopes();
     expect(scopes).toEqual(expect.arrayContaining(['chat:write', 'commands', 'im:write']));
     expect(scopes.every((s) => /^[a-z_.]+:[a-z_.]+$|^commands$/.test(s))).toBe(true);
+  });
+
+  it('when the list is quoted, commented or followed by user scopes, then only the bot scopes are read', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'm.yaml');
+    writeFileSync(
+      file,
+      [
+        'features:',
+        '  bot_user:',
+        '    display_name: x # not a scope',
+        'oauth_config:',
+        '  scopes:',
+        '    # bot scopes',
+        '    bot:',
+        "    - 'chat:write'",
+        '    - "team:read" # names the workspace',
+        '    user:',
+        '      - search:read',
+        'settings:',
+        '  socket_mode_enabled: true',
+      ].join('\n'),
+    );
+    expect(manifestBotScopes(file)).toEqual(['chat:write', 'team:read']);
+    writeFileSync(file, 'oauth_config:\n  scopes:\n    user:\n      - search:read\n');
+    expect(() => manifestBotScopes(file)).toThrow(/no oauth_config.scopes.bot list/);
   });
 
   it('when the product calls a Slack method, then the manifest requests its scope', () => {
