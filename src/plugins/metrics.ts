@@ -139,6 +139,7 @@ export default fp(
       );
     });
     server.setTimeout(opts.timeouts.timeout);
+    server.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'metrics listener error'));
     app.decorate('metricsPort', () => (server.address() as AddressInfo | null)?.port);
     // Bound before the main port, so a taken metrics port stops the start instead of hiding.
     app.addHook('onReady', async () => {
