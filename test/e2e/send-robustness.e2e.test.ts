@@ -36,9 +36,10 @@ describe('confirm-to-send robustness', () => {
     const { stack, db } = ctx;
     const { userId, email } = await connectedUser();
     const domain = `${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.com`;
+    // Each mailbox string is at most 320 characters: a 240-character address and a 70-odd name.
     const recipients = Array.from(
       { length: 50 },
-      (_, i) => `"${'Name '.repeat(30)}${i}" <r${String(i).padStart(2, '0')}${'x'.repeat(50)}@${domain}>`,
+      (_, i) => `"${'Name '.repeat(14)}${i}" <r${String(i).padStart(2, '0')}${'x'.repeat(50)}@${domain}>`,
     );
     const subject = 's'.repeat(998);
     const staged = await stage(userId, {

@@ -148,8 +148,14 @@ describe('draft validation', () => {
     });
   });
 
-  it('when a display name holds a tab, then it is refused (a tab is allowed in the subject only)', () => {
-    expect(parseMailbox('"Bob\tSmith" <bob@example.com>')).toHaveProperty('problem');
+  it.each([
+    ['a tab', '\t'],
+    ['a zero-width space', '\u200B'],
+    ['a word joiner', '\u2060'],
+    ['a left-to-right mark', '\u200E'],
+  ])('when a display name holds %s, then it is refused (the subject allows it)', (_, char) => {
+    expect(parseMailbox(`"Bank${char}" <bob@example.com>`)).toHaveProperty('problem');
+    expect(validateDraft(request({ subject: `Bank${char}x` })).subject).toBe(`Bank${char}x`);
   });
 
   it.each([

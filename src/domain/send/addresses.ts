@@ -61,7 +61,7 @@ export function parseMailbox(input: string): Mailbox | { problem: string } {
   if (input.length > MAX_MAILBOX_INPUT_LENGTH)
     return { problem: `is longer than ${MAX_MAILBOX_INPUT_LENGTH} characters` };
   // Before trimming: an invisible character at either end is refused, not silently dropped.
-  const unsafe = unsafeTextProblem(input, { allowTab: false });
+  const unsafe = unsafeTextProblem(input, { allowTab: false, name: true });
   if (unsafe) return { problem: unsafe };
   const text = input.trim();
   const angled = splitAngled(text);

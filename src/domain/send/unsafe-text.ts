@@ -18,12 +18,19 @@ export const hasLoneSurrogate = (v: string) =>
 
 const CONTROLS_BUT_TAB = /(?!\t)[\p{Cc}\u2028\u2029]/u;
 const CONTROLS = /[\p{Cc}\u2028\u2029]/u;
+/** Format characters other than ZWNJ, ZWJ and emoji tags (flags): zero-width spaces, joiners, marks. */
+const INVISIBLE_BUT_JOINERS = /(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/u;
 
 /**
  * Why `value` cannot be shown in a confirmation or used as a one-line header, or undefined. A tab is
- * allowed where `allowTab` says so (a subject); line and paragraph separators never are.
+ * allowed where `allowTab` says so (a subject); line and paragraph separators never are. `name`:
+ * a display name next to an address, where an invisible character only serves to look like
+ * someone else ("Bank\u200B"), so only the joiners scripts and emoji need pass.
  */
-export function unsafeTextProblem(value: string, opts: { allowTab: boolean }): string | undefined {
+export function unsafeTextProblem(
+  value: string,
+  opts: { allowTab: boolean; name?: boolean },
+): string | undefined {
   if (hasForbiddenHeaderChars(value)) return 'must not contain line breaks or NUL characters';
   if (hasLoneSurrogate(value)) return 'contains an unpaired UTF-16 surrogate (invalid Unicode text)';
   if (hasBidiControls(value)) {
@@ -31,6 +38,9 @@ export function unsafeTextProblem(value: string, opts: { allowTab: boolean }): s
   }
   if ((opts.allowTab ? CONTROLS_BUT_TAB : CONTROLS).test(value)) {
     return 'must not contain control or line separator characters';
+  }
+  if (opts.name && INVISIBLE_BUT_JOINERS.test(value)) {
+    return 'must not contain invisible formatting characters (only ZWJ and ZWNJ are allowed in names)';
   }
   return undefined;
 }
