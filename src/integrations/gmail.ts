@@ -1,6 +1,7 @@
 import { google, type gmail_v1 } from 'googleapis';
 import { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config';
+import type { SentLookup } from '../domain/send/types';
 
 export type GmailApi = gmail_v1.Gmail;
 
@@ -20,9 +21,6 @@ export function createGmailFactory(config: Config) {
 }
 
 export type GmailFactory = ReturnType<typeof createGmailFactory>;
-
-/** How a sent message is looked up: a Message-ID search, or reading the newest SENT headers. */
-export type SentLookup = 'search' | 'list';
 
 /** The newest SENT messages compared when no search is allowed: enough for a send moments ago. */
 const SENT_PAGE_SIZE = 10;

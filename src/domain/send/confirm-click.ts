@@ -183,10 +183,9 @@ export function createConfirmClick(deps: ClickDeps) {
     const reply = await decide(click, answer);
     if (!reply) return;
     await answer(reply);
-    const kind = reply.kind === 'replace' ? reply.outcome.kind : undefined;
-    if (reply.kind === 'replace' && kind && isFinalStatus(kind)) {
+    if (reply.kind === 'replace' && isFinalStatus(reply.outcome.kind)) {
       await deps.drafts
-        .markPreviewShown(reply.draft.id, kind)
+        .markPreviewShown(reply.draft.id, reply.outcome.kind)
         .catch((err: unknown) =>
           deps.log.warn({ draftId: reply.draft.id, err: errorOf(err) }, 'preview not marked as final'),
         );

@@ -1,12 +1,11 @@
 import type { Clock } from '../../lib/clock';
 import { isAppError } from '../../lib/errors';
 import type { GoogleFailure } from '../../integrations/google-errors';
-import type { SentLookup } from '../../integrations/gmail';
 import type { Connection } from '../../persistence/connection-repo';
 import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
 import { composeMessage, toRaw } from './mime';
 import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
-import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome } from './types';
+import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome, SentLookup } from './types';
 
 export interface SendSettings {
   /** After this long an attempt can no longer be waiting for Gmail's answer anywhere. */

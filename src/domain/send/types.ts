@@ -40,6 +40,9 @@ export const isFinalStatus = (s: string): s is FinalStatus =>
 
 export type PreviewKind = 'ephemeral' | 'dm';
 
+/** How a sent message is looked up: a Message-ID search, or reading the newest SENT headers. */
+export type SentLookup = 'search' | 'list';
+
 export interface Draft {
   id: string;
   teamId: string;
