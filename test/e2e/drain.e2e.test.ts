@@ -48,8 +48,6 @@ describe('drain on SIGTERM', () => {
     expect(await terminate(server)).toEqual({ code: 0, signal: null });
     expect(messages(server)).toContain('shutdown complete');
     expect(messages(server).filter((m) => ABANDONED.test(m))).toEqual([]);
-    // Nothing was abandoned, so nothing is left running: the process ended on its own.
-    expect(messages(server).filter((m) => /handles still open/.test(m))).toEqual([]);
     expect(announcementsOf(stack, mail.id)).toHaveLength(1);
 
     await stack.restart();
