@@ -9,6 +9,7 @@ import {
   type QueueName,
 } from '../jobs/queues';
 import { isAppError } from '../lib/errors';
+import { withTimeout } from '../lib/timeout';
 
 export interface JobContext {
   job: Job;
@@ -98,13 +99,10 @@ export default fp(
       async stop(timeoutMs) {
         // Pausing stops fetching and resolves once the active jobs ended. Closing first would not do:
         // a worker that is closing ignores a later forced close and keeps waiting for its jobs.
-        const finished = Promise.all(workers.map((w) => w.pause()));
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs));
-        });
-        const abandon = (await Promise.race([finished, timedOut])) === 'timeout';
-        clearTimeout(timer);
+        const abandon = await withTimeout(Promise.all(workers.map((w) => w.pause())), timeoutMs).then(
+          () => false,
+          () => true,
+        );
         if (abandon) {
           app.log.warn(
             { timeoutMs },
