@@ -208,6 +208,13 @@ function crossFieldRules(env: Partial<Record<keyof Env, unknown>>, ctx: z.Refine
         'is required when AGENT_EVENTS_URL is set (HMAC key for the event signature), e.g. openssl rand -hex 32',
     });
   }
+  if (typeof env.PORT === 'number' && env.PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['METRICS_PORT'],
+      message: 'must differ from PORT (metrics have a listener of their own), e.g. 9091',
+    });
+  }
 }
 
 const configSchema = envSchema

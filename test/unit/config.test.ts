@@ -135,4 +135,20 @@ describe('loadConfig', () => {
     const b = randomBytes(24).toString('hex');
     expect(loadConfig({ ...validEnv(), AGENT_API_KEY: `${a}, ${b}` }).AGENT_API_KEYS).toEqual([a, b]);
   });
+
+  it('when nothing is said about metrics and HTTP timeouts, then the documented defaults apply', () => {
+    expect(loadConfig(validEnv())).toMatchObject({
+      METRICS_PORT: 9091,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_CONNECTION_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+    });
+  });
+
+  it('when METRICS_PORT is the main port, then it is refused by name', () => {
+    expect(problemsOf({ ...validEnv(), PORT: '8080', METRICS_PORT: '8080' })).toEqual([
+      'METRICS_PORT: must differ from PORT (metrics have a listener of their own), e.g. 9091',
+    ]);
+    expect(problemsOf({ ...validEnv(), PORT: '0', METRICS_PORT: '0' })).toEqual([]);
+  });
 });
