@@ -7,7 +7,7 @@ const ABANDONED = /did not finish in time; abandoned/;
 /**
  * SIGTERM while a notification job is held in Slack's chat.postMessage (an emulator delay). The drain is
  * bounded by SHUTDOWN_TIMEOUT_MS: a job that needs less finishes, a longer one is abandoned to its lock
- * and resumed by the next process. Either way the process exits 0 on its own and logs so.
+ * and resumed by the next process. Either way the process logs "shutdown complete" and exits 0.
  */
 describe('drain on SIGTERM', () => {
   jest.setTimeout(150_000);
