@@ -89,3 +89,39 @@ describe('new-mail notifications with hostile senders and subjects', () => {
     expect(blocks).not.toContain('#inbox/id89|');
   });
 });
+
+describe('single-line email fields', () => {
+  const FAKE_LINE = 'Invoice\n*From:* ceo@corp.example\r\nSubject: wire now';
+
+  it('when a subject or sender carries line breaks, controls or line separators, then the DM shows them on one line', () => {
+    const m = newMailMessage(
+      'me@example.com',
+      mail({ from: 'a\u2028b\u2029c\u0000d\u0085e\tf', subject: FAKE_LINE }),
+    );
+    for (const t of textsOf(m)) {
+      // Newlines remain only where the message itself breaks lines: none starts with the sender's text.
+      for (const c of ['\r', '\t', '\u0000', '\u0085', '\u2028', '\u2029']) expect(t).not.toContain(c);
+      expect(t.split('\n').filter((line) => /^\s*(∗From:∗|Subject: wire|b|c)/.test(line))).toEqual([]);
+    }
+    expect(m.text).toContain('Invoice ∗From:∗ ceo@corp.example  Subject: wire now');
+    expect(m.text).toContain('a b c d e f');
+    const d = digestMessage('me@example.com', [mail({ id: 'x1', subject: FAKE_LINE }), mail({ id: 'x2' })]);
+    for (const t of textsOf(d)) expect(t).not.toContain('\n∗From:∗ ceo');
+  });
+
+  it('when a sender or subject carries bidi overrides, embeddings or isolates, then they are dropped and LRM/RLM and ZWJ kept', () => {
+    const from = 'evil\u202Emoc.elgoog@\u202C <x@example.org>';
+    const subject = '\u2066\u202Aفارسی\u200c\u200Fمتن\u202B\u202D\u2067\u2068\u2069 👩‍👩‍👧';
+    const m = newMailMessage('me@example.com', mail({ from, subject }));
+    for (const t of textsOf(m)) expect(t).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(m.text).toContain('evilmoc.elgoog@');
+    expect(m.text).toContain('فارسی\u200c\u200Fمتن 👩‍👩‍👧');
+  });
+
+  it('when the escaper is asked for one line, then the result is one line with the same escaping', () => {
+    expect(escapeMrkdwn('<a>\n*b*\u202E', Infinity, { singleLine: true })).toBe('&lt;a&gt; \u2217b\u2217');
+    expect(escapeMrkdwn('x\ny', Infinity, { verbatim: true, singleLine: true })).toBe('x y');
+    // Multi-line text (the assistant's body) keeps its lines unless asked.
+    expect(escapeMrkdwn('x\ny')).toBe('x\ny');
+  });
+});

@@ -21,17 +21,40 @@ const LOOK_ALIKES: Record<string, string> = {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Control characters and Unicode's line and paragraph separators: each would start a new line. */
+const LINE_BREAKING = /[\p{Cc}\u2028\u2029]/gu;
+/**
+ * Bidi embeddings, overrides and isolates, which can reverse or move the text around them (a sender
+ * shown backwards, a subject spilling over the label). LRM/RLM stay: they only place neutral
+ * characters next to right-to-left script, as Persian or Hebrew text legitimately does.
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * A single-line field (a sender, a subject, an address) as one line of plain text: line breaks,
+ * tabs and other controls become spaces, bidi controls are dropped. Neither can then fake a line of
+ * its own in the DM (`\n*From:* ceo@corp`) nor turn a name around.
+ */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAKING, ' ').replace(BIDI_CONTROLS, '');
+}
+
 /**
  * The one mrkdwn escaper: text written by others (email senders and subjects, the assistant) for a
  * mrkdwn string or a message's `text`, at most `maxLength` characters once escaped. A longer text
  * is cut between user-perceived characters (never inside an entity, a surrogate pair or an emoji
  * sequence) and ends with "…". `verbatim` keeps formatting characters (inside inline code, where
- * none applies), escaping only the entities.
+ * none applies), escaping only the entities. `singleLine` passes the text through `oneLine` first.
  */
-export function escapeMrkdwn(text: string, maxLength = Infinity, opts: { verbatim?: boolean } = {}): string {
+export function escapeMrkdwn(
+  text: string,
+  maxLength = Infinity,
+  opts: { verbatim?: boolean; singleLine?: boolean } = {},
+): string {
   const table = opts.verbatim ? ENTITIES : LOOK_ALIKES;
+  const source = opts.singleLine ? oneLine(text) : text;
   // Every character of a cluster is escaped: a combining mark must not shield a `<` after it.
-  const pieces = Array.from(graphemes.segment(text), ({ segment }) =>
+  const pieces = Array.from(graphemes.segment(source), ({ segment }) =>
     segment.replace(/[&<>*_~`]/g, (c) => table[c] ?? c),
   );
   const full = pieces.join('');
@@ -46,9 +69,13 @@ export function escapeMrkdwn(text: string, maxLength = Infinity, opts: { verbati
 
 /** Inline code shows an address exactly (no formatting applies inside); only entities are needed. */
 export function codeMrkdwn(text: string): string {
-  if (text.includes('`')) return escapeMrkdwn(text);
-  return `\`${escapeMrkdwn(text, Infinity, { verbatim: true })}\``;
+  if (text.includes('`')) return escapeMrkdwn(text, Infinity, { singleLine: true });
+  return `\`${escapeMrkdwn(text, Infinity, { verbatim: true, singleLine: true })}\``;
 }
+
+/** An address held in our own records (a connected mailbox) in Slack text: shown exactly, one line. */
+export const addressMrkdwn = (email: string): string =>
+  escapeMrkdwn(email, Infinity, { verbatim: true, singleLine: true });
 
 /**
  * `a, b and 3 more`: items in order while they fit in `budget` characters; the first is always

@@ -1,6 +1,6 @@
 import type { KnownBlock, SlackMessage } from '../../integrations/slack-messenger';
 import type { MailHeaders } from '../../domain/notify/types';
-import { escapeMrkdwn, listWithin, sectionsOf } from './mrkdwn';
+import { escapeMrkdwn, listWithin, oneLine, sectionsOf } from './mrkdwn';
 
 export const TURN_OFF_ACTION = 'notify_turn_off';
 const DIGEST_LINES = 10;
@@ -11,10 +11,11 @@ const MORE_ROOM = 20;
 
 // Sender names and subjects are written by strangers: escaped (entities and look-alikes) and cut
 // between characters, so they can neither mention, link nor format, in the blocks or in `text`.
-const subjectOf = (m: MailHeaders, max = 200) => escapeMrkdwn(m.subject.trim() || '(no subject)', max);
-const fromOf = (m: MailHeaders, max = 200) => escapeMrkdwn(m.from.trim() || '(unknown sender)', max);
+const subjectOf = (m: MailHeaders, max = 200) =>
+  escapeMrkdwn(oneLine(m.subject).trim() || '(no subject)', max);
+const fromOf = (m: MailHeaders, max = 200) => escapeMrkdwn(oneLine(m.from).trim() || '(unknown sender)', max);
 /** The owner's own address, verified by Google: shown as it is, entities escaped all the same. */
-const mailboxOf = (email: string) => escapeMrkdwn(email, 320, { verbatim: true });
+const mailboxOf = (email: string) => escapeMrkdwn(email, 320, { verbatim: true, singleLine: true });
 
 /** A link into the right account's Gmail (authuser picks it when several are signed in): no API traffic. */
 export const gmailLink = (mailboxEmail: string, messageId: string) =>
