@@ -38,6 +38,16 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return h[name] ?? h[name.toLowerCase()];
 }
 
+/**
+ * Plain substring checks, not a regular expression: an error message may echo outside input, and a
+ * pattern such as `UND_ERR_.*TIMEOUT` backtracks quadratically on a long run of `UND_ERR_`.
+ * undici's timeout codes (UND_ERR_CONNECT_TIMEOUT, UND_ERR_HEADERS_TIMEOUT, ...) all contain "timeout".
+ */
+function looksTimedOut(text: string): boolean {
+  const t = text.toLowerCase();
+  return t.includes('timeout') || t.includes('aborted') || t.includes('etimedout');
+}
+
 /** Maps any error thrown by google-auth-library or googleapis to what it proves about the request. */
 export function classifyGoogleError(err: unknown): GoogleFailure {
   const e = (err ?? {}) as GaxiosLike;
@@ -58,9 +68,7 @@ export function classifyGoogleError(err: unknown): GoogleFailure {
   if (oauthError === 'invalid_grant') return { kind: 'invalid_grant', status, reason, message };
   if (status === undefined) {
     const code = String(e.code ?? '');
-    const timedOut = /timeout|aborted|ETIMEDOUT|UND_ERR_.*TIMEOUT/i.test(
-      `${code} ${e.name ?? ''} ${message}`,
-    );
+    const timedOut = looksTimedOut(`${code} ${e.name ?? ''} ${message}`);
     return { kind: timedOut ? 'timeout' : 'network', reason: code || undefined, message };
   }
   if (status === 401) return { kind: 'unauthorized', status, reason, message };
