@@ -110,15 +110,16 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       return gmailIds.filter((g) => !seen.has(g));
     },
     async recordIntent(id, gmailIds, now) {
-      await prisma.notifiedMessage.createMany({
-        data: gmailIds.map((gmailMessageId) => ({
-          mailboxId: id,
-          gmailMessageId,
-          state: 'pending',
-          createdAt: now,
-        })),
-        skipDuplicates: true,
-      });
+      if (gmailIds.length === 0) return [];
+      // RETURNING names exactly the rows this statement inserted; a row another sync wrote first
+      // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
+      const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string }>>`
+        INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
+        SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${gmailIds}::text[]) AS g
+        ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
+        RETURNING gmail_message_id`;
+      const inserted = new Set(rows.map((r) => r.gmail_message_id));
+      return gmailIds.filter((g) => inserted.has(g));
     },
     async markNotified(id, gmailIds) {
       if (gmailIds.length === 0) return;

@@ -37,8 +37,11 @@ function fakeStore(mailbox: MailboxRecord) {
       return { id: mailbox.id, email: mailbox.email, wasEnabled: true };
     },
     unnotified: async (_id: string, ids: string[]) => ids.filter((i) => !notified.has(i) && !pending.has(i)),
-    recordIntent: async (_id: string, ids: string[], now: Date) =>
-      ids.filter((i) => !notified.has(i)).forEach((i) => pending.set(i, now)),
+    recordIntent: async (_id: string, ids: string[], now: Date) => {
+      const fresh = ids.filter((i) => !notified.has(i) && !pending.has(i));
+      fresh.forEach((i) => pending.set(i, now));
+      return fresh;
+    },
     markNotified: async (_id: string, ids: string[]) =>
       ids.forEach((i) => {
         pending.delete(i);
@@ -265,6 +268,38 @@ describe('announcement intents across a stopped sync', () => {
     await ctx.sync.run({ mailboxId: 'mb' });
     expect(ctx.posted).toEqual([['a', 'b', 'c', 'd']]);
     expect(ctx.store.notified.size).toBe(4);
+  });
+
+  it('when a concurrent sync wrote the intent of some messages first, then this one announces only the others', async () => {
+    const ctx = setup(fakeGmail(['a', 'b', 'c', 'd', 'e']));
+    const recordIntent = ctx.store.recordIntent;
+    // The other sync read the same history and wins the race for 'b' and 'd' (and posts them itself).
+    ctx.store.recordIntent = async (id, ids, now) => {
+      ctx.store.pending.set('b', now).set('d', now);
+      return recordIntent(id, ids, now);
+    };
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a', 'c', 'e']]);
+    expect([...ctx.store.pending.keys()].sort()).toEqual(['b', 'd']);
+    expect([...ctx.store.notified].sort()).toEqual(['a', 'c', 'e']);
+  });
+
+  it('when a concurrent sync claimed all but one message of a digest, then that one is announced on its own', async () => {
+    const ctx = setup(fakeGmail(['a', 'b', 'c']));
+    const recordIntent = ctx.store.recordIntent;
+    ctx.store.recordIntent = async (id, ids, now) => {
+      ctx.store.pending.set('a', now).set('c', now);
+      return recordIntent(id, ids, now);
+    };
+    const kinds: string[] = [];
+    const announce = ctx.deps.announce;
+    const sync = createSync({
+      ...ctx.deps,
+      announce: async (m, a) => (kinds.push(a.kind), announce(m, a)),
+    });
+    await sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['b']]);
+    expect(kinds).toEqual(['single']);
   });
 
   it('when an intent is too young to be missing for sure, then the sync is retried later and nothing is posted or dropped', async () => {

@@ -31,6 +31,15 @@ export type SyncResult =
   | { status: 'synced' | 'backfilled'; announced: number; recheck?: boolean }
   | { status: 'failed'; reason: string };
 
+/** The part of `a` whose messages are in `claimed`, or undefined when none is. */
+function claimedPart(a: Announcement, claimed: Set<string>): Announcement | undefined {
+  if (a.kind === 'single') return claimed.has(a.mail.id) ? a : undefined;
+  const mails = a.mails.filter((m) => claimed.has(m.id));
+  if (mails.length === a.mails.length) return a;
+  if (mails.length === 0) return undefined;
+  return mails.length === 1 ? { kind: 'single', mail: mails[0]! } : { kind: 'digest', mails };
+}
+
 /** Margin for clocks when deciding which inbox messages arrived after the last sync. */
 const BACKFILL_CLOCK_MARGIN_MS = 5 * 60_000;
 
@@ -58,10 +67,14 @@ export function createSync(deps: SyncDeps) {
     for (const announcement of planAnnouncements(mails, deps.digestThreshold)) {
       const current = await mailboxes.findById(mailbox.id);
       if (!current?.enabled) return false;
-      const ids = gmailIdsOf(announcement);
-      await mailboxes.recordIntent(mailbox.id, ids, clock.now());
-      await deps.announce(mailbox, announcement);
-      await mailboxes.markNotified(mailbox.id, ids);
+      const intendedAt = clock.now();
+      // Only the messages whose intent this sync wrote are its to announce: a concurrent sync that
+      // wrote the others first posts them (or its crash leaves them to the reconciler).
+      const claimed = new Set(await mailboxes.recordIntent(mailbox.id, gmailIdsOf(announcement), intendedAt));
+      const mine = claimedPart(announcement, claimed);
+      if (!mine) continue;
+      await deps.announce(mailbox, mine);
+      await mailboxes.markNotified(mailbox.id, gmailIdsOf(mine));
     }
     await Promise.all(mails.map((m) => deps.publish(mailbox, m)));
     return true;

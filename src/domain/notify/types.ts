@@ -60,8 +60,11 @@ export interface MailboxStore {
   claimLapseNotice(id: string, now: Date): Promise<boolean>;
   /** The subset of `gmailIds` neither announced nor about to be (no intent) for this mailbox, in order. */
   unnotified(id: string, gmailIds: string[]): Promise<string[]>;
-  /** Writes, before a Slack post, that these messages are about to be announced (durable intent). */
-  recordIntent(id: string, gmailIds: string[], now: Date): Promise<void>;
+  /**
+   * Writes, before a Slack post, that these messages are about to be announced (durable intent).
+   * Returns the ids whose intent this call wrote: the others already had a row (another sync's).
+   */
+  recordIntent(id: string, gmailIds: string[], now: Date): Promise<string[]>;
   /** The post is known to be in Slack: the messages are announced. */
   markNotified(id: string, gmailIds: string[]): Promise<void>;
   /** Intents whose post may or may not have reached Slack (the process stopped in between). */

@@ -1,0 +1,69 @@
+import { createPrismaClient } from '../../src/plugins/prisma';
+import { createMailboxRepo, type MailboxRepo } from '../../src/persistence/mailbox-repo';
+import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+const ROUNDS = 10;
+
+describe('announcement intents in Postgres', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+  let repo: MailboxRepo;
+  let mailboxId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url);
+    repo = createMailboxRepo(prisma);
+    const connection = await prisma.gmailConnection.create({
+      data: {
+        teamId: 'T1',
+        userId: 'U1',
+        googleSub: 'sub-1',
+        email: 'me@example.com',
+        scopes: [],
+        status: 'active',
+        connectedAt: new Date(),
+      },
+    });
+    const mailbox = await repo.enable({
+      connection: { id: connection.id, teamId: 'T1', userId: 'U1', email: 'me@example.com' },
+      historyId: 1n,
+      watchExpiresAt: new Date(Date.now() + 86_400_000),
+      now: new Date(),
+      resetCursor: true,
+    });
+    mailboxId = mailbox.id;
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await prisma.notifiedMessage.deleteMany({});
+    await prisma.mailbox.update({ where: { id: mailboxId }, data: { enabled: true } });
+  });
+
+  it('when two syncs write intents for overlapping messages at once, then each message is claimed by exactly one of them', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const ids = Array.from({ length: 8 }, (_, i) => `r${round}-m${i}`);
+      const shuffled = [...ids].sort(() => Math.random() - 0.5);
+      const [a, b] = await Promise.all([
+        repo.recordIntent(mailboxId, ids, new Date()),
+        repo.recordIntent(mailboxId, shuffled, new Date()),
+      ]);
+      expect([...a, ...b].sort()).toEqual([...ids].sort());
+      // What a caller gets back keeps the order it asked in.
+      expect(a).toEqual(ids.filter((id) => a.includes(id)));
+    }
+  });
+
+  it('when a message already has a row (announced or pending), then a later intent does not claim it', async () => {
+    await repo.markNotified(mailboxId, ['done']);
+    await repo.recordIntent(mailboxId, ['pending'], new Date());
+    expect(await repo.recordIntent(mailboxId, ['done', 'pending', 'new'], new Date())).toEqual(['new']);
+    expect(await repo.recordIntent(mailboxId, [], new Date())).toEqual([]);
+  });
+});
