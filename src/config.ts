@@ -1,76 +1,27 @@
 import { z } from 'zod';
+import {
+  flag,
+  keyVersion,
+  oneOf,
+  port,
+  positiveInt,
+  required,
+  url,
+  withoutSlash,
+  withSlash,
+} from './config/fields';
+import { decodeAesKey, parseApiKeys, parsePreviousKeys } from './config/keys';
+import { crossFieldRules } from './config/rules';
 
 /** The whole configuration contract (SPEC section 2). This module is the only reader of process.env. */
 
 const MIN_SIGNING_KEY_BYTES = 32;
 
-const url = (example: string) =>
-  z
-    .string({ error: `is required, e.g. ${example}` })
-    .trim()
-    .refine((v) => URL.canParse(v), { message: `must be an absolute URL, e.g. ${example}` });
-
-const withSlash = (v: string) => (v.endsWith('/') ? v : `${v}/`);
-const withoutSlash = (v: string) => v.replace(/\/+$/, '');
-
-const required = (example: string) =>
-  z
-    .string({ error: `is required, e.g. ${example}` })
-    .trim()
-    .min(1, `is required, e.g. ${example}`);
-
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-const keyVersion = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a short label of letters, digits, - or _, e.g. v2');
-
-/** Decodes base64 and insists on exactly 32 bytes: anything weaker is refused rather than padded. */
-function decodeAesKey(value: string, ctx: z.RefinementCtx, label = ''): Buffer | undefined {
-  const what = label ? `${label} ` : '';
-  const trimmed = value.trim();
-  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
-  if (bytes.length !== 32) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `${what}must be base64 of exactly 32 random bytes (got ${bytes.length}); generate one with: openssl rand -base64 32`,
-    });
-    return undefined;
-  }
-  if (new Set(bytes).size < 8) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `${what}is not random enough; generate one with: openssl rand -base64 32`,
-    });
-    return undefined;
-  }
-  return bytes;
-}
-
-/** `v1:<base64>,v2:<base64>`: older keys, still accepted for decryption during a rotation. */
-function parsePreviousKeys(value: string, ctx: z.RefinementCtx): Map<string, Buffer> {
-  const keys = new Map<string, Buffer>();
-  for (const entry of value.split(',').filter((e) => e.trim() !== '')) {
-    const [label = '', material = ''] = entry.trim().split(/:(.*)/s);
-    if (!keyVersion.safeParse(label).success || material === '') {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a comma-separated list of <version>:<base64 key>, e.g. v1:AbC...=',
-      });
-      continue;
-    }
-    const key = decodeAesKey(material, ctx, `entry ${label}`);
-    if (key) keys.set(label, key);
-  }
-  return keys;
-}
-
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'production'),
+  PORT: port(3000),
   /** Prometheus scrapes this port; it is never published through the HTTP service. */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9091),
+  METRICS_PORT: port(9091),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PUBLIC_BASE_URL: url('https://mailbridge.fly.dev').transform(withoutSlash),
   DATABASE_URL: url('postgresql://postgres@127.0.0.1:5432/mailbridge'),
@@ -78,11 +29,11 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().trim().min(1).default('mailbridge'),
   SLACK_BOT_TOKEN: required('xoxb-1234-5678-abcd').refine(
     (v) => v.startsWith('xoxb-'),
-    'must start with xoxb-',
+    'must start with xoxb-, e.g. xoxb-1234-5678-abcd (Bot User OAuth Token)',
   ),
   SLACK_APP_TOKEN: required('xapp-1-A123-456-abcd').refine(
     (v) => v.startsWith('xapp-'),
-    'must start with xapp-',
+    'must start with xapp-, e.g. xapp-1-A123-456-abcd (App-Level Token)',
   ),
   SLACK_API_URL: url('https://slack.com/api/').default('https://slack.com/api/').transform(withSlash),
   GMAIL_OAUTH_CLIENT_ID: required('1234-abcd.apps.googleusercontent.com'),
@@ -105,13 +56,10 @@ const envSchema = z.object({
   GMAIL_DRAFTS_USER_HOURLY_LIMIT: positiveInt(30),
   GMAIL_DRAFT_TTL_SECONDS: positiveInt(15 * 60),
   /** Whether a Slack Connect author (from another workspace) may have an email staged for them. */
-  ALLOW_SLACK_CONNECT_TRIGGERS: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('false')
-    .transform((v) => v === 'true'),
+  ALLOW_SLACK_CONNECT_TRIGGERS: flag(false),
   GMAIL_PUBSUB_TOPIC: required('projects/my-project/topics/gmail-push').regex(
     /^projects\/[^/]+\/topics\/[^/]+$/,
-    'must look like projects/<project>/topics/<topic>',
+    'must look like projects/<project>/topics/<topic>, e.g. projects/my-project/topics/gmail-push',
   ),
   GMAIL_PUSH_AUDIENCE: url('https://mailbridge.fly.dev/pubsub/gmail').optional(),
   GMAIL_PUSH_SERVICE_ACCOUNT: required('mailbridge-push@my-project.iam.gserviceaccount.com').email(
@@ -133,17 +81,13 @@ const envSchema = z.object({
   DRAFT_RETENTION_DAYS: positiveInt(7),
   /** Days an audit row is kept. */
   AUDIT_RETENTION_DAYS: positiveInt(400),
-  AGENT_API_KEY: required('the output of: openssl rand -hex 32').transform((v, ctx) => {
-    const keys = v
-      .split(',')
-      .map((k) => k.trim())
-      .filter(Boolean);
-    if (keys.some((k) => k.length < 24))
-      ctx.addIssue({ code: 'custom', message: 'each key must be at least 24 characters' });
-    return keys;
-  }),
+  AGENT_API_KEY: required('the output of: openssl rand -hex 32').transform(parseApiKeys),
   AGENT_EVENTS_URL: url('https://assistant.example.com/hooks/mail').optional(),
-  AGENT_EVENTS_SECRET: z.string().trim().min(32, 'must be at least 32 characters').optional(),
+  AGENT_EVENTS_SECRET: z
+    .string()
+    .trim()
+    .min(32, 'must be at least 32 characters, e.g. the output of: openssl rand -hex 32')
+    .optional(),
   GOOGLE_OAUTH_AUTH_URL: url('https://accounts.google.com/o/oauth2/v2/auth').default(
     'https://accounts.google.com/o/oauth2/v2/auth',
   ),
@@ -167,7 +111,7 @@ const envSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: positiveInt(60_000),
   /** An idle keep-alive connection is kept this long; above the 60 s idle timeout of common proxies. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -195,25 +139,6 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
-  }
-}
-
-/** Rules across variables; run even when single variables failed, so one boot reports every problem. */
-function crossFieldRules(env: Partial<Record<keyof Env, unknown>>, ctx: z.RefinementCtx): void {
-  if (env.AGENT_EVENTS_URL !== undefined && env.AGENT_EVENTS_SECRET === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['AGENT_EVENTS_SECRET'],
-      message:
-        'is required when AGENT_EVENTS_URL is set (HMAC key for the event signature), e.g. openssl rand -hex 32',
-    });
-  }
-  if (typeof env.PORT === 'number' && env.PORT !== 0 && env.METRICS_PORT === env.PORT) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['METRICS_PORT'],
-      message: 'must differ from PORT (metrics have a listener of their own), e.g. 9091',
-    });
   }
 }
 

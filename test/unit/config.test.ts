@@ -151,4 +151,27 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ ...validEnv(), PORT: '0', METRICS_PORT: '0' })).toEqual([]);
   });
+  it('when a number, flag or choice is wrong, then the message says what is wrong and shows a valid value', () => {
+    const problems = problemsOf({
+      ...validEnv(),
+      GMAIL_SEND_USER_HOURLY_LIMIT: '0',
+      DRAFT_RETENTION_DAYS: 'seven',
+      HTTP_TIMEOUT_MS: '2.5',
+      PORT: '70000',
+      ALLOW_SLACK_CONNECT_TRIGGERS: 'yes',
+      LOG_LEVEL: 'loud',
+      NODE_ENV: 'staging',
+    });
+    expect(problems.sort()).toEqual(
+      [
+        'GMAIL_SEND_USER_HOURLY_LIMIT: must be a whole number of at least 1, e.g. 20',
+        'DRAFT_RETENTION_DAYS: must be a whole number of at least 1, e.g. 7',
+        'HTTP_TIMEOUT_MS: must be a whole number of at least 1, e.g. 10000',
+        'PORT: must be a port number from 0 to 65535, e.g. 3000',
+        'ALLOW_SLACK_CONNECT_TRIGGERS: must be true or false, e.g. false',
+        'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, e.g. info',
+        'NODE_ENV: must be one of development, production, test, e.g. production',
+      ].sort(),
+    );
+  });
 });

@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+
+/** Rules across variables; run even when single variables failed, so one boot reports every problem. */
+export function crossFieldRules(env: Partial<Record<string, unknown>>, ctx: z.RefinementCtx): void {
+  if (env.AGENT_EVENTS_URL !== undefined && env.AGENT_EVENTS_SECRET === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AGENT_EVENTS_SECRET'],
+      message:
+        'is required when AGENT_EVENTS_URL is set (HMAC key for the event signature), e.g. openssl rand -hex 32',
+    });
+  }
+  if (typeof env.PORT === 'number' && env.PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['METRICS_PORT'],
+      message: 'must differ from PORT (metrics have a listener of their own), e.g. 9091',
+    });
+  }
+}
