@@ -37,7 +37,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const timeouts = httpTimeouts(config);
   const app = Fastify({
     loggerInstance: opts.logger ?? createLogger(config.LOG_LEVEL),
-    trustProxy: true,
+    // Only proxies the operator names are believed about the client (req.ip); on Fly, Fly-Client-IP decides.
+    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'fly-request-id',
     forceCloseConnections: 'idle',

@@ -7,6 +7,7 @@ import {
   positiveInt,
   required,
   url,
+  wholeNumber,
   withoutSlash,
   withSlash,
 } from './config/fields';
@@ -81,6 +82,10 @@ const envSchema = z.object({
   DRAFT_RETENTION_DAYS: positiveInt(7),
   /** Days an audit row is kept. */
   AUDIT_RETENTION_DAYS: positiveInt(400),
+  /** Set by Fly on every machine: only then is Fly-Client-IP (written by Fly's edge) believed. */
+  FLY_APP_NAME: z.string().trim().optional(),
+  /** Proxies in front of the server whose X-Forwarded-For entry is believed; 0 believes none. */
+  TRUST_PROXY_HOPS: wholeNumber(0, 0),
   AGENT_API_KEY: required('the output of: openssl rand -hex 32').transform(parseApiKeys),
   AGENT_EVENTS_URL: url('https://assistant.example.com/hooks/mail').optional(),
   AGENT_EVENTS_SECRET: z

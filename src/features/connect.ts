@@ -148,5 +148,6 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     limits: createConnectPageLimits(app.redis, config.REDIS_KEY_PREFIX),
     secureCookies: config.PUBLIC_BASE_URL.startsWith('https://'),
     authOrigin: new URL(config.GOOGLE_OAUTH_AUTH_URL).origin,
+    addressTrust: { onFly: config.FLY_APP_NAME !== undefined },
   });
 }

@@ -9,7 +9,7 @@ import type { OAuthFlow } from '../domain/connect/oauth-flow';
 import type { PairingService } from '../domain/connect/pairing';
 import type { SlackNames } from '../integrations/slack-names';
 import type { ConnectPageLimits } from '../persistence/connect-page-limits';
-import { connectPageGuard } from './connect-page-guard';
+import { connectPageGuard, type AddressTrust } from './connect-page-guard';
 import { messagePage, pageHeaders, startPage, successPage } from './pages';
 
 /** One cookie per OAuth attempt, so two tabs never overwrite each other's binding. */
@@ -80,6 +80,8 @@ export interface OAuthRouteDeps {
   limits: ConnectPageLimits;
   secureCookies: boolean;
   authOrigin: string;
+  /** Whose word on the client's address the page limits take. */
+  addressTrust: AddressTrust;
 }
 
 export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRouteDeps) {
@@ -87,7 +89,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
   await app.register(formbody, { bodyLimit: 4096 });
 
   // Public pages: bounded per pairing and per address before any database or Slack work.
-  const guard = { preHandler: connectPageGuard(deps.limits) };
+  const guard = { preHandler: connectPageGuard(deps.limits, deps.addressTrust) };
 
   const sendError = (reply: FastifyReply, err: unknown) => {
     if (!isAppError(err) || err.httpStatus >= 500) {

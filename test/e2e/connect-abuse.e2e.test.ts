@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { startStack, type Stack } from '../helpers/stack';
+import { deleteRedisPrefix, startStack, type Stack } from '../helpers/stack';
 import { begin, connectUser, requestPrompt, type Prompt } from '../helpers/connect-flow';
 
 const ROUNDS = 10;
@@ -22,17 +22,20 @@ describe('connect under abuse', () => {
   const repliesTo = (userId: string) =>
     stack.slack.messages.filter((m) => m.kind === 'response_url' && m.user === userId);
 
-  const openStart = async (pairingId: string, address: string) => {
+  /** Opens the start page with whatever address headers a client (or Fly's edge) sends. */
+  const openStartWith = async (pairingId: string, headers: Record<string, string>) => {
     await jitter(20);
-    const res = await fetch(`${stack.baseUrl}/oauth/google/start?pairing=${pairingId}`, {
-      headers: { 'fly-client-ip': address },
-    });
+    const res = await fetch(`${stack.baseUrl}/oauth/google/start?pairing=${pairingId}`, { headers });
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
   };
+  /** As Fly's edge forwards a client's request: Fly-Client-IP names the peer it accepted. */
+  const openStart = (pairingId: string, address: string) =>
+    openStartWith(pairingId, { 'fly-client-ip': address });
   const callsOf = (method: string) => stack.slack.calls.filter((c) => c.method === method).length;
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The server runs as on Fly (FLY_APP_NAME is set on every Fly machine), so Fly-Client-IP is believed.
+    stack = await startStack({ env: { FLY_APP_NAME: 'mailbridge-test' } });
     db = new Client({ connectionString: stack.db.url });
     await db.connect();
   });
@@ -117,4 +120,27 @@ describe('connect under abuse', () => {
     expect(callsOf('team.info')).toBe(1);
     stack.slack.clearFaults();
   }, 600_000);
+  it('when not on Fly, then made-up Fly-Client-IP and X-Forwarded-For headers never open a fresh address allowance', async () => {
+    await stack.server.stop('SIGTERM');
+    // A blank value is an unset variable: this server is not on Fly and trusts no proxy (the default).
+    await stack.restart({ FLY_APP_NAME: '' });
+    const pairings: Prompt[] = [];
+    for (let i = 0; i < 5; i++) pairings.push(await requestPrompt(stack, newUser()));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round starts from an empty address allowance, so the count below is exact.
+      await deleteRedisPrefix(`${stack.redisPrefix}:rl:connect-page-address`);
+      const hits = await Promise.all(
+        Array.from({ length: FLOOD }, (_, i) =>
+          openStartWith(pairings[i % pairings.length]!.pairingId, {
+            'fly-client-ip': `198.51.${round}.${i}`,
+            'x-forwarded-for': `203.0.${round}.${i}, 192.0.2.${i}`,
+          }),
+        ),
+      );
+      // Every hit came from this test's one address; the made-up headers changed nothing.
+      expect(hits.filter((r) => r.status === 200)).toHaveLength(HITS_PER_ADDRESS_MINUTE);
+      expect(hits.filter((r) => r.status === 429)).toHaveLength(FLOOD - HITS_PER_ADDRESS_MINUTE);
+      await deleteRedisPrefix(`${stack.redisPrefix}:rl:connect-page-pairing`);
+    }
+  }, 300_000);
 });

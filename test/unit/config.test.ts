@@ -161,6 +161,7 @@ describe('loadConfig', () => {
       ALLOW_SLACK_CONNECT_TRIGGERS: 'yes',
       LOG_LEVEL: 'loud',
       NODE_ENV: 'staging',
+      TRUST_PROXY_HOPS: '-1',
     });
     expect(problems.sort()).toEqual(
       [
@@ -171,7 +172,18 @@ describe('loadConfig', () => {
         'ALLOW_SLACK_CONNECT_TRIGGERS: must be true or false, e.g. false',
         'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, e.g. info',
         'NODE_ENV: must be one of development, production, test, e.g. production',
+        'TRUST_PROXY_HOPS: must be a whole number of at least 0, e.g. 0',
       ].sort(),
     );
+  });
+
+  it('when running on Fly or behind proxies is not said, then no forwarded address is believed', () => {
+    const plain = loadConfig(validEnv());
+    expect(plain.FLY_APP_NAME).toBeUndefined();
+    expect(plain.TRUST_PROXY_HOPS).toBe(0);
+    expect(loadConfig({ ...validEnv(), FLY_APP_NAME: 'mailbridge', TRUST_PROXY_HOPS: '2' })).toMatchObject({
+      FLY_APP_NAME: 'mailbridge',
+      TRUST_PROXY_HOPS: 2,
+    });
   });
 });
