@@ -16,7 +16,9 @@ import { createNotifyGmail } from '../integrations/notify-gmail';
 import { createAgentEvents } from '../integrations/agent-events';
 import { announcedIds, announcementMetadata } from '../integrations/notify-metadata';
 import { READ_SCOPES } from '../integrations/google-oauth';
-import type { SlackMessage } from '../integrations/slack-messenger';
+import { createSlackMessenger, type SlackMessage } from '../integrations/slack-messenger';
+import { createAnnounceClient } from '../integrations/slack-announce-client';
+import { AppError } from '../lib/errors';
 import { createNotifyScheduler, registerNotifyJobs } from '../jobs/notify-jobs';
 import { registerNotifyCommands } from '../slack/notify-commands';
 import { slackError } from '../slack/notify-errors';
@@ -29,6 +31,9 @@ const HEADER_FETCH_CONCURRENCY = 4;
 const BACKFILL_SIZE = 20;
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
 
+/** Slack may store a request it received just before the client gave up on it. */
+const LANDING_MARGIN_MS = 10_000;
+
 /** Composes the notify feature (SPEC 6.5): its routes, Slack listeners, jobs and connection hooks. */
 export default async function notifyFeature(app: FastifyInstance): Promise<void> {
   const { services, config, metrics } = app;
@@ -37,6 +42,16 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
   const mailboxes = createMailboxRepo(app.prisma);
   const retry = { baseMs: config.NOTIFY_RETRY_BASE_MS, retries: config.NOTIFY_RETRY_ATTEMPTS };
   const schedule = createNotifyScheduler(app.queues.notify, retry);
+  /*
+   * The reconciler's window: how long after its intent an announcement may still land in Slack.
+   * Invariant: the post is sent at most `postStartBudgetMs` after its intent (announce checks just
+   * before sending; opening the DM has its own HTTP timeout), exactly once (the announce client
+   * never retries, nor queues behind a 429), and abandoned by the client HTTP_TIMEOUT_MS later;
+   * LANDING_MARGIN_MS then covers Slack's own processing. A post missing from the DM after this
+   * window never lands, so its intent can be released and the message announced again.
+   */
+  const postStartBudgetMs = config.HTTP_TIMEOUT_MS;
+  const inFlightMs = postStartBudgetMs + config.HTTP_TIMEOUT_MS + LANDING_MARGIN_MS;
 
   const openGmail = async (connectionId: string) => {
     const { accessToken } = await services.accessTokens.forConnection(connectionId);
@@ -59,6 +74,16 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
     await slackCall(() => services.messenger.dm(userId, message));
   };
   const tellUser = (mailbox: MailboxRecord, text: string) => dm(mailbox.userId, { text });
+  // Announcements and their read-back go through a client that never retries on its own (see
+  // createAnnounceClient): a post is then sent once per attempt and ends within HTTP_TIMEOUT_MS.
+  const announcer = createSlackMessenger(
+    createAnnounceClient({
+      token: config.SLACK_BOT_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      timeoutMs: config.HTTP_TIMEOUT_MS,
+      log,
+    }),
+  );
   const agentEvents =
     config.AGENT_EVENTS_URL && config.AGENT_EVENTS_SECRET
       ? createAgentEvents({
@@ -71,19 +96,25 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
 
   const sync = createSync({
     ...base,
-    async announce(mailbox, a) {
+    async announce(mailbox, a, intendedAt) {
       const message =
         a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
-      await dm(mailbox.userId, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) });
+      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId));
+      if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
+        // Too late to start the post inside the reconciler's window: not posted, retried later.
+        throw new AppError('slack_unavailable', 'the announcement could not start in time', {
+          retryable: true,
+          details: { reason: 'slow_start' },
+        });
+      }
+      await slackCall(() =>
+        announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
+      );
       metrics.notifications.inc({ kind: a.kind });
     },
     findAnnounced: async (mailbox, since) =>
-      announcedIds(
-        await slackCall(() => services.messenger.dmMetadataSince(mailbox.userId, since)),
-        mailbox.id,
-      ),
-    // A post can land until the Slack client gives up on it: its timeout, three tries.
-    inFlightMs: 3 * config.HTTP_TIMEOUT_MS,
+      announcedIds(await slackCall(() => announcer.dmMetadataSince(mailbox.userId, since)), mailbox.id),
+    inFlightMs,
     tellUser,
     async publish(mailbox, mail) {
       await agentEvents?.(newMailEvent(mailbox, mail, clock.now())).catch((err: unknown) => {

@@ -28,6 +28,11 @@ export function createSlackMessenger(client: WebClient) {
       const res = await client.chat.postMessage({ channel, ...message });
       return { channel, ts: res.ts ?? '' };
     },
+    /** Posts to a channel opened before (`dmChannel`). */
+    async post(channel: string, message: SlackMessage): Promise<{ ts: string }> {
+      const res = await client.chat.postMessage({ channel, ...message });
+      return { ts: res.ts ?? '' };
+    },
     /**
      * Metadata of the messages in the bot's DM with `userId` posted after `since`, newest first:
      * the same channel `dm` posts to (conversations.open), so what was posted is what is read.

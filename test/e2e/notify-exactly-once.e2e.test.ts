@@ -3,6 +3,7 @@ import { eventually } from '../helpers/stack';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import {
   announcedIdsOf,
+  announcementsOf,
   enabledUser,
   setAutoPush,
   settle,
@@ -61,6 +62,32 @@ describe('notifications exactly once', () => {
     expect(dm.text).toContain('&lt;!here&gt;');
     expect(dm.text).toContain('&amp;lt;b&amp;gt;');
   });
+
+  it('when Slack stores a DM but its answer is late, a 5xx or a dropped connection, then the message is still announced exactly once', async () => {
+    const { stack, h } = ctx;
+    const user = await enabledUser(stack, h, { userId: 'UFLAKY', email: 'flaky@example.com' });
+    const timeoutMs = 3_000; // HTTP_TIMEOUT_MS of the test stack
+    const faults = [
+      { afterHandling: true, delayMs: timeoutMs + randomInt(200, 1_500) },
+      { afterHandling: true, status: 500 },
+      { afterHandling: true, status: 503, error: 'service_unavailable' },
+      { afterHandling: true, drop: true },
+    ];
+    for (const fault of faults) {
+      stack.slack.fail('chat.postMessage', fault);
+      const mail = stack.google.deliver(user.email, { from: 'flaky@example.org', subject: 'once' });
+      const posted = async () =>
+        (
+          await h.db.query(
+            "SELECT 1 FROM notified_messages WHERE gmail_message_id = $1 AND state = 'posted'",
+            [mail.id],
+          )
+        ).rowCount === 1;
+      await eventually(posted, 60_000, 50);
+      await settle(stack, h);
+      expect({ fault, posts: announcementsOf(stack, mail.id).length }).toEqual({ fault, posts: 1 });
+    }
+  }, 180_000);
 
   it('when the server is killed (SIGKILL) at random instants and Postgres is cut while a DM is in flight, then every message of the stream is announced exactly once', async () => {
     const { stack, h } = ctx;

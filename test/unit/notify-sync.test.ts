@@ -295,7 +295,7 @@ describe('announcement intents across a stopped sync', () => {
     const announce = ctx.deps.announce;
     const sync = createSync({
       ...ctx.deps,
-      announce: async (m, a) => (kinds.push(a.kind), announce(m, a)),
+      announce: async (m, a, at) => (kinds.push(a.kind), announce(m, a, at)),
     });
     await sync.run({ mailboxId: 'mb' });
     expect(ctx.posted).toEqual([['b']]);

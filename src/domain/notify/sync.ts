@@ -7,8 +7,12 @@ import { createReconciler, type ReconcileDeps } from './reconcile';
 import type { Announcement, GmailPort, MailboxRecord, MailHeaders, NotifyBaseDeps } from './types';
 
 export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
-  /** Posts the announcement with its Gmail ids in the message's metadata (see `findAnnounced`). */
-  announce(mailbox: MailboxRecord, announcement: Announcement): Promise<void>;
+  /**
+   * Posts the announcement with its Gmail ids in the message's metadata (see `findAnnounced`). The
+   * intent was written at `intendedAt`: the post must not be sent later than it can still be seen
+   * within `inFlightMs` of that instant (the reconciler's window).
+   */
+  announce(mailbox: MailboxRecord, announcement: Announcement, intendedAt: Date): Promise<void>;
   tellUser(mailbox: MailboxRecord, text: string): Promise<void>;
   /** Best effort (the agent event sink); must not throw. */
   publish(mailbox: MailboxRecord, mail: MailHeaders): Promise<void>;
@@ -73,7 +77,7 @@ export function createSync(deps: SyncDeps) {
       const claimed = new Set(await mailboxes.recordIntent(mailbox.id, gmailIdsOf(announcement), intendedAt));
       const mine = claimedPart(announcement, claimed);
       if (!mine) continue;
-      await deps.announce(mailbox, mine);
+      await deps.announce(mailbox, mine, intendedAt);
       await mailboxes.markNotified(mailbox.id, gmailIdsOf(mine));
     }
     await Promise.all(mails.map((m) => deps.publish(mailbox, m)));

@@ -75,3 +75,26 @@ describe('message metadata and conversations.history', () => {
     ).rejects.toMatchObject({ data: { error: 'invalid_cursor' } });
   });
 });
+
+describe('faults after the work is done', () => {
+  it('when a fault applies after handling, then the message is stored although the answer is an error, dropped or late', async () => {
+    const channel = await dm();
+    const quick = new webApi.WebClient(emu.botToken, {
+      slackApiUrl: emu.apiUrl,
+      retryConfig: { retries: 0 },
+      timeout: 300,
+    });
+    emu.fail('chat.postMessage', { afterHandling: true, status: 500 });
+    await expect(quick.chat.postMessage({ channel, text: 'a' })).rejects.toMatchObject({ statusCode: 500 });
+    emu.fail('chat.postMessage', { afterHandling: true, drop: true });
+    await expect(quick.chat.postMessage({ channel, text: 'b' })).rejects.toThrow();
+    emu.fail('chat.postMessage', { afterHandling: true, delayMs: 1_000 });
+    await expect(quick.chat.postMessage({ channel, text: 'c' })).rejects.toThrow();
+    // A fault before handling (the default) stores nothing.
+    emu.fail('chat.postMessage', { status: 500 });
+    await expect(quick.chat.postMessage({ channel, text: 'd' })).rejects.toMatchObject({ statusCode: 500 });
+
+    const history = await client.conversations.history({ channel });
+    expect(history.messages?.map((m) => m.text)).toEqual(['c', 'b', 'a']);
+  });
+});

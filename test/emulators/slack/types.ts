@@ -87,6 +87,12 @@ export interface FaultSpec {
   delayMs?: number;
   drop?: boolean;
   retryAfter?: number;
+  /**
+   * The request is first handled as usual (a message is stored) and only its answer is faulted:
+   * late (`delayMs`), an error status, or a dropped connection. What a client sees when Slack did
+   * the work but the answer never arrived in time.
+   */
+  afterHandling?: boolean;
   /** How many matching requests it hits (default 1). */
   times?: number;
 }

@@ -45,29 +45,29 @@ export async function handleWebApi(
     args,
     token,
     at: new Date(),
-    ...(fault && answersInstead(fault) ? { faulted: true } : {}),
+    ...(fault && answersInstead(fault) && !fault.afterHandling ? { faulted: true } : {}),
   });
-  if (fault) {
-    deps.log(`web api ${method}: injected fault ${JSON.stringify(fault)}`);
-    if (await applyFault(res, fault, deps.sleep)) return;
-  }
+  if (fault) deps.log(`web api ${method}: injected fault ${JSON.stringify(fault)}`);
+  if (fault && !fault.afterHandling && (await applyFault(res, fault, deps.sleep))) return;
+  const answer = answerOf(method, args, token, deps);
+  if (fault?.afterHandling && (await applyFault(res, fault, deps.sleep))) return;
+  sendJson(res, 200, answer);
+}
 
+/** Slack's answer to a Web API call that reached it (the work is done by the time it returns). */
+function answerOf(
+  method: string,
+  args: Record<string, unknown>,
+  token: string | undefined,
+  deps: WebApiDeps,
+) {
   const handler = WEB_API_METHODS[method];
-  if (!handler) {
-    sendJson(res, 200, { ok: false, error: 'unknown_method', req_method: method });
-    return;
-  }
+  if (!handler) return { ok: false, error: 'unknown_method', req_method: method };
   const error = authError(method, token, deps);
-  if (error) {
-    sendJson(res, 200, { ok: false, error });
-    return;
-  }
+  if (error) return { ok: false, error };
   const { scopes } = deps;
   const needed = scopes && missingScope(method, args, scopes);
-  if (scopes && needed) {
-    // Slack's answer when the token lacks the method's scope: what it needs and what it has.
-    sendJson(res, 200, { ok: false, error: 'missing_scope', needed, provided: [...scopes].join(',') });
-    return;
-  }
-  sendJson(res, 200, handler(args, deps));
+  // Slack's answer when the token lacks the method's scope: what it needs and what it has.
+  if (scopes && needed) return { ok: false, error: 'missing_scope', needed, provided: [...scopes].join(',') };
+  return handler(args, deps);
 }
