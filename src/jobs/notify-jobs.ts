@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Sync, SyncResult } from '../domain/notify/sync';
 import type { Renewal } from '../domain/notify/renewal';
-import { retryAfterMs } from '../domain/notify/failures';
+import { isPostInFlight, retryAfterMs } from '../domain/notify/failures';
 
 export const SYNC_JOB = 'sync';
 export const RENEW_JOB = 'renew-watch';
@@ -67,12 +67,13 @@ const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts 
 
 /**
  * Honours Retry-After from Gmail or Slack when it asks for more than the exponential backoff would
- * wait: the job goes back to delayed without spending an attempt, bounded by the attempt budget.
+ * wait, and a post still in flight (which names the instant it settles) always: the job goes back
+ * to delayed without spending an attempt, bounded by the attempt budget.
  */
 async function deferIfAsked(job: Job, err: unknown, retry: NotifyRetry): Promise<void> {
   const wait = retryAfterMs(err);
   if (!wait || !job.token || job.attemptsStarted > retry.retries + 1) return;
-  if (wait <= retry.baseMs * 2 ** job.attemptsMade) return;
+  if (!isPostInFlight(err) && wait <= retry.baseMs * 2 ** job.attemptsMade) return;
   await job.moveToDelayed(Date.now() + wait, job.token);
   throw new DelayedError(`retry after ${wait} ms`);
 }

@@ -305,9 +305,11 @@ describe('announcement intents across a stopped sync', () => {
   it('when an intent is too young to be missing for sure, then the sync is retried later and nothing is posted or dropped', async () => {
     const ctx = setup(fakeGmail(['a']), { inFlightMs: 30_000 });
     ctx.store.pending.set('a', new Date(NOW.getTime() - 1_000));
+    // The job is told to wait until the post can no longer land (30 s after its intent), no longer.
     await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
       code: 'notify_post_in_flight',
       retryable: true,
+      details: { retryAfterMs: 29_000 },
     });
     expect(ctx.posted).toEqual([]);
     expect(ctx.store.pending.has('a')).toBe(true);

@@ -4,6 +4,10 @@ import { isAppError } from '../../lib/errors';
 export const isConnectionGone = (err: unknown): boolean =>
   isAppError(err) && (err.code === 'not_connected' || err.code === 'connection_invalid');
 
+/** A post of a stopped sync may still land: the sync waits (see reconcile), it did not fail. */
+export const isPostInFlight = (err: unknown): boolean =>
+  isAppError(err) && err.code === 'notify_post_in_flight';
+
 /** Retry-After carried by a Gmail or Slack failure, in milliseconds. */
 export function retryAfterMs(err: unknown): number | undefined {
   const value = isAppError(err) ? err.details?.retryAfterMs : undefined;

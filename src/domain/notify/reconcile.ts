@@ -30,9 +30,13 @@ export function createReconciler(deps: ReconcileDeps) {
     const posted = pending.filter((p) => shown.has(p.gmailId));
     const missing = pending.filter((p) => !shown.has(p.gmailId));
     const now = clock.now().getTime();
-    if (missing.some((p) => now - p.intendedAt.getTime() < deps.inFlightMs)) {
+    const settledAt = Math.max(...missing.map((p) => p.intendedAt.getTime() + deps.inFlightMs));
+    if (missing.length > 0 && settledAt > now) {
+      // Not a failure: the job waits exactly until the youngest missing post can no longer land
+      // (without spending an attempt), then Slack's answer is final.
       throw new AppError('notify_post_in_flight', 'an announcement may still be reaching Slack', {
         retryable: true,
+        details: { retryAfterMs: settledAt - now },
       });
     }
     await mailboxes.markNotified(
