@@ -325,7 +325,8 @@ describe('announcement intents across a stopped sync', () => {
     ctx.store.pending.set('a', new Date(NOW.getTime() - 60_000));
     ctx.store.pending.set('b', new Date(NOW.getTime() - 120_000));
     await ctx.sync.run({ mailboxId: 'mb' });
-    expect(since[0]!.getTime()).toBeLessThan(NOW.getTime() - 120_000);
+    // Five minutes before the oldest intent (120 s ago), to the millisecond: no wider, no narrower.
+    expect(since[0]!.getTime()).toBe(NOW.getTime() - 120_000 - 5 * 60_000);
     expect(ctx.store.notified.has('a')).toBe(true);
     expect(ctx.store.pending.size).toBe(0);
   });
