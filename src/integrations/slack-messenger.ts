@@ -14,7 +14,8 @@ export interface SlackMessage {
 const HISTORY_PAGE = 200;
 
 /** The Slack Web API calls features make, with Block Kit messages that always carry a text fallback. */
-export function createSlackMessenger(client: WebClient) {
+export function createSlackMessenger(client: WebClient, opts: { historyPage?: number } = {}) {
+  const historyPage = opts.historyPage ?? HISTORY_PAGE;
   const dmChannel = async (userId: string) => {
     const opened = await client.conversations.open({ users: userId });
     const channel = opened.channel?.id;
@@ -46,11 +47,18 @@ export function createSlackMessenger(client: WebClient) {
           channel,
           oldest: (since.getTime() / 1000).toFixed(6),
           include_all_metadata: true,
-          limit: HISTORY_PAGE,
+          limit: historyPage,
           cursor,
         });
         for (const m of page.messages ?? []) if (m.metadata) found.push(m.metadata);
-        cursor = page.has_more ? page.response_metadata?.next_cursor || undefined : undefined;
+        cursor = page.has_more ? page.response_metadata?.next_cursor : undefined;
+        // More pages but no way to reach them: an incomplete read must not pass for "not posted".
+        if (page.has_more && !cursor) {
+          throw Object.assign(new Error('conversations.history has more pages but no cursor'), {
+            code: 'slack_webapi_platform_error',
+            data: { error: 'internal_error' },
+          });
+        }
       } while (cursor);
       return found;
     },

@@ -58,12 +58,20 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
     },
     async disable(connectionId, state, reason) {
       // One statement reads the previous state and writes the new one, so two concurrent
-      // "off"s cannot both believe they turned notifications off.
+      // "off"s cannot both believe they turned notifications off. Pending intents are abandoned in
+      // the same statement: a turned-off mailbox announces nothing, turning it on again starts from
+      // a fresh cursor, so no sync would ever reconcile them (and reading the DM back that far).
       const rows = await prisma.$queryRaw<Array<{ id: string; email: string; was_enabled: boolean }>>`
-        UPDATE mailboxes m SET enabled = false, state = ${state}, state_reason = ${reason}, updated_at = now()
-        FROM (SELECT id, enabled FROM mailboxes WHERE connection_id = ${connectionId}::uuid FOR UPDATE) old
-        WHERE m.id = old.id
-        RETURNING m.id::text AS id, m.email, old.enabled AS was_enabled`;
+        WITH changed AS (
+          UPDATE mailboxes m SET enabled = false, state = ${state}, state_reason = ${reason}, updated_at = now()
+          FROM (SELECT id, enabled FROM mailboxes WHERE connection_id = ${connectionId}::uuid FOR UPDATE) old
+          WHERE m.id = old.id
+          RETURNING m.id, m.email, old.enabled AS was_enabled
+        ), abandoned AS (
+          UPDATE notified_messages n SET state = 'abandoned'
+          FROM changed WHERE n.mailbox_id = changed.id AND n.state = 'pending'
+        )
+        SELECT id::text AS id, email, was_enabled FROM changed`;
       const row = rows[0];
       return row ? { id: row.id, email: row.email, wasEnabled: row.was_enabled } : undefined;
     },

@@ -10,6 +10,7 @@ describe('announcement intents in Postgres', () => {
   let prisma: PrismaClient;
   let repo: MailboxRepo;
   let mailboxId: string;
+  let connectionId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -26,6 +27,7 @@ describe('announcement intents in Postgres', () => {
         connectedAt: new Date(),
       },
     });
+    connectionId = connection.id;
     const mailbox = await repo.enable({
       connection: { id: connection.id, teamId: 'T1', userId: 'U1', email: 'me@example.com' },
       historyId: 1n,
@@ -65,5 +67,14 @@ describe('announcement intents in Postgres', () => {
     await repo.recordIntent(mailboxId, ['pending'], new Date());
     expect(await repo.recordIntent(mailboxId, ['done', 'pending', 'new'], new Date())).toEqual(['new']);
     expect(await repo.recordIntent(mailboxId, [], new Date())).toEqual([]);
+  });
+
+  it('when notifications are turned off, then pending intents are settled, so none is reconciled later', async () => {
+    await repo.recordIntent(mailboxId, ['p1', 'p2'], new Date());
+    await repo.markNotified(mailboxId, ['p1']);
+    await repo.disable(connectionId, 'ok', null);
+    expect(await repo.pendingIntents(mailboxId)).toEqual([]);
+    // Still recorded: a later sync does not announce them either.
+    expect(await repo.unnotified(mailboxId, ['p1', 'p2', 'p3'])).toEqual(['p3']);
   });
 });
