@@ -11,65 +11,13 @@ import type { SlackNames } from '../integrations/slack-names';
 import type { ConnectPageLimits } from '../persistence/connect-page-limits';
 import { connectPageGuard, type AddressTrust } from './connect-page-guard';
 import { messagePage, pageHeaders, startPage, successPage } from './pages';
+import { errorPage } from './oauth-errors';
 
 /** One cookie per OAuth attempt, so two tabs never overwrite each other's binding. */
 const browserCookie = (attemptId: string) => `mb_oauth_${attemptId}`;
 /** Set by the start page; SameSite=Strict, so a form posted from another site never carries it. */
 const FORM_COOKIE = 'mb_form';
 const COOKIE_PATH = '/oauth/google';
-
-const AGAIN = 'Run <code>/ai-email-connect</code> in Slack to get a new link and code.';
-
-/** What the person sees for each way a connection can fail, always with a next step. */
-const ERROR_PAGES: Record<string, { title: string; next: string }> = {
-  pairing_unknown: { title: 'Link not valid', next: AGAIN },
-  form_foreign: {
-    title: 'Please use the link from Slack',
-    next: `Open the link from <code>/ai-email-connect</code> in Slack and enter the code on that page.`,
-  },
-  form_invalid: {
-    title: 'Form incomplete',
-    next: `Open the link from <code>/ai-email-connect</code> in Slack again.`,
-  },
-  pairing_used: { title: 'Link already used', next: AGAIN },
-  pairing_expired: { title: 'Link expired', next: AGAIN },
-  pairing_burnt: { title: 'Link disabled', next: AGAIN },
-  state_invalid: { title: 'Sign-in not valid', next: `${AGAIN} Finish the steps in the same browser.` },
-  state_expired: {
-    title: 'Sign-in expired',
-    next: `${AGAIN} The Google step must be finished within 10 minutes.`,
-  },
-  state_used: { title: 'Sign-in already used', next: AGAIN },
-  browser_mismatch: {
-    title: 'Different browser',
-    next: `${AGAIN} Open the link and finish the Google step in the same browser.`,
-  },
-  consent_denied: {
-    title: 'Nothing was connected',
-    next: 'If you change your mind, run <code>/ai-email-connect</code> again and choose Allow.',
-  },
-  scope_missing_send: {
-    title: 'Permission missing',
-    next: 'Run <code>/ai-email-connect</code> again and keep “Send email on your behalf” ticked on Google’s screen.',
-  },
-  scope_missing_notify: {
-    title: 'Permission missing',
-    next: 'Run <code>/ai-email-notifications on</code> again and keep “View your email message metadata” ticked.',
-  },
-  account_mismatch: {
-    title: 'Different Google account',
-    next: 'Run <code>/ai-email-notifications on</code> again and choose the connected account.',
-  },
-  email_unverified: {
-    title: 'Email address not verified',
-    next: 'Verify the address at myaccount.google.com or choose another Google account, then run <code>/ai-email-connect</code> again.',
-  },
-  refresh_token_missing: {
-    title: 'Offline access not granted',
-    next: 'Remove Mailbridge at myaccount.google.com → Security → Third-party access, then run <code>/ai-email-connect</code> again.',
-  },
-};
-const FALLBACK_ERROR = { title: 'Could not connect', next: `Please try again in a few minutes. ${AGAIN}` };
 
 export interface OAuthRouteDeps {
   signingKey: string;
@@ -97,14 +45,8 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     } else {
       reply.log.info({ code: err.code }, 'oauth flow stopped');
     }
-    const page = (isAppError(err) && ERROR_PAGES[err.code]) || FALLBACK_ERROR;
-    const message =
-      isAppError(err) && err.httpStatus < 500 ? err.message : 'Something went wrong on our side.';
-    const status = isAppError(err) && err.httpStatus < 500 ? err.httpStatus : 502;
-    return reply
-      .code(status)
-      .headers(pageHeaders())
-      .send(messagePage({ title: page.title, message, next: page.next }));
+    const { status, page } = errorPage(err);
+    return reply.code(status).headers(pageHeaders()).send(messagePage(page));
   };
 
   const cookieOptions = { httpOnly: true, secure: deps.secureCookies, path: COOKIE_PATH } as const;

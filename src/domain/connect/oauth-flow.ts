@@ -1,17 +1,24 @@
-import { createHash } from 'node:crypto';
-import { AppError, isAppError } from '../../lib/errors';
-import { hmac, hmacHex, randomId, safeEqual, signToken, verifyToken, type Sealer } from '../../lib/crypto';
+import { AppError } from '../../lib/errors';
+import { randomId, signToken, type Sealer } from '../../lib/crypto';
 import type { Clock } from '../../lib/clock';
 import type { PairingPurpose, PairingRepo } from '../../persistence/pairing-repo';
 import type { Connection, ConnectionRepo } from '../../persistence/connection-repo';
 import { tokenContext } from '../../persistence/connection-repo';
 import type { AuditRepo } from '../../persistence/audit-repo';
 import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../../integrations/google-oauth';
-import { SCOPES } from '../../integrations/google-oauth';
 import type { PairingService } from './pairing';
+import { openQuietly, requireCode, requireScopes } from './grant-checks';
+import {
+  ATTEMPT_TTL_MS,
+  browserHash,
+  claimAttempt,
+  codeChallenge,
+  codeVerifier,
+  scopesFor,
+  STATE_PURPOSE,
+} from './oauth-attempt';
 
-export const ATTEMPT_TTL_MS = 10 * 60_000;
-const STATE_PURPOSE = 'oauth-state';
+export { ATTEMPT_TTL_MS, scopesFor };
 
 export interface OAuthFlowDeps {
   pairing: PairingService;
@@ -42,17 +49,6 @@ export interface ConnectResult {
   attemptId: string;
   replacedAccount?: string;
 }
-
-/** The verifier is derived from the attempt, so nothing secret is stored for PKCE. */
-const codeVerifier = (key: string, attemptId: string) =>
-  hmac(key, 'pkce-verifier', attemptId).toString('base64url');
-const codeChallenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
-const browserHash = (key: string, browserSecret: string) => hmacHex(key, 'oauth-browser', browserSecret);
-
-export const scopesFor = (purpose: PairingPurpose, notifyScope: string) =>
-  purpose === 'notifications'
-    ? [SCOPES.send, 'openid', 'email', notifyScope]
-    : [SCOPES.send, 'openid', 'email'];
 
 export function createOAuthFlow(deps: OAuthFlowDeps) {
   const key = deps.signingKey;
@@ -95,47 +91,10 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       browserSecretFor: (attemptId: string) => string | undefined,
     ): Promise<ConnectResult> {
       const now = deps.clock.now();
-      const payload = q.state
-        ? verifyToken<{ a: string; e: number }>(key, STATE_PURPOSE, q.state)
-        : undefined;
-      if (!payload || typeof payload.a !== 'string' || typeof payload.e !== 'number') {
-        throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
-      }
-      if (payload.e <= now.getTime())
-        throw new AppError('state_expired', 'This sign-in took too long and expired.', { httpStatus: 400 });
-      const attempt = await deps.pairings.findAttempt(payload.a);
-      if (!attempt)
-        throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
-      if (attempt.usedAt) {
-        throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
-          httpStatus: 400,
-        });
-      }
-      const browserSecret = browserSecretFor(attempt.id);
-      if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
-        throw new AppError('browser_mismatch', 'This sign-in was started in a different browser.', {
-          httpStatus: 400,
-        });
-      }
-      if (!(await deps.pairings.consumeAttempt(attempt.id, now))) {
-        throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
-          httpStatus: 400,
-        });
-      }
-      if (q.error) {
-        throw new AppError(
-          q.error === 'access_denied' ? 'consent_denied' : 'google_error',
-          q.error === 'access_denied' ? 'You did not allow access to Gmail.' : 'Google reported an error.',
-          { httpStatus: 400 },
-        );
-      }
-      if (!q.code)
-        throw new AppError('code_missing', 'Google did not return an authorization code.', {
-          httpStatus: 400,
-        });
-
+      const attempt = await claimAttempt(deps.pairings, key, q.state, browserSecretFor, now);
+      const code = requireCode(q);
       const grant = await deps.google
-        .exchangeCode(q.code, codeVerifier(key, attempt.id))
+        .exchangeCode(code, codeVerifier(key, attempt.id))
         .catch((err: unknown) => {
           throw new AppError('exchange_failed', 'Google did not accept the sign-in.', {
             httpStatus: 400,
@@ -153,27 +112,9 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       }
       // Only Google's token response says what was granted; the callback URL is the browser's to change.
       const granted = grant.scopes;
-      if (!granted.includes(SCOPES.send)) {
-        throw new AppError('scope_missing_send', 'Permission to send email was not granted.', {
-          httpStatus: 400,
-        });
-      }
       const existing = await deps.connections.findByUser(attempt.teamId, attempt.userId);
       const active = existing?.status === 'active' || existing?.status === 'invalid' ? existing : undefined;
-      if (attempt.purpose === 'notifications') {
-        if (!active || active.googleSub !== identity.sub) {
-          throw new AppError(
-            'account_mismatch',
-            `Please choose the Google account already connected${active ? ` (${active.email})` : ''}.`,
-            { httpStatus: 400 },
-          );
-        }
-        if (!granted.includes(deps.notifyScope)) {
-          throw new AppError('scope_missing_notify', 'Permission to read new-mail headers was not granted.', {
-            httpStatus: 400,
-          });
-        }
-      }
+      requireScopes({ purpose: attempt.purpose, granted, notifyScope: deps.notifyScope, active, identity });
       const sameAccount = active?.googleSub === identity.sub;
       let refreshToken = grant.refreshToken;
       if (!refreshToken) {
@@ -230,12 +171,3 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
 }
 
 export type OAuthFlow = ReturnType<typeof createOAuthFlow>;
-
-function openQuietly(sealer: Sealer, c: Connection): string | undefined {
-  try {
-    return sealer.openString(c.sealedToken!, tokenContext(c.teamId, c.userId));
-  } catch (err) {
-    if (isAppError(err)) return undefined;
-    throw err;
-  }
-}
