@@ -223,14 +223,17 @@ describe('connect Gmail from Slack', () => {
     expect(await connectionOf(userId)).toBeUndefined();
   });
 
-  it('when Google has not verified the account email (claim false or missing), then nothing is connected and the page says what to do', async () => {
+  it('when Google has not verified the account email (claim false or missing), then nothing is connected, the grant Google issued is revoked and the page says what to do', async () => {
     for (const [email, emailVerified] of [
       ['unverified@example.com', false],
       ['noclaim@example.com', null],
     ] as const) {
       const userId = newUser();
       stack.google.addAccount({ email, emailVerified });
+      const revocationsBefore = stack.google.revocations.length;
       const page = await connectUser(stack, { userId, email });
+      // The revocation happens before the page is answered, and it ends a live grant (200, not invalid_token).
+      expect(stack.google.revocations.slice(revocationsBefore).map((r) => r.status)).toEqual([200]);
       expect(page.status).toBe(400);
       expect(page.body).toMatch(/Email address not verified/);
       expect(page.body).toMatch(/What next:.*ai-email-connect/s);

@@ -106,6 +106,17 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const identity = await deps.google.verifyIdToken(grant.idToken);
       // An unverified address may belong to someone else: it must never become the From of sent mail.
       if (!identity.emailVerified) {
+        // Google issued a grant all the same: revoke it (one bounded attempt, parked retries) rather than
+        // leave an unused grant on the account; a grant a connection of this account relies on is kept.
+        await deps
+          .revoke({
+            teamId: attempt.teamId,
+            userId: attempt.userId,
+            googleSub: identity.sub,
+            // Google's revoke endpoint takes either token; both end the same grant.
+            refreshToken: grant.refreshToken ?? grant.accessToken,
+          })
+          .catch(() => undefined);
         throw new AppError('email_unverified', 'Google has not verified the email address of this account.', {
           httpStatus: 400,
         });
