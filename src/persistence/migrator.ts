@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -34,15 +34,32 @@ export interface MigrateResult {
   checksumMismatches: string[];
 }
 
+const PACKAGE_NAME = 'mailbridge';
+
 /**
  * The project's `prisma/migrations`, found from this module's own place (src/ under tsx, dist/src/ once
  * built, /app/dist/src/ in the image) and never from the working directory: `fly ssh console -C` runs in /.
+ * Only the folder beside our own package.json counts: a `prisma/migrations` of some enclosing project is
+ * never taken for ours.
  */
 export function bundledMigrationsDir(start: string = __dirname): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'prisma', 'migrations');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`no prisma/migrations folder above ${start}`);
+    if (packageName(path.join(dir, 'package.json')) === PACKAGE_NAME) {
+      const candidate = path.join(dir, 'prisma', 'migrations');
+      if (existsSync(candidate)) return candidate;
+      throw new Error(`no prisma/migrations folder in ${dir}, where ${PACKAGE_NAME}'s package.json is`);
+    }
+    if (path.dirname(dir) === dir) throw new Error(`no ${PACKAGE_NAME} package.json above ${start}`);
+  }
+}
+
+function packageName(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const name: unknown = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -12,8 +13,10 @@ describe('migrator', () => {
   beforeEach(async () => {
     db = await createTestDatabase(false);
   });
+  const onTeardown: (() => Promise<void>)[] = [];
   afterEach(async () => {
     await db.drop();
+    await Promise.all(onTeardown.splice(0).map((f) => f()));
   });
 
   const query = async (sql: string) => {
@@ -80,6 +83,40 @@ describe('migrator', () => {
         (r) => r.migration_name,
       ),
     ).toEqual(expected);
+  });
+
+  it('when the built CLI runs from the filesystem root, as the deploy guide runs it, then it applies the migrations', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const cli = path.join(root, 'dist/src/cli/migrate.js');
+    // CI builds before it tests; a missing build must fail here rather than leave the documented command untested.
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build before this test`);
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url };
+    const { stdout } = await promisify(execFile)(process.execPath, [cli], { cwd: '/', env });
+    const expected = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
+    expect(stdout).toContain(`${expected.length} migration(s) applied`);
+    expect(
+      (await query('SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name')).map(
+        (r) => r.migration_name,
+      ),
+    ).toEqual(expected);
+  });
+
+  it('when a parent folder that is not the project holds prisma/migrations, then it is never taken for ours', async () => {
+    const outer = await mkdtemp(path.join(os.tmpdir(), 'mailbridge-outer-'));
+    onTeardown.push(() => rm(outer, { recursive: true, force: true }));
+    await mkdir(path.join(outer, 'prisma/migrations/20200101000000_foreign'), { recursive: true });
+    await mkdir(path.join(outer, 'app/dist/src/persistence'), { recursive: true });
+    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toThrow(
+      /no mailbridge package.json above/,
+    );
+    await writeFile(path.join(outer, 'app/package.json'), JSON.stringify({ name: 'mailbridge' }));
+    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toThrow(
+      /no prisma\/migrations folder in .*app/,
+    );
+    await mkdir(path.join(outer, 'app/prisma/migrations'), { recursive: true });
+    expect(bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toBe(
+      path.join(outer, 'app/prisma/migrations'),
+    );
   });
 
   it('when looked up from the compiled layout, then the migrations folder is the project one', () => {
