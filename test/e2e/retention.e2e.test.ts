@@ -111,4 +111,20 @@ describe('retention: finished drafts lose their content, old audit rows go', () 
     expect(kept.json).toMatchObject({ id: recent, status: 'sent' });
     expect(kept.json).not.toHaveProperty('content');
   });
+  it('when DRAFT_RETENTION_DAYS=2 and AUDIT_RETENTION_DAYS=30, then those periods are kept instead of the defaults', async () => {
+    await stack.server.stop('SIGTERM');
+    await stack.restart({ DRAFT_RETENTION_DAYS: '2', AUDIT_RETENTION_DAYS: '30' });
+    const beyond = [...(await drafts('sent', 3)), ...(await drafts('cancelled', 3))];
+    const within = [...(await drafts('sent', 1)), ...(await drafts('failed', 1))];
+    const oldAudit = await audit(31);
+    const recentAudit = await audit(29);
+
+    await queue.add('purge-retention', {});
+    await eventually(async () => (await withContent(beyond)) === 0, 30_000);
+    expect(await withContent(within)).toBe(within.length);
+    await eventually(
+      async () => (await db.query('SELECT 1 FROM audit_events WHERE id = $1', [oldAudit])).rowCount === 0,
+    );
+    expect((await db.query('SELECT 1 FROM audit_events WHERE id = $1', [recentAudit])).rowCount).toBe(1);
+  });
 });
