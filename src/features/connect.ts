@@ -15,6 +15,7 @@ import oauthRoutes from '../routes/oauth';
 import { isAppError } from '../lib/errors';
 import { createLookupClient, createSlackNames } from '../integrations/slack-names';
 import { createConnectPageLimits } from '../persistence/connect-page-limits';
+import { addressMrkdwn } from '../slack/blocks/mrkdwn';
 
 const REVOCATION_TEXT = {
   revoked: ' and Google revoked it',
@@ -85,7 +86,7 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
       await tellUser(
         connection.teamId,
         connection.userId,
-        `Your Gmail connection (${connection.email}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`,
+        `Your Gmail connection (${addressMrkdwn(connection.email)}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`,
       );
     }
   });
@@ -129,7 +130,7 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     async disconnect(teamId, userId) {
       const result = await disconnect(teamId, userId);
       if (result.status === 'not_connected') return 'Gmail is not connected; there is nothing to disconnect.';
-      return `Disconnected ${result.email}. Mailbridge forgot its access${REVOCATION_TEXT[result.revocation]}. Notifications are off and pending emails were cancelled.`;
+      return `Disconnected ${addressMrkdwn(result.email)}. Mailbridge forgot its access${REVOCATION_TEXT[result.revocation]}. Notifications are off and pending emails were cancelled.`;
     },
   });
   registerRevocationJobs(app, { revocations, repo: revocationRepo });

@@ -8,6 +8,7 @@ import type { AuditRepo } from '../../persistence/audit-repo';
 import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../../integrations/google-oauth';
 import type { PairingService } from './pairing';
 import { openQuietly, requireCode, requireScopes } from './grant-checks';
+import { addressMrkdwn } from '../../slack/blocks/mrkdwn';
 import {
   ATTEMPT_TTL_MS,
   browserHash,
@@ -168,8 +169,8 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       });
       const text =
         attempt.purpose === 'notifications'
-          ? `Gmail access for notifications granted for ${identity.email}.`
-          : `Connected as ${identity.email}. The assistant can now prepare emails for you; nothing is sent until you click Send.`;
+          ? `Gmail access for notifications granted for ${addressMrkdwn(identity.email)}.`
+          : `Connected as ${addressMrkdwn(identity.email)}. The assistant can now prepare emails for you; nothing is sent until you click Send.`;
       await deps.tellUser(attempt.teamId, attempt.userId, text).catch(() => undefined);
       return {
         connection,

@@ -1,5 +1,6 @@
 import type { Connection } from '../../persistence/connection-repo';
 import { READ_SCOPES } from '../../integrations/google-oauth';
+import { addressMrkdwn } from '../../slack/blocks/mrkdwn';
 
 export interface MailboxSummary {
   enabled: boolean;
@@ -28,11 +29,11 @@ export function describeStatus(
     return 'Gmail is not connected. Run `/ai-email-connect` to connect your Gmail.';
   }
   if (connection.status === 'invalid') {
-    return `Your Gmail connection (${connection.email}) is no longer valid — Google refused it (access removed or password changed). Run \`/ai-email-connect\` to reconnect.`;
+    return `Your Gmail connection (${addressMrkdwn(connection.email)}) is no longer valid — Google refused it (access removed or password changed). Run \`/ai-email-connect\` to reconnect.`;
   }
   const scopes = connection.scopes.map((s) => SCOPE_LABELS[s]).filter(Boolean);
   const lines = [
-    `Connected as *${connection.email}* since ${day(connection.connectedAt)}.`,
+    `Connected as *${addressMrkdwn(connection.email)}* since ${day(connection.connectedAt)}.`,
     `Permissions: ${scopes.join(', ') || 'send'}.`,
   ];
   if (!mailbox?.enabled) {

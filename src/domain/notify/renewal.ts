@@ -1,6 +1,7 @@
 import { isAppError } from '../../lib/errors';
 import { describeFailure, isConnectionGone } from './failures';
 import type { MailboxRecord, NotifyBaseDeps } from './types';
+import { addressMrkdwn } from '../../slack/blocks/mrkdwn';
 
 const DAY_MS = 24 * 3_600_000;
 /** Gmail watches last 7 days; one renewed when under 6 days left is renewed about daily. */
@@ -31,7 +32,7 @@ export function createRenewal(deps: RenewalDeps) {
     if (await mailboxes.claimLapseNotice(mailbox.id, clock.now())) {
       await deps.tellUser(
         mailbox,
-        `New-mail notifications for ${mailbox.email} have stopped: the Gmail watch lapsed and could not be renewed (${describeFailure(err)}). Run \`/ai-email-notifications on\` to restart them.`,
+        `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${describeFailure(err)}). Run \`/ai-email-notifications on\` to restart them.`,
       );
     }
   }

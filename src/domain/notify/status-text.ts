@@ -1,5 +1,6 @@
 import type { ConnectionView } from './mailbox-control';
 import type { MailboxRecord } from './types';
+import { addressMrkdwn } from '../../slack/blocks/mrkdwn';
 
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -12,13 +13,13 @@ export function describeNotifications(
   if (!connection || connection.status === 'revoked')
     return 'Gmail is not connected. Run `/ai-email-connect` first, then `/ai-email-notifications on`.';
   if (connection.status === 'invalid')
-    return `Notifications are off: your Gmail connection (${connection.email}) is no longer valid. Run \`/ai-email-connect\` to reconnect.`;
+    return `Notifications are off: your Gmail connection (${addressMrkdwn(connection.email)}) is no longer valid. Run \`/ai-email-connect\` to reconnect.`;
   if (!mailbox?.enabled) {
-    return `New-mail notifications for ${connection.email} are off. Turn them on with \`/ai-email-notifications on\`.${
+    return `New-mail notifications for ${addressMrkdwn(connection.email)} are off. Turn them on with \`/ai-email-notifications on\`.${
       mailbox?.state === 'error' && mailbox.stateReason ? ` (Last problem: ${mailbox.stateReason}.)` : ''
     }`;
   }
-  const lines = [`New-mail notifications for ${connection.email} are on.`];
+  const lines = [`New-mail notifications for ${addressMrkdwn(connection.email)} are on.`];
   const lapsed = mailbox.state === 'lapsed' || !mailbox.watchExpiresAt || mailbox.watchExpiresAt <= now;
   lines.push(
     lapsed

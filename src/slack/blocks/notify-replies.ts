@@ -1,5 +1,6 @@
 import type { SlackMessage } from '../../integrations/slack-messenger';
 import type { DisableResult, EnableResult } from '../../domain/notify/mailbox-control';
+import { addressMrkdwn } from './mrkdwn';
 
 const day = (d: Date) => `${d.toISOString().slice(0, 10)}`;
 
@@ -20,15 +21,15 @@ export async function enableReply(result: EnableResult, prompt: Prompt): Promise
       return prompt('notifications');
     case 'connection_invalid':
       return {
-        text: `Your Gmail connection (${result.email}) is no longer valid. Run \`/ai-email-connect\` to reconnect, then \`/ai-email-notifications on\`.`,
+        text: `Your Gmail connection (${addressMrkdwn(result.email)}) is no longer valid. Run \`/ai-email-connect\` to reconnect, then \`/ai-email-notifications on\`.`,
       };
     case 'failed':
       return {
-        text: `Could not turn on new-mail notifications for ${result.email}: ${result.reason}. Please try again in a minute.`,
+        text: `Could not turn on new-mail notifications for ${addressMrkdwn(result.email)}: ${result.reason}. Please try again in a minute.`,
       };
     case 'enabled':
       return {
-        text: `New-mail notifications are ${result.alreadyOn ? 'already ' : ''}on for ${result.email}: new inbox mail arrives here as a direct message (promotions, social, updates and forums are skipped). The Gmail watch runs until ${day(result.watchExpiresAt)} and is renewed automatically. Turn them off with \`/ai-email-notifications off\`.`,
+        text: `New-mail notifications are ${result.alreadyOn ? 'already ' : ''}on for ${addressMrkdwn(result.email)}: new inbox mail arrives here as a direct message (promotions, social, updates and forums are skipped). The Gmail watch runs until ${day(result.watchExpiresAt)} and is renewed automatically. Turn them off with \`/ai-email-notifications off\`.`,
       };
   }
 }
@@ -41,7 +42,7 @@ export function disableReply(result: DisableResult): SlackMessage {
       return { text: 'New-mail notifications are already off.' };
     case 'disabled':
       return {
-        text: `New-mail notifications for ${result.email} are off. Turn them on again with \`/ai-email-notifications on\`.`,
+        text: `New-mail notifications for ${addressMrkdwn(result.email)} are off. Turn them on again with \`/ai-email-notifications on\`.`,
       };
   }
 }
