@@ -17,37 +17,32 @@ async function main() {
   const log = createLogger(config.LOG_LEVEL);
   const app = await buildApp(config, { logger: log });
 
-  // The drain inside close() ends by SHUTDOWN_TIMEOUT_MS; closing the connections after it takes moments.
-  // The process then ends on its own once nothing is left running. What still runs at the bound + 2 s
-  // (work the drain abandoned, awaiting an answer) resumes on another machine once its lock lapses, so
-  // the process exits instead of waiting for it.
+  // close() drains within SHUTDOWN_TIMEOUT_MS, then closes each connection within what is left of the bound
+  // + 1.5 s (src/lib/close-budget.ts), forcing those that hang. The process then ends on its own once
+  // nothing is left running; at the bound + 2 s it exits whatever still runs (a dependency that hangs,
+  // work the drain abandoned). That is still a clean shutdown: nothing is lost, unfinished jobs resume
+  // on another machine once their locks lapse. Only a drain that threw ends in exit code 1.
   const exitBoundMs = config.SHUTDOWN_TIMEOUT_MS + 2_000;
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (closing) return;
     log.info({ signal }, 'shutting down');
-    const startedAt = Date.now();
+    let closed = false;
     const hardStop = setTimeout(() => {
-      log.error('shutdown exceeded its bound; exiting');
-      process.exit(1);
+      log.warn(
+        { closed, resources: process.getActiveResourcesInfo() },
+        closed
+          ? 'handles still open after shutdown; exiting without them'
+          : 'shutdown reached its bound with connections still hanging; exiting (nothing is lost: unfinished jobs resume elsewhere)',
+      );
+      process.exit(0);
     }, exitBoundMs);
     hardStop.unref();
     closing = app.close().then(
       () => {
-        clearTimeout(hardStop);
+        closed = true;
         log.info('shutdown complete');
         process.exitCode = 0;
-        const leftover = setTimeout(
-          () => {
-            log.warn(
-              { resources: process.getActiveResourcesInfo() },
-              'handles still open after shutdown; exiting without them',
-            );
-            process.exit(0);
-          },
-          Math.max(0, exitBoundMs - (Date.now() - startedAt) - 250),
-        );
-        leftover.unref();
       },
       (err) => {
         log.error({ err }, 'shutdown failed');

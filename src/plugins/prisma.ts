@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { closeBudget } from '../lib/close-budget';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,8 +19,11 @@ export default fp(
     const prisma = createPrismaClient(opts.databaseUrl);
     await prisma.$connect();
     app.decorate('prisma', prisma);
+    // Ending the pool waits for Postgres to acknowledge; Prisma has no forced close, so past the
+    // shutdown's bound the process stops waiting and its exit drops the sockets.
+    const budget = closeBudget(app);
     app.addHook('onClose', async () => {
-      await prisma.$disconnect();
+      await budget.close('postgres', () => prisma.$disconnect());
     });
   },
   { name: 'prisma' },

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { QUEUE_NAMES, type QueueName } from '../jobs/queues';
 import { withTimeout } from '../lib/timeout';
+import { closeBudget } from '../lib/close-budget';
 
 const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -60,8 +61,13 @@ export default fp(
     });
     app.decorate('queues', queues);
     app.decorate('bullPrefix', prefix);
+    const budget = closeBudget(app);
     app.addHook('onClose', async () => {
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await budget.close(
+        'queues',
+        () => Promise.all(Object.values(queues).map((q) => q.close())),
+        () => Object.values(queues).forEach((q) => void q.disconnect().catch(() => undefined)),
+      );
     });
   },
   { name: 'queues', dependencies: ['redis', 'metrics'] },

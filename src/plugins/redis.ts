@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
+import { closeBudget } from '../lib/close-budget';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,8 +28,14 @@ export default fp(
     await redis.connect();
     app.decorate('redis', redis);
     app.decorate('workerRedisOptions', { url: opts.url, maxRetriesPerRequest: null, retryStrategy });
+    // QUIT waits for Redis's answer, which a hung Redis never sends: past the shutdown's bound, disconnect.
+    const budget = closeBudget(app);
     app.addHook('onClose', async () => {
-      await redis.quit().catch(() => redis.disconnect());
+      await budget.close(
+        'redis',
+        () => redis.quit(),
+        () => redis.disconnect(),
+      );
     });
   },
   { name: 'redis' },

@@ -10,6 +10,7 @@ import {
 } from '../jobs/queues';
 import { isAppError } from '../lib/errors';
 import { withTimeout } from '../lib/timeout';
+import { closeBudget } from '../lib/close-budget';
 
 export interface JobContext {
   job: Job;
@@ -45,6 +46,9 @@ export default fp(
     const startHooks: Array<() => Promise<void>> = [];
     const workers: Worker[] = [];
     const metrics = app.metrics;
+    const budget = closeBudget(app);
+    // Jobs inside a processor right now: says whether a drain that ran out of time cut jobs short.
+    let running = 0;
 
     const processorFor = (queue: QueueName) => async (job: Job) => {
       const handler = handlers.get(queue)?.get(job.name);
@@ -52,6 +56,7 @@ export default fp(
       const parsed = handler.schema.safeParse(job.data);
       if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${queue}/${job.name}`);
       const stopTimer = metrics.jobDuration.startTimer({ queue, name: job.name });
+      running += 1;
       try {
         return await handler.run(parsed.data, { job });
       } catch (err) {
@@ -61,6 +66,7 @@ export default fp(
         if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
         throw err;
       } finally {
+        running -= 1;
         stopTimer();
       }
     };
@@ -97,19 +103,33 @@ export default fp(
         for (const fn of startHooks) await fn();
       },
       async stop(timeoutMs) {
-        // Pausing stops fetching and resolves once the active jobs ended. Closing first would not do:
-        // a worker that is closing ignores a later forced close and keeps waiting for its jobs.
+        // Pausing stops fetching and resolves once the active jobs ended (and Redis answered). Closing
+        // first would not do: a worker that is closing ignores a later forced close and keeps waiting.
         const abandon = await withTimeout(Promise.all(workers.map((w) => w.pause())), timeoutMs).then(
           () => false,
           () => true,
         );
-        if (abandon) {
+        if (abandon && running > 0) {
           app.log.warn(
-            { timeoutMs },
+            { timeoutMs, running },
             'active jobs did not finish in time; abandoned, they resume elsewhere once their locks lapse',
           );
+        } else if (abandon) {
+          app.log.warn(
+            { timeoutMs },
+            'workers did not stop in time though no job was running (Redis not answering); closing them forcibly',
+          );
         }
-        await Promise.all(workers.map((w) => w.close(abandon)));
+        // A forced close still awaits Redis (lock renewals in flight, QUIT): past the bound, disconnect.
+        await Promise.all(
+          workers.map((w) =>
+            budget.close(
+              `worker ${w.name}`,
+              () => w.close(abandon),
+              () => void w.disconnect().catch(() => undefined),
+            ),
+          ),
+        );
         workers.length = 0;
       },
       running: () => workers.some((w) => w.isRunning()),

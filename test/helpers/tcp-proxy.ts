@@ -7,6 +7,11 @@ export interface TcpProxy {
   stop(): Promise<void>;
   /** The backend is back on the same address. */
   start(): Promise<void>;
+  /**
+   * Simulates a backend that hangs: connections stay open and new ones are accepted, but nothing is
+   * forwarded either way and no connection is ever closed by the proxy, until `close`.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -15,13 +20,22 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  let frozen = false;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
-      const srv = net.createServer((client) => {
+      // Half-open allowed: a frozen backend never answers a client's FIN with its own.
+      const srv = net.createServer({ allowHalfOpen: true }, (client) => {
+        sockets.add(client);
+        if (frozen) {
+          // Accepted, never answered; the client's own FIN is left unanswered too.
+          client.on('error', () => sockets.delete(client));
+          return;
+        }
         const upstream = net.connect(target);
-        sockets.add(client).add(upstream);
+        sockets.add(upstream);
         const drop = () => {
+          if (frozen) return;
           client.destroy();
           upstream.destroy();
           sockets.delete(client);
@@ -29,7 +43,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
-        client.pipe(upstream).pipe(client);
+        client.on('end', () => frozen || upstream.end());
+        upstream.on('end', () => frozen || client.end());
+        client.on('data', (chunk) => {
+          if (!frozen) upstream.write(chunk);
+        });
+        upstream.on('data', (chunk) => {
+          if (!frozen) client.write(chunk);
+        });
       });
       srv.once('error', reject);
       srv.listen(port, '127.0.0.1', () => {
@@ -55,6 +76,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     url: (scheme) => `${scheme}://127.0.0.1:${port}`,
     stop,
     start: listen,
-    close: stop,
+    freeze() {
+      frozen = true;
+    },
+    async close() {
+      frozen = false;
+      await stop();
+    },
   };
 }
