@@ -45,18 +45,20 @@ export default fp(
       labelNames: ['queue', 'state'],
       registers: [app.metrics.registry],
       async collect() {
-        this.reset();
-        try {
-          const counts = await withTimeout(
-            Promise.all(Object.values(queues).map((q) => q.getJobCounts(...DEPTH_STATES))),
-            1_000,
-          );
-          Object.values(queues).forEach((queue, i) => {
-            for (const state of DEPTH_STATES) this.set({ queue: queue.name, state }, counts[i]![state] ?? 0);
-          });
-        } catch (err) {
+        // Read everything first, then replace the values in one synchronous step: concurrent scrapes
+        // each see a whole set of counts, never one cleared by another scrape's reset.
+        const counts = await withTimeout(
+          Promise.all(Object.values(queues).map((q) => q.getJobCounts(...DEPTH_STATES))),
+          1_000,
+        ).catch((err: unknown) => {
           app.log.debug({ err: { message: (err as Error).message } }, 'queue depths unavailable');
-        }
+          return undefined;
+        });
+        this.reset();
+        if (!counts) return;
+        Object.values(queues).forEach((queue, i) => {
+          for (const state of DEPTH_STATES) this.set({ queue: queue.name, state }, counts[i]![state] ?? 0);
+        });
       },
     });
     app.decorate('queues', queues);
