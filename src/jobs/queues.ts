@@ -17,3 +17,11 @@ export const STALLED_CHECK_MS = 4_000;
 
 /** Concurrency per queue on one machine. */
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = { send: 4, notify: 8, maintenance: 2 };
+
+/**
+ * How often a job may be found stalled (its lock lapsed: machine killed, or a drain abandoned it) before
+ * BullMQ fails it for good. BullMQ's default, 1, would lose a job whose machine dies twice in a row, e.g.
+ * a deploy that replaces the machine which had just picked the job up again. Handlers are idempotent,
+ * so a resumed run is safe; 5 covers a burst of restarts while still ending a job that kills its worker.
+ */
+export const MAX_STALLS = 5;

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import {
   JOB_LOCK_MS,
   JOB_LOCK_RENEW_MS,
+  MAX_STALLS,
   QUEUE_CONCURRENCY,
   STALLED_CHECK_MS,
   type QueueName,
@@ -89,6 +90,7 @@ export default fp(
             lockDuration: JOB_LOCK_MS,
             lockRenewTime: JOB_LOCK_RENEW_MS,
             stalledInterval: STALLED_CHECK_MS,
+            maxStalledCount: MAX_STALLS,
           });
           worker.on('error', (err) => app.log.warn({ err: { message: err.message }, queue }, 'worker error'));
           worker.on('failed', (job, err) =>
