@@ -9,6 +9,8 @@ const TRIGGER_EVENTS = new Set(['message', 'app_mention']);
 interface EventEnvelope {
   type?: string;
   team_id?: string;
+  enterprise_id?: string | null;
+  is_ext_shared_channel?: boolean;
   event?: IncomingMessage;
 }
 
@@ -25,7 +27,11 @@ export function registerTriggerRecorder(
   app.processEvent = async (receiverEvent) => {
     const body = receiverEvent.body as EventEnvelope;
     if (body.type === 'event_callback' && body.event && TRIGGER_EVENTS.has(body.event.type)) {
-      const row = toTriggerRow(body.event, body.team_id ?? '');
+      const row = toTriggerRow(body.event, {
+        teamId: body.team_id ?? '',
+        enterpriseId: body.enterprise_id,
+        isExtSharedChannel: body.is_ext_shared_channel === true,
+      });
       if (row?.teamId) {
         try {
           await deps.triggers.record(row);

@@ -119,6 +119,65 @@ describe('confirm-to-send with hostile or foreign input', () => {
     expect(stack.slack.messages.slice(since).filter((m) => m.user === userId)).toHaveLength(0);
   });
 
+  it('when the app_mention (no team named) comes first and the message naming another workspace second, then nothing is staged', async () => {
+    const { stack, db } = ctx;
+    const { userId } = await connectedUser(stack);
+    const ts = freshTs();
+    const mention = { channel: CHANNEL, text: '<@U0MAILBRIDGE> please email them', ts, user: userId };
+    await stack.slack.event({ type: 'app_mention', ...mention }, { isExtSharedChannel: false });
+    await stack.slack.event({ type: 'message', ...mention, team: OTHER_TEAM, user_team: OTHER_TEAM });
+    const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({ error: 'external_trigger' });
+    const row = await db.query(
+      'SELECT author_team_id, author_is_member FROM trigger_messages WHERE ts = $1',
+      [ts],
+    );
+    expect(row.rows).toEqual([{ author_team_id: OTHER_TEAM, author_is_member: false }]);
+    // A later event without the fields never turns the author back into a member.
+    await stack.slack.event({ type: 'app_mention', ...mention }, { isExtSharedChannel: false });
+    expect((await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT })).status).toBe(403);
+  });
+
+  it("when an externally shared channel's event names no team, then the author is unknown and nothing is staged", async () => {
+    const { stack, db } = ctx;
+    const { userId } = await connectedUser(stack);
+    const ts = freshTs();
+    await stack.slack.event(
+      { type: 'app_mention', channel: CHANNEL, text: '<@U0MAILBRIDGE> email them', ts, user: userId },
+      { isExtSharedChannel: true },
+    );
+    const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toMatchObject({ error: 'external_trigger' });
+    expect(answer.json.message).toMatch(/did not say which workspace/);
+    const row = await db.query('SELECT author_is_member FROM trigger_messages WHERE ts = $1', [ts]);
+    expect(row.rows).toEqual([{ author_is_member: null }]);
+  });
+
+  it('when the author is of the same Enterprise Grid organisation but another workspace, then the email is staged', async () => {
+    const { stack } = ctx;
+    const { userId } = await connectedUser(stack);
+    const since = stack.slack.messages.length;
+    const ts = freshTs();
+    const sibling = 'T0SIBLING';
+    await stack.slack.event(
+      {
+        type: 'message',
+        channel: CHANNEL,
+        text: 'email them',
+        ts,
+        user: userId,
+        team: sibling,
+        user_team: sibling,
+      },
+      { enterpriseId: 'E0ORG', isExtSharedChannel: false },
+    );
+    const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT });
+    expect(answer.status).toBe(202);
+    await waitForPreview(stack, userId, since);
+  });
+
   it('when a member of this workspace writes in the same shared channel, then the email is staged', async () => {
     const { stack } = ctx;
     const { userId } = await connectedUser(stack);

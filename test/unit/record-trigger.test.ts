@@ -5,11 +5,12 @@ describe('toTriggerRow', () => {
     expect(
       toTriggerRow(
         { type: 'message', channel: 'C1', ts: '1.2', thread_ts: '1.1', user: 'U1', team: 'T1' },
-        'T1',
+        { teamId: 'T1' },
       ),
     ).toEqual({
       teamId: 'T1',
       authorTeamId: 'T1',
+      authorIsMember: true,
       channelId: 'C1',
       ts: '1.2',
       threadTs: '1.1',
@@ -20,22 +21,55 @@ describe('toTriggerRow', () => {
     });
   });
 
-  it('when someone from another workspace writes (Slack Connect), then the row keeps both workspaces', () => {
+  const T0 = { teamId: 'T0' };
+  const extShared = { teamId: 'T0', isExtSharedChannel: true };
+
+  it('when someone from another workspace writes (Slack Connect), then the row keeps both workspaces and is no member', () => {
     const event = { type: 'message', channel: 'C1', ts: '1.5', user: 'U9', team: 'T9' };
-    expect(toTriggerRow({ ...event, user_team: 'T9', source_team: 'T9' }, 'T0')).toMatchObject({
+    expect(toTriggerRow({ ...event, user_team: 'T9', source_team: 'T9' }, extShared)).toMatchObject({
       teamId: 'T0',
       authorTeamId: 'T9',
+      authorIsMember: false,
     });
-    expect(toTriggerRow({ ...event, team: undefined, source_team: 'T8' }, 'T0')).toMatchObject({
+    expect(toTriggerRow({ ...event, team: undefined, source_team: 'T8' }, extShared)).toMatchObject({
       teamId: 'T0',
       authorTeamId: 'T8',
+      authorIsMember: false,
     });
-    expect(toTriggerRow({ ...event, team: undefined }, 'T0')).toMatchObject({ authorTeamId: 'T0' });
+  });
+
+  it('when no team is named in a channel that is not externally shared, then the author is a member', () => {
+    const event = { type: 'app_mention', channel: 'C1', ts: '1.5', user: 'U1' };
+    expect(toTriggerRow(event, T0)).toMatchObject({ authorTeamId: null, authorIsMember: true });
+  });
+
+  it('when the fields are missing in an externally shared channel, then the author is unknown (never a member)', () => {
+    const event = { type: 'app_mention', channel: 'C1', ts: '1.5', user: 'U9' };
+    expect(toTriggerRow(event, extShared)).toMatchObject({ authorTeamId: null, authorIsMember: null });
+  });
+
+  it('when the author is of the same enterprise but another workspace, then the author is a member', () => {
+    const event = { type: 'message', channel: 'C1', ts: '1.5', user: 'U7', user_team: 'T7', team: 'T7' };
+    // An organisation-wide channel (shared only inside the Grid organisation).
+    expect(toTriggerRow(event, { teamId: 'T0', enterpriseId: 'E1' })).toMatchObject({
+      authorTeamId: 'T7',
+      authorIsMember: true,
+    });
+    // Grid names the organisation as the author's team.
+    expect(toTriggerRow({ ...event, user_team: 'E1' }, { ...extShared, enterpriseId: 'E1' })).toMatchObject({
+      authorIsMember: true,
+    });
+    // In an externally shared channel another workspace stays foreign unless Slack names the organisation.
+    expect(toTriggerRow(event, { ...extShared, enterpriseId: 'E1' })).toMatchObject({
+      authorIsMember: false,
+    });
+    // Without Grid, another workspace is foreign wherever it writes.
+    expect(toTriggerRow(event, T0)).toMatchObject({ authorIsMember: false });
   });
 
   it('when a bot posts, then the row is marked as a bot', () => {
     expect(
-      toTriggerRow({ type: 'message', subtype: 'bot_message', channel: 'C1', ts: '1.3', bot_id: 'B1' }, 'T0'),
+      toTriggerRow({ type: 'message', subtype: 'bot_message', channel: 'C1', ts: '1.3', bot_id: 'B1' }, T0),
     ).toMatchObject({
       isBot: true,
       botId: 'B1',
@@ -47,7 +81,7 @@ describe('toTriggerRow', () => {
     'when the subtype is %s, then nothing is recorded',
     (subtype) => {
       expect(
-        toTriggerRow({ type: 'message', subtype, channel: 'C1', ts: '1.4', user: 'U1' }, 'T0'),
+        toTriggerRow({ type: 'message', subtype, channel: 'C1', ts: '1.4', user: 'U1' }, T0),
       ).toBeUndefined();
     },
   );

@@ -193,6 +193,7 @@ describe('sender resolution', () => {
     userId: 'U1',
     botId: null,
     authorTeamId: 'T1',
+    authorIsMember: true,
     isBot: false,
     eventType: 'message',
     createdAt: new Date(now.getTime() - 60_000),
@@ -225,7 +226,7 @@ describe('sender resolution', () => {
   });
 
   it('when the author is from another workspace, then staging is refused unless the operator allows it', () => {
-    const external = row({ authorTeamId: 'T9' });
+    const external = row({ authorTeamId: 'T9', authorIsMember: false });
     expect(failure(() => refuseExternalAuthor(external, false))).toMatchObject({
       code: 'external_trigger',
       status: 403,
@@ -233,5 +234,14 @@ describe('sender resolution', () => {
     expect(() => refuseExternalAuthor(external, true)).not.toThrow();
     expect(() => refuseExternalAuthor(row(), false)).not.toThrow();
     expect(() => refuseExternalAuthor(row({ authorTeamId: null }), false)).not.toThrow();
+  });
+
+  it('when Slack did not say where the author of a shared-channel message belongs, then staging is refused', () => {
+    const unknown = row({ authorTeamId: null, authorIsMember: null });
+    expect(failure(() => refuseExternalAuthor(unknown, false))).toMatchObject({
+      code: 'external_trigger',
+      message: expect.stringMatching(/did not say which workspace/),
+    });
+    expect(() => refuseExternalAuthor(unknown, true)).not.toThrow();
   });
 });

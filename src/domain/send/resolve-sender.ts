@@ -51,14 +51,16 @@ export function resolveSender(rows: TriggerRow[], now: Date, channelGiven: boole
 
 /**
  * A Slack Connect author belongs to another organisation: by default nothing is staged for them,
- * whatever their user id happens to match here. Rows recorded before authors' teams were kept
- * (authorTeamId null) are treated as members.
+ * whatever their user id happens to match here. An author Slack did not place (no team named in an
+ * externally shared channel) is refused the same way: unknown is never taken for a member.
  */
 export function refuseExternalAuthor(row: TriggerRow, allowed: boolean): void {
-  if (allowed || !row.authorTeamId || row.authorTeamId === row.teamId) return;
+  if (allowed || row.authorIsMember === true) return;
   throw new AppError(
     'external_trigger',
-    'The trigger message was written by someone from another Slack workspace (Slack Connect); this workspace does not allow staging emails for them. Nothing was staged.',
+    row.authorIsMember === false
+      ? 'The trigger message was written by someone from another Slack workspace (Slack Connect); this workspace does not allow staging emails for them. Nothing was staged.'
+      : 'The trigger message was written in a channel shared with another Slack workspace (Slack Connect) and Slack did not say which workspace its author belongs to; this workspace does not allow staging emails for authors from another workspace. Nothing was staged.',
     { httpStatus: 403 },
   );
 }

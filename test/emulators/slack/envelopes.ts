@@ -1,5 +1,5 @@
 import { randomHex, slackId } from './ids';
-import type { BlockActionInput, SlashCommandInput } from './types';
+import type { BlockActionInput, EventOptions, SlashCommandInput } from './types';
 import type { Workspace } from './workspace';
 
 /** Socket Mode payloads carry the (deprecated) verification token too; Bolt ignores it. */
@@ -41,7 +41,7 @@ export function slashCommandPayload(
 export function eventCallbackPayload(
   w: Workspace,
   event: Record<string, unknown>,
-  eventId: string | undefined,
+  opts: EventOptions,
   nextTs: () => string,
 ): Record<string, unknown> {
   const ts = typeof event.ts === 'string' ? event.ts : nextTs();
@@ -50,19 +50,21 @@ export function eventCallbackPayload(
     event_ts: ts,
     ...event,
   };
+  const enterpriseId = opts.enterpriseId ?? null;
   return {
     token: VERIFICATION_TOKEN,
     team_id: w.teamId,
+    ...(enterpriseId ? { enterprise_id: enterpriseId } : {}),
     context_team_id: w.teamId,
-    context_enterprise_id: null,
+    context_enterprise_id: enterpriseId,
     api_app_id: w.appId,
     event: filled,
     type: 'event_callback',
-    event_id: eventId ?? slackId('Ev'),
+    event_id: opts.eventId ?? slackId('Ev'),
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [
       {
-        enterprise_id: null,
+        enterprise_id: enterpriseId,
         team_id: w.teamId,
         user_id: w.botUserId,
         is_bot: true,
@@ -70,9 +72,9 @@ export function eventCallbackPayload(
       },
     ],
     // A Slack Connect author (user_team / source_team of another workspace) writes in a shared channel.
-    is_ext_shared_channel: [event.user_team, event.source_team].some(
-      (t) => t !== undefined && t !== w.teamId,
-    ),
+    is_ext_shared_channel:
+      opts.isExtSharedChannel ??
+      [event.user_team, event.source_team].some((t) => t !== undefined && t !== w.teamId),
     event_context: `4-${randomHex(24)}`,
   };
 }

@@ -111,7 +111,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       return dispatch({
         envelope_id: randomUUID(),
         type: 'events_api',
-        payload: eventCallbackPayload(workspace, e, o.eventId, nextTs),
+        payload: eventCallbackPayload(workspace, e, o, nextTs),
         accepts_response_payload: false,
         retry_attempt: o.retryAttempt ?? 0,
         retry_reason: o.retryReason ?? '',

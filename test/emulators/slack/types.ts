@@ -111,6 +111,12 @@ export interface EventOptions {
   retryAttempt?: number;
   retryReason?: string;
   eventId?: string;
+  /**
+   * The envelope's `is_ext_shared_channel` (default: whether the event names another workspace in
+   * `user_team` / `source_team`) and `enterprise_id` (Enterprise Grid; default none).
+   */
+  isExtSharedChannel?: boolean;
+  enterpriseId?: string;
 }
 
 export interface BlockActionInput {
