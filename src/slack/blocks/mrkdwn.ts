@@ -54,11 +54,13 @@ export function escapeMrkdwn(
   const table = opts.verbatim ? ENTITIES : LOOK_ALIKES;
   const source = opts.singleLine ? oneLine(text) : text;
   // Every character of a cluster is escaped: a combining mark must not shield a `<` after it.
-  const pieces = Array.from(graphemes.segment(source), ({ segment }) =>
-    segment.replace(/[&<>*_~`]/g, (c) => table[c] ?? c),
-  );
-  const full = pieces.join('');
+  const escape = (piece: string) => piece.replace(/[&<>*_~`]/g, (c) => table[c] ?? c);
+  const full = escape(source);
   if (full.length <= maxLength) return full;
+  // Escaping never shortens a character, so the cut falls within the first maxLength characters:
+  // only those are segmented (Intl.Segmenter takes quadratic time over a whole long text).
+  const head = source.slice(0, Math.min(source.length, maxLength + 1));
+  const pieces = Array.from(graphemes.segment(head), ({ segment }) => escape(segment));
   let out = '';
   for (const piece of pieces) {
     if (out.length + piece.length + 1 > maxLength) break;
