@@ -22,7 +22,8 @@ async function main() {
   // nothing is left running; at the bound + 2 s it exits whatever still runs (a dependency that hangs,
   // work the drain abandoned). That is still a clean shutdown: nothing is lost, unfinished jobs resume
   // on another machine once their locks lapse. Only a drain that threw ends in exit code 1.
-  const exitBoundMs = config.SHUTDOWN_TIMEOUT_MS + 2_000;
+  // Less a margin for the exit itself, so that the process is gone by the bound + 2 s.
+  const exitBoundMs = config.SHUTDOWN_TIMEOUT_MS + 2_000 - 250;
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     if (closing) return;
