@@ -26,7 +26,7 @@ export type GmailFactory = ReturnType<typeof createGmailFactory>;
 const SENT_PAGE_SIZE = 10;
 const SENT_PAGES = 2;
 
-const bareMessageId = (header: string) => header.trim().replace(/^<|>$/g, '');
+export const bareMessageId = (header: string) => header.trim().replace(/^<|>$/g, '');
 
 /**
  * The Gmail id of the sent message whose Message-ID header is `messageIdHeader`, if Gmail lists it.

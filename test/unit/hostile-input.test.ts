@@ -7,36 +7,24 @@ import { parseHistoryId } from '../../src/domain/notify/history-id';
 import { normalizeCode } from '../../src/domain/connect/pairing';
 import { bearerToken, sendEmailBody } from '../../src/routes/tool-api';
 import { isAppError } from '../../src/lib/errors';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { limitKey } from '../../src/routes/connect-page-guard';
+import { parsePushEnvelope } from '../../src/domain/notify/push-envelope';
+import { signButton, verifyButton } from '../../src/domain/send/button-token';
+import { verifyToken } from '../../src/lib/crypto';
+import { bareMessageId } from '../../src/integrations/gmail';
+import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn';
+import { classifyGoogleError } from '../../src/integrations/google-errors';
+import { N, SHAPES, fill } from '../helpers/hostile-shapes';
+import { PARSERS } from '../helpers/hostile-parsers';
 
 /**
  * Every parser that reads text from outside (the assistant's tool calls, incoming mail headers,
- * Pub/Sub pushes, pairing pages) gets 100,000-character inputs shaped to make a backtracking
- * pattern explode. The shapes below took seconds each on the patterns these parsers used to have
- * (e.g. `a` + 100,000 spaces + `a` in parseMailbox, `<` + `a@` × 50,000 and `a` × 100,000 in the
- * From-header parser); a linear parser answers them at once. Only answers are asserted here.
+ * Pub/Sub pushes, pairing and connect pages, Slack action values, Google's errors) gets the
+ * 100,000-character shapes of test/helpers/hostile-shapes.ts. The answers are asserted here; that
+ * none of them hangs is checked in a child process (see the last test).
  */
-const N = 100_000;
-const fill = (unit: string, suffix = '', prefix = '') =>
-  prefix + unit.repeat(Math.ceil((N - prefix.length - suffix.length) / unit.length)) + suffix;
-
-const SHAPES: Record<string, string> = {
-  'many <': fill('<'),
-  'many < then >': fill('<', '>'),
-  'many quotes': fill('"'),
-  'many escaped quotes': fill('\\"', '" <a@example.com>', '"'),
-  'many spaces between words': fill(' ', 'a', 'a'),
-  'many spaces before <': fill(' ', '<', 'a'),
-  'a@ repeated': fill('a@'),
-  '<a@ repeated': fill('<a@'),
-  '< then a@ repeated': fill('a@', '', '<'),
-  'a repeated': fill('a'),
-  'a repeated then @': fill('a', '@'),
-  'dots and labels': fill('a.', '@example.com'),
-  'many tabs': fill('\t', 'x', 'x'),
-  'long name then address': fill('n', '" <a@example.com>', '"'),
-  'ZWJ runs': fill('👩\u200D'),
-};
-
 const entries = Object.entries(SHAPES);
 
 describe('hostile input of 100,000 characters', () => {
@@ -139,4 +127,76 @@ describe('hostile input of 100,000 characters', () => {
       expect(normalizeCode(input)).toMatch(/^[A-Z0-9]*$/);
     },
   );
+  it.each(entries)('when a connect page client address is %s, then a key comes back', (_, input) => {
+    expect(typeof limitKey(input)).toBe('string');
+  });
+
+  it.each(entries)('when a push body or its data is %s, then it is refused', (_, input) => {
+    expect(parsePushEnvelope(input)).toMatchObject({ ok: false });
+    const wrapped = JSON.stringify({ message: { data: Buffer.from(input).toString('base64') } });
+    expect(parsePushEnvelope(wrapped)).toMatchObject({ ok: false, reason: 'oversized' });
+  });
+
+  it.each(entries)('when a Slack button value is %s, then it is refused', (_, input) => {
+    const key = 'k'.repeat(44);
+    expect(verifyButton(key, input, 'send', new Date(0))).toMatchObject({ ok: false });
+    expect(verifyToken(key, 'button', input)).toBeUndefined();
+    expect(
+      verifyButton(
+        key,
+        `${signButton(key, { draftId: 'd', userId: 'U1', teamId: 'T1', action: 'send', expiresAt: new Date(60_000) })}${input}`,
+        'send',
+        new Date(0),
+      ),
+    ).toMatchObject({ ok: false });
+  });
+
+  it.each(entries)('when a Message-ID header is <%s>, then its brackets are taken off', (_, input) => {
+    expect(bareMessageId(` <${input}> `)).toBe(input);
+  });
+
+  it.each(entries)(
+    'when email text is %s, then the mrkdwn escaper leaves no markup and keeps the bound',
+    (_, input) => {
+      const out = escapeMrkdwn(input, 3000, { singleLine: true });
+      expect(out.length).toBeLessThanOrEqual(3000);
+      expect(out).not.toMatch(/[<>]/);
+    },
+  );
+
+  it.each(entries)('when a Google error message or code is %s, then it is classified', (_, input) => {
+    expect(['timeout', 'network']).toContain(classifyGoogleError({ code: input, message: input }).kind);
+    expect(classifyGoogleError({ message: fill('UND_ERR_', 'HEADERS_TIMEOUT') }).kind).toBe('timeout');
+  });
+
+  /*
+   * A guard against a hang, not a speed target: a synchronous parser cannot be interrupted inside
+   * Jest, so a child process calls every parser on every shape and reports each call; the test
+   * fails, naming the call, if one of them has not returned within HANG_MS. The backtracking
+   * patterns these parsers used to have took seconds to minutes on such inputs (and far longer on
+   * 400,000 characters); a linear parser needs milliseconds, so a busy machine is no false alarm.
+   */
+  const HANG_MS = 5_000;
+  it('when every parser reads every shape, then none of the calls hangs', async () => {
+    const calls = Object.keys(PARSERS).length * entries.length;
+    const child = fork(path.join(__dirname, '../helpers/hostile-run.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const outcome = await new Promise<{ done: boolean; started: number; last?: string }>((resolve) => {
+      let started = 0;
+      let last: string | undefined;
+      let timer = setTimeout(() => resolve({ done: false, started, last }), HANG_MS * 6);
+      child.on('message', (m: { started?: string; done?: boolean }) => {
+        clearTimeout(timer);
+        if (m.done) return resolve({ done: true, started, last });
+        started += 1;
+        last = m.started;
+        timer = setTimeout(() => resolve({ done: false, started, last }), HANG_MS);
+      });
+      child.on('exit', () => resolve({ done: false, started, last }));
+    });
+    child.kill('SIGKILL');
+    expect(outcome).toEqual({ done: true, started: calls, last: expect.any(String) });
+  }, 120_000);
 });

@@ -1,0 +1,61 @@
+import { parseMailbox } from '../../src/domain/send/addresses';
+import { unsafeTextProblem } from '../../src/domain/send/unsafe-text';
+import { validateDraft } from '../../src/domain/send/validate-draft';
+import { verifyButton } from '../../src/domain/send/button-token';
+import { senderAddress } from '../../src/domain/notify/mail-filter';
+import { createPushAuthenticator, decodeJwt } from '../../src/domain/notify/push-auth';
+import { parseHistoryId } from '../../src/domain/notify/history-id';
+import { parsePushEnvelope } from '../../src/domain/notify/push-envelope';
+import { normalizeCode } from '../../src/domain/connect/pairing';
+import { bearerToken, sendEmailBody } from '../../src/routes/tool-api';
+import { limitKey } from '../../src/routes/connect-page-guard';
+import { escapeMrkdwn, oneLine } from '../../src/slack/blocks/mrkdwn';
+import { bareMessageId } from '../../src/integrations/gmail';
+import { classifyGoogleError } from '../../src/integrations/google-errors';
+import { verifyToken } from '../../src/lib/crypto';
+
+const KEY = 'k'.repeat(44);
+
+const authenticate = createPushAuthenticator({
+  audience: 'https://example.com/pubsub/gmail',
+  serviceAccount: 'push@example.iam.gserviceaccount.com',
+  verifySignature: () => Promise.resolve(undefined),
+  nowSeconds: () => 0,
+});
+
+const quietly = (f: () => unknown) => {
+  try {
+    return f();
+  } catch (err) {
+    return err;
+  }
+};
+
+/** Every parser of outside text, each called the way the service calls it. */
+export const PARSERS: Record<string, (input: string) => unknown> = {
+  parseMailbox: (s) => parseMailbox(s),
+  'send_email schema': (s) =>
+    sendEmailBody.safeParse({ trigger_message_ts: s, channel_id: s, to: [s], cc: s, subject: s, body: s }),
+  'validateDraft subject and body': (s) =>
+    quietly(() => validateDraft({ to: ['ok@example.com'], cc: [], bcc: [], subject: s, body: s })),
+  unsafeTextProblem: (s) => unsafeTextProblem(s, { allowTab: true }),
+  'From header (senderAddress)': (s) => senderAddress(s),
+  bearerToken: (s) => bearerToken(`Bearer ${s}`),
+  decodeJwt: (s) => decodeJwt(s),
+  'push authenticator': (s) => authenticate(`Bearer ${s}`),
+  parseHistoryId: (s) => parseHistoryId(s),
+  'push envelope': (s) => [
+    parsePushEnvelope(s),
+    parsePushEnvelope(JSON.stringify({ message: { data: Buffer.from(s).toString('base64'), messageId: s } })),
+  ],
+  'pairing code': (s) => normalizeCode(s),
+  'connect page limit key': (s) => limitKey(s),
+  'Slack action value (verifyButton)': (s) => verifyButton(KEY, s, 'send', new Date(0)),
+  'signed token (verifyToken)': (s) => verifyToken(KEY, 'oauth-state', s),
+  'Gmail Message-ID header': (s) => bareMessageId(`<${s}>`),
+  'mrkdwn escaper': (s) => [escapeMrkdwn(s, 3000, { singleLine: true }), escapeMrkdwn(s), oneLine(s)],
+  'Google error classifier': (s) => [
+    classifyGoogleError({ code: s, message: s }),
+    classifyGoogleError({ response: { status: 400, data: { error: s } }, message: s }),
+  ],
+};
