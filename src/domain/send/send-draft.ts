@@ -1,52 +1,13 @@
-import type { Clock } from '../../lib/clock';
 import { isAppError } from '../../lib/errors';
-import type { GoogleFailure } from '../../integrations/google-errors';
-import type { Connection } from '../../persistence/connection-repo';
-import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
+import { aboutDraft, tryOpen } from './decisions';
 import { composeMessage, toRaw } from './mime';
+import { sentLookupFor, type SendDeps, type SendStep, type Token } from './send-deps';
 import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
-import type { Draft, DraftContent, DraftStatus, DraftStore, Outcome, SentLookup } from './types';
+import type { Draft, DraftContent, DraftStatus } from './types';
 
-export interface SendSettings {
-  /** After this long an attempt can no longer be waiting for Gmail's answer anywhere. */
-  inFlightMs: number;
-  /** How long an ambiguous send is searched for in Sent before it is reported as unknown. */
-  reconcileWindowMs: number;
-  retryBaseMs: number;
-  /** Attempts per draft, counted on the draft across every job, resume and restart. */
-  maxAttempts: number;
-  /** Scopes that allow the `rfc822msgid:` search. */
-  searchScopes: readonly string[];
-  /** Scopes that can list SENT and read its headers without a search (gmail.metadata and up). */
-  listScopes: readonly string[];
-}
-
-export interface SendDeps {
-  drafts: DraftStore;
-  clock: Clock;
-  accessTokens: {
-    forConnection(id: string): Promise<{ accessToken: string; connection: Connection }>;
-    forget(id: string): void;
-  };
-  gmail: {
-    send(accessToken: string, raw: string): Promise<{ id: string }>;
-    /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
-    findSent(accessToken: string, messageIdHeader: string, how: SentLookup): Promise<string | undefined>;
-  };
-  classify(err: unknown): GoogleFailure;
-  openContent(draft: Draft): DraftContent;
-  /** Replaces the preview with the outcome; best effort. */
-  tell(draft: Draft, outcome: Outcome): Promise<void>;
-  record: RecordDecision;
-  log: EventLog;
-  settings: SendSettings;
-}
-
-/** `later`: run this job again after the delay (a retry proven safe, or another look at Sent). */
-export type SendStep = { kind: 'done' } | { kind: 'later'; delayMs: number };
+export type { SendDeps, SendSettings, SendStep } from './send-deps';
 
 const DONE: SendStep = { kind: 'done' };
-type Token = { accessToken: string; connection: Connection };
 
 /**
  * The send job. Invariant: the draft moves `sending → attempting` (durably, with the time) before
@@ -95,19 +56,12 @@ export function createSendDraft(deps: SendDeps) {
     return DONE;
   }
 
-  /** A search where the grant allows one; else the newest SENT headers where it can read them. */
-  function lookupFor(token: Token | undefined): SentLookup | undefined {
-    const has = (scopes: readonly string[]) => token?.connection.scopes.some((sc) => scopes.includes(sc));
-    if (has(s.searchScopes)) return 'search';
-    return has(s.listScopes) ? 'list' : undefined;
-  }
-
   /** Gmail may or may not have sent it: find it in Sent by our Message-ID, or say we cannot know. */
   async function settleAmbiguous(draft: Draft, attemptedAt: Date, known?: Token): Promise<SendStep> {
     const age = deps.clock.now().getTime() - attemptedAt.getTime();
     if (!known && age < s.inFlightMs) return { kind: 'later', delayMs: s.inFlightMs - age };
     const token = known ?? (await deps.accessTokens.forConnection(draft.connectionId).catch(() => undefined));
-    const how = lookupFor(token);
+    const how = sentLookupFor(token, s);
     if (token && how) {
       const found = await deps.gmail
         .findSent(token.accessToken, draft.messageIdHeader, how)
