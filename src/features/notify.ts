@@ -31,6 +31,14 @@ const HEADER_FETCH_CONCURRENCY = 4;
 const BACKFILL_SIZE = 20;
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
 
+/** The same failure, marked as one where the announcement never reached Slack (see `wasNotSent`). */
+const notSent = (err: AppError) =>
+  new AppError(err.code, err.message, {
+    retryable: err.retryable,
+    details: { ...err.details, notSent: true },
+    cause: err.cause,
+  });
+
 /** Slack may store a request it received just before the client gave up on it. */
 const LANDING_MARGIN_MS = 10_000;
 
@@ -99,17 +107,23 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
     async announce(mailbox, a, intendedAt) {
       const message =
         a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
-      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId));
+      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: AppError) => {
+        throw notSent(err);
+      });
       if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
         // Too late to start the post inside the reconciler's window: not posted, retried later.
-        throw new AppError('slack_unavailable', 'the announcement could not start in time', {
-          retryable: true,
-          details: { reason: 'slow_start' },
-        });
+        throw notSent(
+          new AppError('slack_unavailable', 'the announcement could not start in time', {
+            retryable: true,
+            details: { reason: 'slow_start' },
+          }),
+        );
       }
       await slackCall(() =>
         announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
-      );
+      ).catch((err: AppError) => {
+        throw err.code === 'slack_rate_limited' ? notSent(err) : err;
+      });
       metrics.notifications.inc({ kind: a.kind });
     },
     findAnnounced: async (mailbox, since) =>

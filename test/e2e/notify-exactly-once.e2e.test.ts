@@ -73,7 +73,7 @@ describe('notifications exactly once', () => {
     expect(dm.text).toContain('&amp;lt;b&amp;gt;');
   });
 
-  it('when Slack stores a DM but its answer is late, a 5xx or a dropped connection, then the message is still announced exactly once', async () => {
+  it('when Slack stores a DM but its answer is late, a 5xx or a dropped connection, or rate-limits the post, then the message is still announced exactly once', async () => {
     const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'UFLAKY', email: 'flaky@example.com' });
     const timeoutMs = 3_000; // HTTP_TIMEOUT_MS of the test stack
@@ -82,6 +82,8 @@ describe('notifications exactly once', () => {
       { afterHandling: true, status: 500 },
       { afterHandling: true, status: 503, error: 'service_unavailable' },
       { afterHandling: true, drop: true },
+      // Rate limited: nothing stored, the intent is released and the post follows Retry-After.
+      { status: 429, retryAfter: 1 },
     ];
     for (const fault of faults) {
       stack.slack.fail('chat.postMessage', fault);

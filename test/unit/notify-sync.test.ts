@@ -302,6 +302,37 @@ describe('announcement intents across a stopped sync', () => {
     expect(kinds).toEqual(['single']);
   });
 
+  it('when the announcement certainly never reached Slack (rate-limited, DM not opened), then its intent is released at once and the retry posts without waiting', async () => {
+    let limited = true;
+    const ctx = setup(fakeGmail(['a']), { inFlightMs: 30_000 });
+    const sync = createSync({
+      ...ctx.deps,
+      announce: async (m, a, at) => {
+        if (limited) {
+          limited = false;
+          throw new AppError('slack_rate_limited', 'slow down', {
+            retryable: true,
+            details: { retryAfterMs: 1_000, notSent: true },
+          });
+        }
+        return ctx.deps.announce(m, a, at);
+      },
+    });
+    await expect(sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({ code: 'slack_rate_limited' });
+    expect(ctx.store.pending.size).toBe(0);
+    await sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a']]);
+  });
+
+  it('when the outcome of a post is unknown (timeout, 5xx), then its intent stays for the reconciler', async () => {
+    const ctx = setup(fakeGmail(['a']), {
+      inFlightMs: 30_000,
+      announce: async () => Promise.reject(new AppError('slack_unavailable', 'timeout', { retryable: true })),
+    });
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({ code: 'slack_unavailable' });
+    expect(ctx.store.pending.has('a')).toBe(true);
+  });
+
   it('when an intent is too young to be missing for sure, then the sync is retried later and nothing is posted or dropped', async () => {
     const ctx = setup(fakeGmail(['a']), { inFlightMs: 30_000 });
     ctx.store.pending.set('a', new Date(NOW.getTime() - 1_000));

@@ -8,6 +8,13 @@ export const isConnectionGone = (err: unknown): boolean =>
 export const isPostInFlight = (err: unknown): boolean =>
   isAppError(err) && err.code === 'notify_post_in_flight';
 
+/**
+ * The announcement was certainly not sent to Slack (the DM could not be opened, the post was not
+ * started in time, or Slack rate-limited it, which it does before doing any work): its intent can
+ * be released at once instead of waiting out the in-flight window.
+ */
+export const wasNotSent = (err: unknown): boolean => isAppError(err) && err.details?.notSent === true;
+
 /** Retry-After carried by a Gmail or Slack failure, in milliseconds. */
 export function retryAfterMs(err: unknown): number | undefined {
   const value = isAppError(err) ? err.details?.retryAfterMs : undefined;

@@ -1,7 +1,7 @@
 import { isAppError } from '../../lib/errors';
 import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
-import { describeFailure, isConnectionGone } from './failures';
+import { describeFailure, isConnectionGone, wasNotSent } from './failures';
 import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
 import { createReconciler, type ReconcileDeps } from './reconcile';
 import type { Announcement, GmailPort, MailboxRecord, MailHeaders, NotifyBaseDeps } from './types';
@@ -77,7 +77,12 @@ export function createSync(deps: SyncDeps) {
       const claimed = new Set(await mailboxes.recordIntent(mailbox.id, gmailIdsOf(announcement), intendedAt));
       const mine = claimedPart(announcement, claimed);
       if (!mine) continue;
-      await deps.announce(mailbox, mine, intendedAt);
+      try {
+        await deps.announce(mailbox, mine, intendedAt);
+      } catch (err) {
+        if (wasNotSent(err)) await mailboxes.releaseIntents(mailbox.id, gmailIdsOf(mine));
+        throw err;
+      }
       await mailboxes.markNotified(mailbox.id, gmailIdsOf(mine));
     }
     await Promise.all(mails.map((m) => deps.publish(mailbox, m)));
