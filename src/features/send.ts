@@ -12,7 +12,8 @@ import { createConfirmClick } from '../domain/send/confirm-click';
 import { createSendDraft } from '../domain/send/send-draft';
 import { createDraftSweeper } from '../domain/send/sweep-drafts';
 import { viewDraft } from '../domain/send/draft-view';
-import { isFinalStatus, type Draft, type DraftContent, type Outcome } from '../domain/send/types';
+import { markPreviewFinal } from '../domain/send/preview-mark';
+import type { Draft, DraftContent, Outcome } from '../domain/send/types';
 import { PAIRING_TTL_MS } from '../domain/connect/pairing';
 import { connectPrompt } from '../slack/blocks/connect-prompt';
 import { noticeText, outcomeMessage } from '../slack/blocks/send-preview';
@@ -55,20 +56,9 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     timeoutMs: config.HTTP_TIMEOUT_MS,
     log,
   });
-  // The mark is what the sweep checks: a preview not marked with the final status is told again.
-  const markShown = (id: string, kind: Outcome['kind']) =>
-    isFinalStatus(kind)
-      ? drafts
-          .markPreviewShown(id, kind)
-          .catch((err: unknown) =>
-            log.warn(
-              { draftId: id, err: { message: (err as Error).message } },
-              'preview not marked as final',
-            ),
-          )
-      : Promise.resolve();
   const tell = async (d: Draft, outcome: Outcome) => {
-    if (await preview.tell(d, outcome, contentOrNothing(d))) await markShown(d.id, outcome.kind);
+    if (await preview.tell(d, outcome, contentOrNothing(d)))
+      await markPreviewFinal({ drafts, log }, d.id, outcome.kind);
   };
   const queue = createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS);
 

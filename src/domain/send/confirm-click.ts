@@ -1,15 +1,9 @@
 import type { Clock } from '../../lib/clock';
 import { verifyButton, type ButtonAction } from './button-token';
 import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
+import { markPreviewFinal } from './preview-mark';
 import type { LimitCheck, LimitScope, SendLimits } from './limits';
-import {
-  isFinalStatus,
-  type Draft,
-  type DraftContent,
-  type DraftStatus,
-  type DraftStore,
-  type Outcome,
-} from './types';
+import { type Draft, type DraftContent, type DraftStatus, type DraftStore, type Outcome } from './types';
 
 export interface Click {
   teamId: string;
@@ -183,13 +177,7 @@ export function createConfirmClick(deps: ClickDeps) {
     const reply = await decide(click, answer);
     if (!reply) return;
     await answer(reply);
-    if (reply.kind === 'replace' && isFinalStatus(reply.outcome.kind)) {
-      await deps.drafts
-        .markPreviewShown(reply.draft.id, reply.outcome.kind)
-        .catch((err: unknown) =>
-          deps.log.warn({ draftId: reply.draft.id, err: errorOf(err) }, 'preview not marked as final'),
-        );
-    }
+    if (reply.kind === 'replace') await markPreviewFinal(deps, reply.draft.id, reply.outcome.kind);
   };
 }
 
