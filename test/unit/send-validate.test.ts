@@ -141,6 +141,20 @@ describe('draft validation', () => {
     expect(validateDraft(request({ subject })).subject).toBe(subject);
   });
 
+  it.each([
+    ['a left-to-right mark', 'Ali \u200E(Sales)'],
+    ['a right-to-left mark', 'علی\u200F 2'],
+    ['a flag with tag characters', 'Ali 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'],
+  ])('when a display name holds %s, then it is accepted (it cannot reorder text by itself)', (_, name) => {
+    expect(parseMailbox(`"${name}" <ali@example.com>`)).toEqual({ address: 'ali@example.com', name });
+  });
+
+  it('when a display name holds a zero-width space, then the refusal names what names may hold', () => {
+    expect(parseMailbox('"Bank\u200B" <bob@example.com>')).toEqual({
+      problem: expect.stringMatching(/only ZWJ, ZWNJ, LRM, RLM and emoji tag characters/),
+    });
+  });
+
   it('when a display name holds a ZWJ emoji or Persian with a ZWNJ, then it is accepted', () => {
     expect(parseMailbox('"علی\u200Cرضا 👩\u200D👧" <ali@example.com>')).toEqual({
       address: 'ali@example.com',
@@ -152,7 +166,7 @@ describe('draft validation', () => {
     ['a tab', '\t'],
     ['a zero-width space', '\u200B'],
     ['a word joiner', '\u2060'],
-    ['a left-to-right mark', '\u200E'],
+    ['a byte order mark', '\uFEFF'],
   ])('when a display name holds %s, then it is refused (the subject allows it)', (_, char) => {
     expect(parseMailbox(`"Bank${char}" <bob@example.com>`)).toHaveProperty('problem');
     expect(validateDraft(request({ subject: `Bank${char}x` })).subject).toBe(`Bank${char}x`);

@@ -18,14 +18,18 @@ export const hasLoneSurrogate = (v: string) =>
 
 const CONTROLS_BUT_TAB = /(?!\t)[\p{Cc}\u2028\u2029]/u;
 const CONTROLS = /[\p{Cc}\u2028\u2029]/u;
-/** Format characters other than ZWNJ, ZWJ and emoji tags (flags): zero-width spaces, joiners, marks. */
-const INVISIBLE_BUT_JOINERS = /(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/u;
+/**
+ * Format characters other than those scripts and emoji need: ZWNJ, ZWJ, LRM/RLM (they only place
+ * neutral characters next to right-to-left script and cannot reorder text by themselves) and emoji
+ * tag characters (subdivision flags). Zero-width spaces, word joiners, the BOM... are refused.
+ */
+const INVISIBLE_BUT_NEEDED = /(?![\u200C-\u200F]|[\u{E0020}-\u{E007F}])\p{Cf}/u;
 
 /**
  * Why `value` cannot be shown in a confirmation or used as a one-line header, or undefined. A tab is
  * allowed where `allowTab` says so (a subject); line and paragraph separators never are. `name`:
  * a display name next to an address, where an invisible character only serves to look like
- * someone else ("Bank\u200B"), so only the joiners scripts and emoji need pass.
+ * someone else ("Bank\u200B"), so only the marks scripts and emoji need pass.
  */
 export function unsafeTextProblem(
   value: string,
@@ -39,8 +43,8 @@ export function unsafeTextProblem(
   if ((opts.allowTab ? CONTROLS_BUT_TAB : CONTROLS).test(value)) {
     return 'must not contain control or line separator characters';
   }
-  if (opts.name && INVISIBLE_BUT_JOINERS.test(value)) {
-    return 'must not contain invisible formatting characters (only ZWJ and ZWNJ are allowed in names)';
+  if (opts.name && INVISIBLE_BUT_NEEDED.test(value)) {
+    return 'must not contain invisible formatting characters (in names only ZWJ, ZWNJ, LRM, RLM and emoji tag characters are allowed)';
   }
   return undefined;
 }
