@@ -55,7 +55,10 @@ function badRequest(error: z.ZodError): AppError {
     });
   }
   // An empty path is the request body itself (not an object); "body" would name the email's body field.
-  const field = issue?.path.join('.') || '(request)';
+  // Array items are named as the send checks name them: `to[0]`.
+  const field =
+    issue?.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') ||
+    '(request)';
   return new AppError('invalid_request', `${field}: ${issue?.message ?? 'is invalid'}`, {
     httpStatus: 400,
     details: { field },

@@ -79,14 +79,14 @@ describe('confirm-to-send with hostile or foreign input', () => {
     ['subject', 'a lone surrogate', { subject: 'Hi \uD83D' }, 'invalid_subject', /surrogate/],
     ['body', 'a lone surrogate', { body: 'Hello \uDE00 there' }, 'invalid_body', /surrogate/],
     [
-      'to.0',
+      'to[0]',
       '321 characters',
       { to: [`"${'n'.repeat(301)}" <bob@example.com>`] },
       'invalid_request',
       /320 characters/,
     ],
     [
-      'cc.1',
+      'cc[1]',
       '60,000 characters',
       { cc: ['a@example.com', 'a@'.repeat(30_000)] },
       'invalid_request',
