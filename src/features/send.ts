@@ -116,8 +116,8 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
         if (!res.data.id) throw new Error('Gmail answered without a message id');
         return { id: res.data.id };
       },
-      findSent: (accessToken, messageIdHeader, how) =>
-        findSentMessage(services.gmail(accessToken), messageIdHeader, how),
+      findSent: (accessToken, messageIdHeader, how, attemptedAt) =>
+        findSentMessage(services.gmail(accessToken), messageIdHeader, how, attemptedAt),
     },
     classify: classifyGoogleError,
     openContent,

@@ -28,7 +28,12 @@ export interface SendDeps {
   gmail: {
     send(accessToken: string, raw: string): Promise<{ id: string }>;
     /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
-    findSent(accessToken: string, messageIdHeader: string, how: SentLookup): Promise<string | undefined>;
+    findSent(
+      accessToken: string,
+      messageIdHeader: string,
+      how: SentLookup,
+      attemptedAt: Date,
+    ): Promise<string | undefined>;
   };
   classify(err: unknown): GoogleFailure;
   openContent(draft: Draft): DraftContent;

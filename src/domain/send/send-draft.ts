@@ -64,7 +64,7 @@ export function createSendDraft(deps: SendDeps) {
     const how = sentLookupFor(token, s);
     if (token && how) {
       const found = await deps.gmail
-        .findSent(token.accessToken, draft.messageIdHeader, how)
+        .findSent(token.accessToken, draft.messageIdHeader, how, attemptedAt)
         .catch((err: unknown) => {
           deps.log.warn({ draftId: draft.id, kind: deps.classify(err).kind }, 'sent folder search failed');
           return undefined;
