@@ -56,9 +56,13 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     timeoutMs: config.HTTP_TIMEOUT_MS,
     log,
   });
+  const retell = async (d: Draft, outcome: Outcome) => {
+    const result = await preview.tell(d, outcome, contentOrNothing(d));
+    if (result === 'shown') await markPreviewFinal({ drafts, log }, d.id, outcome.kind);
+    return result;
+  };
   const tell = async (d: Draft, outcome: Outcome) => {
-    if (await preview.tell(d, outcome, contentOrNothing(d)))
-      await markPreviewFinal({ drafts, log }, d.id, outcome.kind);
+    await retell(d, outcome);
   };
   const queue = createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS);
 
@@ -140,6 +144,7 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     record,
     openContent,
     tell,
+    retell,
     resume: (d) => queue.resume(d),
     inFlightMs,
   });

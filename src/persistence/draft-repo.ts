@@ -1,6 +1,8 @@
-import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import {
   FINAL_STATUSES,
+  PREVIEW_BACKOFF_BASE_MS,
+  PREVIEW_BACKOFF_MAX_MS,
   type Draft,
   type DraftPatch,
   type DraftStatus,
@@ -101,20 +103,28 @@ export function createDraftRepo(prisma: PrismaClient): DraftStore {
     async markPreviewShown(id, status) {
       await prisma.emailDraft.updateMany({ where: { id, status }, data: { previewOutcome: status } });
     },
-    async listUnshownOutcomes(changedAfter, changedBefore, take) {
-      const rows = await prisma.emailDraft.findMany({
-        where: {
-          // SQL's "<>" is never true against NULL, so a preview never updated is asked for separately.
-          OR: FINAL_STATUSES.flatMap((status) => [
-            { status, previewOutcome: null },
-            { status, previewOutcome: { not: status } },
-          ]),
-          updatedAt: { gt: changedAfter, lte: changedBefore },
-        },
-        orderBy: { updatedAt: 'asc' },
-        take,
-      });
-      return rows.map(toDraft);
+    async listUnshownOutcomes(changedAfter, changedBefore, now, take) {
+      // The partial index on rows WHERE preview_outcome IS DISTINCT FROM status serves this lookup.
+      const due = await prisma.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM email_drafts
+        WHERE preview_outcome IS DISTINCT FROM status
+          AND status IN (${Prisma.join([...FINAL_STATUSES])})
+          AND updated_at > ${changedAfter} AND updated_at <= ${changedBefore}
+          AND (preview_tried_at IS NULL OR preview_tried_at + LEAST(${PREVIEW_BACKOFF_MAX_MS}::float8,
+            ${PREVIEW_BACKOFF_BASE_MS}::float8 * power(2, preview_tries)) * interval '1 millisecond' <= ${now})
+        ORDER BY preview_tried_at ASC NULLS FIRST, updated_at ASC
+        LIMIT ${take}`;
+      if (due.length === 0) return [];
+      const rows = await prisma.emailDraft.findMany({ where: { id: { in: due.map((r) => r.id) } } });
+      const order = new Map(due.map((r, i) => [r.id, i]));
+      return rows.sort((x, y) => order.get(x.id)! - order.get(y.id)!).map(toDraft);
+    },
+    async recordPreviewTry(id, status, giveUp) {
+      // Raw, so the draft's updated_at (the start of its repair window) stays when it finished.
+      await prisma.$executeRaw`
+        UPDATE email_drafts SET preview_tries = preview_tries + 1, preview_tried_at = now(),
+          preview_outcome = CASE WHEN ${giveUp} THEN status ELSE preview_outcome END
+        WHERE id = ${id}::uuid AND status = ${status}`;
     },
     async listOpenForUser(teamId, userId) {
       const rows = await prisma.emailDraft.findMany({

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SlackMessage, SlackMessenger } from '../integrations/slack-messenger';
 import { signButton } from '../domain/send/button-token';
 import type { Draft, DraftContent, Outcome, PreviewKind } from '../domain/send/types';
+import type { TellResult } from '../domain/send/sweep-drafts';
 import { outcomeMessage, previewMessage } from './blocks/send-preview';
 
 export interface PreviewDeps {
@@ -9,6 +10,27 @@ export interface PreviewDeps {
   signingKey: string;
   timeoutMs: number;
   log: Logger;
+}
+
+/** Slack errors after which an update of this preview can never succeed. */
+const GONE_ERRORS = new Set([
+  'message_not_found',
+  'channel_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'is_archived',
+  'not_in_channel',
+  'account_inactive',
+]);
+
+/**
+ * A response_url answers 404 once expired or used up (and other 4xx for a request it will never
+ * take); 429 and 5xx may pass. A Web API error names itself in `data.error`.
+ */
+function isGone(err: unknown): boolean {
+  const e = err as { status?: number; data?: { error?: string } };
+  if (typeof e.status === 'number') return e.status >= 400 && e.status < 500 && e.status !== 429;
+  return GONE_ERRORS.has(e.data?.error ?? '');
 }
 
 /** Where the trigger was (thread kept), as an ephemeral only its author sees; a DM when that fails. */
@@ -42,7 +64,8 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       body: JSON.stringify({ replace_original: true, text: message.text, blocks: message.blocks }),
       signal: AbortSignal.timeout(deps.timeoutMs),
     });
-    if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    if (!res.ok)
+      throw Object.assign(new Error(`response_url answered ${res.status}`), { status: res.status });
   }
 
   return {
@@ -67,9 +90,9 @@ export function createPreviewDelivery(deps: PreviewDeps) {
     /**
      * Replaces the preview with the outcome: chat.update for a DM preview, the click's response_url
      * for an ephemeral one (an ephemeral nobody clicked cannot be changed: nothing to do). Never
-     * throws; false when Slack did not take the update.
+     * throws; `retry` when Slack failed, `gone` when it never will take it.
      */
-    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<boolean> {
+    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<TellResult> {
       const message = outcomeMessage(outcome, content);
       try {
         if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
@@ -77,13 +100,13 @@ export function createPreviewDelivery(deps: PreviewDeps) {
         } else if (draft.responseUrl) {
           await postToResponseUrl(draft.responseUrl, message);
         }
-        return true;
+        return 'shown';
       } catch (err) {
         deps.log.warn(
           { err: { message: (err as Error).message }, draftId: draft.id, outcome: outcome.kind },
           'could not update the email preview',
         );
-        return false;
+        return isGone(err) ? 'gone' : 'retry';
       }
     },
   };

@@ -1,4 +1,4 @@
-import { isFinalStatus, type Draft, type DraftStore } from '../../src/domain/send/types';
+import { isFinalStatus, previewBackoffMs, type Draft, type DraftStore } from '../../src/domain/send/types';
 
 /** A draft as staging leaves it (pending, preview shown); `over` replaces fields. */
 export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
@@ -33,11 +33,19 @@ export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
 }
 
 /** DraftStore semantics (conditional transitions with their guards) over one in-memory map. */
-export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<string, Draft> } {
+export function memoryDrafts(
+  ...drafts: Draft[]
+): DraftStore & { rows: Map<string, Draft>; now: () => Date; tries: Map<string, number> } {
   const rows = new Map(drafts.map((d) => [d.id, { ...d }]));
   const copy = (d: Draft | undefined) => (d ? { ...d } : undefined);
-  return {
+  /** As the table's updated_at and preview_tried_at; `now` is the store's clock (tests may replace it). */
+  const changedAt = new Map(drafts.map((d) => [d.id, d.createdAt]));
+  const triedAt = new Map<string, Date>();
+  const tries = new Map<string, number>();
+  const store: DraftStore & { rows: Map<string, Draft>; now: () => Date; tries: Map<string, number> } = {
     rows,
+    tries,
+    now: () => new Date(),
     async create(d) {
       rows.set(d.id, {
         ...d,
@@ -48,6 +56,7 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<strin
         nextAttemptAt: null,
         createdAt: new Date(),
       });
+      changedAt.set(d.id, store.now());
     },
     async findById(id) {
       return copy(rows.get(id));
@@ -61,6 +70,7 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<strin
       if (guard.unexpiredAt && d.expiresAt <= guard.unexpiredAt) return false;
       if (guard.sendAttempts !== undefined && d.sendAttempts !== guard.sendAttempts) return false;
       rows.set(id, { ...d, ...patch, status: to });
+      changedAt.set(id, store.now());
       return true;
     },
     async listExpiredPending(now) {
@@ -73,13 +83,34 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<strin
     },
     async markPreviewShown(id, status) {
       const d = rows.get(id);
-      if (d?.status === status) rows.set(id, { ...d, previewOutcome: status });
+      if (d?.status === status) {
+        rows.set(id, { ...d, previewOutcome: status });
+        changedAt.set(id, store.now());
+      }
     },
-    // No change times here: every finished draft whose preview lags is listed.
-    async listUnshownOutcomes() {
+    async listUnshownOutcomes(changedAfter, changedBefore, now, take) {
+      const due = (id: string) => {
+        const tried = triedAt.get(id);
+        return !tried || tried.getTime() + previewBackoffMs(tries.get(id) ?? 0) <= now.getTime();
+      };
+      const changed = (id: string) => changedAt.get(id)!.getTime();
       return [...rows.values()]
-        .filter((d) => isFinalStatus(d.status) && d.previewOutcome !== d.status)
+        .filter((d) => isFinalStatus(d.status) && d.previewOutcome !== d.status && due(d.id))
+        .filter((d) => changed(d.id) > changedAfter.getTime() && changed(d.id) <= changedBefore.getTime())
+        .sort(
+          (a, b) =>
+            (triedAt.get(a.id)?.getTime() ?? -Infinity) - (triedAt.get(b.id)?.getTime() ?? -Infinity) ||
+            changed(a.id) - changed(b.id),
+        )
+        .slice(0, take)
         .map(copy) as Draft[];
+    },
+    async recordPreviewTry(id, status, giveUp) {
+      const d = rows.get(id);
+      if (d?.status !== status) return;
+      tries.set(id, (tries.get(id) ?? 0) + 1);
+      triedAt.set(id, store.now());
+      if (giveUp) rows.set(id, { ...d, previewOutcome: status });
     },
     async listOpenForUser(teamId, userId) {
       return [...rows.values()]
@@ -89,6 +120,7 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & { rows: Map<strin
         .map(copy) as Draft[];
     },
   };
+  return store;
 }
 
 /** A clock the test moves. */

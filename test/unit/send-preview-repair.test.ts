@@ -1,30 +1,49 @@
 import { signButton } from '../../src/domain/send/button-token';
 import { createConfirmClick } from '../../src/domain/send/confirm-click';
-import { createDraftSweeper, outcomeOf } from '../../src/domain/send/sweep-drafts';
+import {
+  MAX_RETELLS_PER_SWEEP,
+  PREVIEW_REPAIR_WINDOW_MS,
+  createDraftSweeper,
+  outcomeOf,
+  type TellResult,
+} from '../../src/domain/send/sweep-drafts';
+import { previewBackoffMs } from '../../src/domain/send/types';
 import type { Draft, Outcome } from '../../src/domain/send/types';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 
 const KEY = 'k'.repeat(32);
 
-/** A sweeper over `drafts` whose Slack takes an update only while `slackUp` says so. */
-function sweeperOver(drafts: ReturnType<typeof memoryDrafts>, slackUp = () => true) {
+/** A sweeper over `drafts` whose Slack answers a telling with `slack()` (shown, retry or gone). */
+function sweeperOver(
+  drafts: ReturnType<typeof memoryDrafts>,
+  slack: () => TellResult = () => 'shown',
+  clock = manualClock(new Date(Date.now() + 60_000)),
+) {
+  drafts.now = clock.now;
   const told: Array<{ id: string; outcome: Outcome }> = [];
+  // As the send feature wires it: the mark follows an update Slack took.
+  const retell = async (draft: Draft, outcome: Outcome): Promise<TellResult> => {
+    told.push({ id: draft.id, outcome });
+    const result = slack();
+    if (result === 'shown' && outcome.kind !== 'sending')
+      await drafts.markPreviewShown(draft.id, outcome.kind);
+    return result;
+  };
   const sweeper = createDraftSweeper({
     drafts,
-    clock: manualClock(),
+    clock,
     record: async () => undefined,
     openContent: () => {
       throw new Error('not needed');
     },
-    // As the send feature wires it: the mark follows an update Slack took.
     async tell(draft, outcome) {
-      told.push({ id: draft.id, outcome });
-      if (slackUp() && outcome.kind !== 'sending') await drafts.markPreviewShown(draft.id, outcome.kind);
+      await retell(draft, outcome);
     },
+    retell,
     resume: async () => undefined,
     inFlightMs: 7_000,
   });
-  return { sweeper, told };
+  return { sweeper, told, clock };
 }
 
 const finished = (id: string, over: Partial<Draft>) =>
@@ -40,10 +59,13 @@ describe('preview repair by the send sweep', () => {
       finished('105', { status: 'sending' }),
     );
     let up = false;
-    const { sweeper, told } = sweeperOver(drafts, () => up);
+    const { sweeper, told, clock } = sweeperOver(drafts, () => (up ? 'shown' : 'retry'));
 
     expect((await sweeper.sweep()).reshown).toBe(3);
     up = true;
+    // Each failed telling backs off before it is tried again.
+    expect((await sweeper.sweep()).reshown).toBe(0);
+    clock.advance(previewBackoffMs(1));
     expect((await sweeper.sweep()).reshown).toBe(3);
     expect((await sweeper.sweep()).reshown).toBe(0);
 
@@ -52,6 +74,55 @@ describe('preview repair by the send sweep', () => {
       { kind: 'outcome_unknown', reason: 'Check Sent.' },
       { kind: 'cancelled', reason: 'disconnected' },
     ]);
+  });
+
+  it('when Slack keeps failing, then the waits between tellings grow and a failed draft moves behind untried ones', async () => {
+    const drafts = memoryDrafts(finished('401', { status: 'sent' }));
+    const { sweeper, told, clock } = sweeperOver(drafts, () => 'retry');
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      if ((await sweeper.sweep()).reshown) times.push(i);
+      clock.advance(15_000);
+    }
+    // Told at 0, then after 30 s, 60 s, 120 s, 240 s, 480 s... (in 15 s sweeps).
+    expect(times).toEqual([0, 2, 6, 14, 30]);
+    expect(told).toHaveLength(5);
+  });
+
+  it('when Slack says the preview is gone (expired response_url, deleted message), then it is given up after one telling', async () => {
+    const drafts = memoryDrafts(finished('501', { status: 'failed', failureReason: 'x' }));
+    const { sweeper, told, clock } = sweeperOver(drafts, () => 'gone');
+    expect((await sweeper.sweep()).reshown).toBe(1);
+    clock.advance(60 * 60_000);
+    expect((await sweeper.sweep()).reshown).toBe(0);
+    expect(told).toHaveLength(1);
+  });
+
+  it('when many previews lag during an outage, then one sweep tells at most its cap, untried ones first', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      finished(String(600 + i), { status: 'sent', createdAt: new Date(Date.now() - 1000 + i) }),
+    );
+    const drafts = memoryDrafts(...many);
+    const { sweeper, told } = sweeperOver(drafts, () => 'retry');
+    expect((await sweeper.sweep()).reshown).toBe(MAX_RETELLS_PER_SWEEP);
+    expect((await sweeper.sweep()).reshown).toBe(30 - MAX_RETELLS_PER_SWEEP);
+    expect(new Set(told.map((t) => t.id)).size).toBe(30);
+  });
+
+  it('when a draft finished longer ago than the repair window, or within the in-flight time, then it is left alone', async () => {
+    const clock = manualClock(new Date(Date.now() + 60_000));
+    const drafts = memoryDrafts(
+      finished('701', {
+        status: 'sent',
+        createdAt: new Date(clock.now().getTime() - PREVIEW_REPAIR_WINDOW_MS - 1),
+      }),
+      finished('702', { status: 'sent', createdAt: new Date(clock.now().getTime() - 1_000) }),
+    );
+    const { sweeper, told } = sweeperOver(drafts, () => 'shown', clock);
+    expect((await sweeper.sweep()).reshown).toBe(0);
+    clock.advance(7_000);
+    expect((await sweeper.sweep()).reshown).toBe(1);
+    expect(told.map((t) => t.id)).toEqual(['6f1c2a36-0d1e-4c7b-9a55-0e4bb0d7a702']);
   });
 
   it('when a status moved on after its preview was marked, then the new status is told', async () => {

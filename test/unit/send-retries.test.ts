@@ -71,6 +71,7 @@ function setup(firstTokenGate?: Promise<void>) {
       throw new Error('not needed');
     },
     tell: async () => undefined,
+    retell: async () => 'shown' as const,
     resume: async (d) => {
       resumed.push(d.id);
     },

@@ -9,6 +9,8 @@ import {
   type Outcome,
 } from './types';
 
+export type TellResult = 'shown' | 'retry' | 'gone';
+
 export interface SweepDeps {
   drafts: DraftStore;
   clock: Clock;
@@ -16,6 +18,11 @@ export interface SweepDeps {
   openContent(draft: Draft): DraftContent;
   /** Replaces the preview with the outcome and, once Slack took it, marks the draft's preview as showing it. */
   tell(draft: Draft, outcome: Outcome): Promise<void>;
+  /**
+   * The same for the repair: `shown` (and marked), `retry` (Slack failed; try later) or `gone`
+   * (Slack will never take it: an expired response_url, a deleted message or channel).
+   */
+  retell(draft: Draft, outcome: Outcome): Promise<TellResult>;
   /** Makes sure a send job will look at this draft again (idempotent: a live job is left alone). */
   resume(draft: Draft): Promise<void>;
   /** See SendSettings.inFlightMs. */
@@ -23,6 +30,12 @@ export interface SweepDeps {
 }
 
 const BATCH = 200;
+/**
+ * Bounds of one sweep's preview repair: during a Slack outage the tellings run one after another
+ * and each may wait for its timeout, so a sweep tells at most this many, within this time.
+ */
+export const MAX_RETELLS_PER_SWEEP = 20;
+export const RETELL_BUDGET_MS = 10_000;
 /**
  * How long after a draft finished its preview is still brought up to date: Slack accepts a click's
  * response_url for 30 minutes, a DM preview can be updated later; past this, Slack is given up on.
@@ -97,11 +110,18 @@ export function createDraftSweeper(deps: SweepDeps) {
   async function reshowOutcomes(now: Date): Promise<number> {
     const before = new Date(now.getTime() - deps.inFlightMs);
     const after = new Date(now.getTime() - PREVIEW_REPAIR_WINDOW_MS);
-    const drafts = await deps.drafts.listUnshownOutcomes(after, before, BATCH);
+    const drafts = await deps.drafts.listUnshownOutcomes(after, before, now, MAX_RETELLS_PER_SWEEP);
+    const stopAt = Date.now() + RETELL_BUDGET_MS;
+    let told = 0;
     for (const draft of drafts) {
-      if (isFinalStatus(draft.status)) await deps.tell(draft, outcomeOf({ ...draft, status: draft.status }));
+      if (Date.now() > stopAt) break;
+      if (!isFinalStatus(draft.status)) continue;
+      told++;
+      const result = await deps.retell(draft, outcomeOf({ ...draft, status: draft.status }));
+      // A failed telling moves the draft back in line (least recently tried first) and backs off.
+      if (result !== 'shown') await deps.drafts.recordPreviewTry(draft.id, draft.status, result === 'gone');
     }
-    return drafts.length;
+    return told;
   }
 
   return {

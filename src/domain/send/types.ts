@@ -123,10 +123,19 @@ export interface DraftStore {
   markPreviewShown(id: string, status: FinalStatus): Promise<void>;
   /**
    * Finished drafts whose preview does not show their status yet, last changed between
-   * `changedAfter` and `changedBefore` (a live runner is still telling the newer ones).
+   * `changedAfter` and `changedBefore` (a live runner is still telling the newer ones), and not
+   * tried again before their backoff (previewBackoffMs) has passed at `now`; least recently tried first.
    */
-  listUnshownOutcomes(changedAfter: Date, changedBefore: Date, take: number): Promise<Draft[]>;
+  listUnshownOutcomes(changedAfter: Date, changedBefore: Date, now: Date, take: number): Promise<Draft[]>;
+  /** A telling Slack did not take: counted for the backoff, or given up (marked as final) if `giveUp`. */
+  recordPreviewTry(id: string, status: FinalStatus, giveUp: boolean): Promise<void>;
 }
+
+export const PREVIEW_BACKOFF_BASE_MS = 15_000;
+export const PREVIEW_BACKOFF_MAX_MS = 10 * 60_000;
+/** How long after its `tries`-th failed telling a preview is told again. */
+export const previewBackoffMs = (tries: number): number =>
+  Math.min(PREVIEW_BACKOFF_MAX_MS, PREVIEW_BACKOFF_BASE_MS * 2 ** tries);
 
 /** Results recorded for each decision (SPEC 6.4.8), plus the two intermediate steps. */
 export type SendDecision =

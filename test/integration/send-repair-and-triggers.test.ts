@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient } from '../../src/plugins/prisma';
+import { createDraftRepo } from '../../src/persistence/draft-repo';
+import { createTriggerRepo } from '../../src/persistence/trigger-repo';
+import { previewBackoffMs } from '../../src/domain/send/types';
+import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let connectionId: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrismaClient(db.url);
+  const connection = await prisma.gmailConnection.create({
+    data: {
+      teamId: 'T1',
+      userId: 'U1',
+      googleSub: 'sub-1',
+      email: 'me@example.com',
+      scopes: [],
+      status: 'active',
+      connectedAt: new Date(),
+    },
+  });
+  connectionId = connection.id;
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+  await db.drop();
+});
+
+async function finishedDraft(status: string, previewOutcome: string | null = null): Promise<string> {
+  const id = randomUUID();
+  await prisma.emailDraft.create({
+    data: {
+      id,
+      teamId: 'T1',
+      userId: 'U1',
+      connectionId,
+      channelId: 'C1',
+      triggerTs: '1.1',
+      recipientCount: 1,
+      status,
+      previewOutcome,
+      messageIdHeader: `<${id}@example.com>`,
+      expiresAt: new Date(Date.now() + 60_000),
+    },
+  });
+  return id;
+}
+
+describe('preview repair lookups in Postgres', () => {
+  it('when a telling failed, then the draft waits out its backoff and is listed after untried ones', async () => {
+    const repo = createDraftRepo(prisma);
+    const tried = await finishedDraft('sent');
+    const untried = await finishedDraft('failed');
+    await finishedDraft('sent', 'sent');
+    const window = [new Date(Date.now() - 3_600_000), new Date(Date.now() + 1_000)] as const;
+    const ids = async (now: Date) => (await repo.listUnshownOutcomes(...window, now, 10)).map((d) => d.id);
+
+    expect(new Set(await ids(new Date()))).toEqual(new Set([tried, untried]));
+    await repo.recordPreviewTry(tried, 'sent', false);
+    expect(await ids(new Date())).toEqual([untried]);
+    await repo.recordPreviewTry(untried, 'failed', false);
+    const later = new Date(Date.now() + previewBackoffMs(1) + 1_000);
+    expect(await ids(later)).toEqual([tried, untried]);
+
+    await repo.recordPreviewTry(untried, 'failed', true);
+    expect(await ids(later)).toEqual([tried]);
+    const row = await prisma.emailDraft.findUnique({ where: { id: tried } });
+    expect(row).toMatchObject({ previewTries: 1, previewOutcome: null });
+  });
+});
+
+describe('trigger rows in Postgres', () => {
+  const row = (over: Record<string, unknown>) => ({
+    teamId: 'T0',
+    channelId: 'C1',
+    ts: '1712345678.000100',
+    threadTs: null,
+    userId: 'U9',
+    botId: null,
+    authorTeamId: null,
+    authorIsMember: true as boolean | null,
+    isBot: false,
+    eventType: 'app_mention',
+    ...over,
+  });
+  const read = (ts: string) =>
+    prisma.triggerMessage.findMany({ where: { ts }, select: { authorTeamId: true, authorIsMember: true } });
+
+  it('when the app_mention comes first and the message naming another workspace second, then the row says foreign', async () => {
+    const triggers = createTriggerRepo(prisma);
+    const ts = '1712345678.000200';
+    await triggers.record(row({ ts }));
+    await triggers.record(row({ ts, eventType: 'message', authorTeamId: 'T9', authorIsMember: false }));
+    await triggers.record(row({ ts }));
+    expect(await read(ts)).toEqual([{ authorTeamId: 'T9', authorIsMember: false }]);
+  });
+
+  it('when an unknown author is later named a member, then the row says member; never the reverse of foreign', async () => {
+    const triggers = createTriggerRepo(prisma);
+    const ts = '1712345678.000300';
+    await triggers.record(row({ ts, authorIsMember: null }));
+    expect(await read(ts)).toEqual([{ authorTeamId: null, authorIsMember: null }]);
+    await triggers.record(row({ ts, eventType: 'message', authorTeamId: 'T0', authorIsMember: true }));
+    expect(await read(ts)).toEqual([{ authorTeamId: 'T0', authorIsMember: true }]);
+  });
+});
