@@ -1,4 +1,4 @@
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config';
 import type { SentLookup } from '../domain/send/types';
@@ -10,7 +10,7 @@ export function createGmailFactory(config: Config) {
   return (accessToken: string): GmailApi => {
     const auth = new OAuth2Client({ transporterOptions: { fetchImplementation: globalThis.fetch } });
     auth.setCredentials({ access_token: accessToken });
-    return google.gmail({
+    return gmail({
       version: 'v1',
       auth,
       rootUrl: config.GMAIL_API_URL,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail as gmailClient, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
 import { SENT_MAX_MESSAGES, findSentMessage } from '../../src/integrations/gmail';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
@@ -58,7 +58,7 @@ beforeAll(async () => {
   em = await startGoogleEmulator({ redirectUris: [REDIRECT_URI] });
   const auth = new OAuth2Client({ transporterOptions: { fetchImplementation: globalThis.fetch } });
   auth.setCredentials({ access_token: await accessToken() });
-  gmail = google.gmail({ version: 'v1', auth, rootUrl: em.urls.gmailApiUrl, retry: false });
+  gmail = gmailClient({ version: 'v1', auth, rootUrl: em.urls.gmailApiUrl, retry: false });
 });
 afterAll(async () => {
   await em.close();

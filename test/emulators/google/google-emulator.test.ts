@@ -7,7 +7,7 @@ import {
   type Credentials,
   type OAuth2ClientOptions,
 } from 'google-auth-library';
-import { google, type gmail_v1 } from 'googleapis';
+import { gmail as gmailClient, type gmail_v1 } from '@googleapis/gmail';
 import { decodeJwt, startGoogleEmulator, type GoogleEmulator, type TokenVariant } from './index';
 
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/google/callback';
@@ -85,7 +85,7 @@ async function connect(
 }
 
 const gmailFor = (auth: OAuth2Client): gmail_v1.Gmail =>
-  google.gmail({ version: 'v1', auth, rootUrl: em.urls.gmailApiUrl });
+  gmailClient({ version: 'v1', auth, rootUrl: em.urls.gmailApiUrl });
 
 /** The HTTP status and body of a rejected gaxios call. */
 async function failure(
@@ -444,7 +444,7 @@ describe('Gmail API', () => {
         messageId: '<up@t>',
       });
 
-      // googleapis builds upload URLs from the per-call rootUrl only, never from google.gmail({rootUrl}).
+      // googleapis builds upload URLs from the per-call rootUrl only, never from gmail({rootUrl}).
       await gmailFor(client).users.messages.send(
         { userId: 'me', requestBody, media: { mimeType: 'message/rfc822', body: source } },
         { rootUrl: em.urls.gmailApiUrl },
