@@ -127,7 +127,7 @@ export async function startServerProcess(
   };
   if (opts.waitReady !== false) {
     try {
-      await waitUntilReady(server, opts.timeoutMs ?? 30_000, () => done);
+      await waitUntilReady(server, opts.timeoutMs ?? 60_000, () => done);
     } catch (err) {
       await server.stop('SIGKILL');
       throw err;
