@@ -108,4 +108,12 @@ describe('trigger rows in Postgres', () => {
     await triggers.record(row({ ts, eventType: 'message', authorTeamId: 'T0', authorIsMember: true }));
     expect(await read(ts)).toEqual([{ authorTeamId: 'T0', authorIsMember: true }]);
   });
+
+  it('when a machine still on older code records a trigger during a rolling deploy, then its author counts as a member', async () => {
+    const ts = '1712345678.000400';
+    await prisma.$executeRaw`
+      INSERT INTO trigger_messages (id, team_id, channel_id, ts, user_id, is_bot, event_type, created_at)
+      VALUES (${randomUUID()}, 'T0', 'C1', ${ts}, 'U9', false, 'message', now())`;
+    expect(await read(ts)).toEqual([{ authorTeamId: null, authorIsMember: true }]);
+  });
 });

@@ -5,6 +5,10 @@
 ALTER TABLE "trigger_messages" ADD COLUMN "author_is_member" BOOLEAN;
 UPDATE "trigger_messages"
 SET "author_is_member" = ("author_team_id" IS NULL OR "author_team_id" = "team_id");
+-- During a rolling deploy, machines still on the code from before this column insert rows without it:
+-- they get the rule they ran under (member), not "unknown" (which would refuse every trigger they
+-- record). This code always writes the column itself, NULL included.
+ALTER TABLE "trigger_messages" ALTER COLUMN "author_is_member" SET DEFAULT true;
 
 -- AlterTable: the sweep's preview repair backs off per draft, so a preview Slack keeps refusing
 -- neither stays at the head of the sweep nor is retried in a tight loop.
