@@ -7,40 +7,25 @@ import { createMailboxControl } from '../domain/notify/mailbox-control';
 import { createRenewal } from '../domain/notify/renewal';
 import { describeNotifications } from '../domain/notify/status-text';
 import { newMailEvent } from '../domain/notify/agent-event';
-import { gmailIdsOf } from '../domain/notify/mail-filter';
 import type { MailboxRecord } from '../domain/notify/types';
 import { PAIRING_TTL_MS } from '../domain/connect/pairing';
 import { createMailboxRepo } from '../persistence/mailbox-repo';
 import { createPushDedupe } from '../persistence/notify-push-dedupe';
 import { createNotifyGmail } from '../integrations/notify-gmail';
 import { createAgentEvents } from '../integrations/agent-events';
-import { announcedIds, announcementMetadata } from '../integrations/notify-metadata';
 import { READ_SCOPES } from '../integrations/google-oauth';
-import { createSlackMessenger, type SlackMessage } from '../integrations/slack-messenger';
-import { createAnnounceClient } from '../integrations/slack-announce-client';
-import { AppError } from '../lib/errors';
+import type { SlackMessage } from '../integrations/slack-messenger';
 import { createNotifyScheduler, registerNotifyJobs } from '../jobs/notify-jobs';
 import { registerNotifyCommands } from '../slack/notify-commands';
 import { slackError } from '../slack/notify-errors';
 import { connectPrompt } from '../slack/blocks/connect-prompt';
-import { digestMessage, newMailMessage } from '../slack/blocks/notify-messages';
 import { disableReply, enableReply } from '../slack/blocks/notify-replies';
 import pubsubRoutes from '../routes/pubsub';
+import { createNotifyAnnouncer } from './notify-announce';
 
 const HEADER_FETCH_CONCURRENCY = 4;
 const BACKFILL_SIZE = 20;
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
-
-/** The same failure, marked as one where the announcement never reached Slack (see `wasNotSent`). */
-const notSent = (err: AppError) =>
-  new AppError(err.code, err.message, {
-    retryable: err.retryable,
-    details: { ...err.details, notSent: true },
-    cause: err.cause,
-  });
-
-/** Slack may store a request it received just before the client gave up on it. */
-const LANDING_MARGIN_MS = 10_000;
 
 /** Composes the notify feature (SPEC 6.5): its routes, Slack listeners, jobs and connection hooks. */
 export default async function notifyFeature(app: FastifyInstance): Promise<void> {
@@ -50,17 +35,6 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
   const mailboxes = createMailboxRepo(app.prisma);
   const retry = { baseMs: config.NOTIFY_RETRY_BASE_MS, retries: config.NOTIFY_RETRY_ATTEMPTS };
   const schedule = createNotifyScheduler(app.queues.notify, retry);
-  /*
-   * The reconciler's window: how long after its intent an announcement may still land in Slack.
-   * Invariant: the post is sent at most `postStartBudgetMs` after its intent (announce checks just
-   * before sending; opening the DM has its own HTTP timeout), exactly once (the announce client
-   * never retries, nor queues behind a 429), and abandoned by the client HTTP_TIMEOUT_MS later;
-   * LANDING_MARGIN_MS then covers Slack's own processing. A post missing from the DM after this
-   * window never lands, so its intent can be released and the message announced again.
-   */
-  const postStartBudgetMs = config.HTTP_TIMEOUT_MS;
-  const inFlightMs = postStartBudgetMs + config.HTTP_TIMEOUT_MS + LANDING_MARGIN_MS;
-
   const openGmail = async (connectionId: string) => {
     const { accessToken } = await services.accessTokens.forConnection(connectionId);
     return createNotifyGmail(services.gmail(accessToken), (err) => {
@@ -82,16 +56,6 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
     await slackCall(() => services.messenger.dm(userId, message));
   };
   const tellUser = (mailbox: MailboxRecord, text: string) => dm(mailbox.userId, { text });
-  // Announcements and their read-back go through a client that never retries on its own (see
-  // createAnnounceClient): a post is then sent once per attempt and ends within HTTP_TIMEOUT_MS.
-  const announcer = createSlackMessenger(
-    createAnnounceClient({
-      token: config.SLACK_BOT_TOKEN,
-      apiUrl: config.SLACK_API_URL,
-      timeoutMs: config.HTTP_TIMEOUT_MS,
-      log,
-    }),
-  );
   const agentEvents =
     config.AGENT_EVENTS_URL && config.AGENT_EVENTS_SECRET
       ? createAgentEvents({
@@ -104,31 +68,7 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
 
   const sync = createSync({
     ...base,
-    async announce(mailbox, a, intendedAt) {
-      const message =
-        a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
-      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: AppError) => {
-        throw notSent(err);
-      });
-      if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
-        // Too late to start the post inside the reconciler's window: not posted, retried later.
-        throw notSent(
-          new AppError('slack_unavailable', 'the announcement could not start in time', {
-            retryable: true,
-            details: { reason: 'slow_start' },
-          }),
-        );
-      }
-      await slackCall(() =>
-        announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
-      ).catch((err: AppError) => {
-        throw err.code === 'slack_rate_limited' ? notSent(err) : err;
-      });
-      metrics.notifications.inc({ kind: a.kind });
-    },
-    findAnnounced: async (mailbox, since) =>
-      announcedIds(await slackCall(() => announcer.dmMetadataSince(mailbox.userId, since)), mailbox.id),
-    inFlightMs,
+    ...createNotifyAnnouncer(app, log, slackCall),
     tellUser,
     async publish(mailbox, mail) {
       await agentEvents?.(newMailEvent(mailbox, mail, clock.now())).catch((err: unknown) => {
