@@ -19,7 +19,6 @@ import { crossFieldRules } from './config/rules';
 const MIN_SIGNING_KEY_BYTES = 32;
 
 const envSchema = z.object({
-  NODE_ENV: oneOf(['development', 'production', 'test'], 'production'),
   PORT: port(3000),
   /** Prometheus scrapes this port; it is never published through the HTTP service. */
   METRICS_PORT: port(9091),
