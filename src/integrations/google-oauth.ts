@@ -3,23 +3,7 @@ import type { Config } from '../config';
 import { AppError } from '../lib/errors';
 import { classifyGoogleError } from './google-errors';
 
-export const SCOPES = {
-  send: 'https://www.googleapis.com/auth/gmail.send',
-  email: 'https://www.googleapis.com/auth/userinfo.email',
-  metadata: 'https://www.googleapis.com/auth/gmail.metadata',
-  readonly: 'https://www.googleapis.com/auth/gmail.readonly',
-  modify: 'https://www.googleapis.com/auth/gmail.modify',
-} as const;
-
-/** Scopes that let us read message headers (notifications, Sent reconciliation). */
-export const READ_SCOPES: readonly string[] = [
-  SCOPES.metadata,
-  SCOPES.readonly,
-  SCOPES.modify,
-  'https://mail.google.com/',
-];
-/** Scopes that allow `q` searches (Message-ID reconciliation); gmail.metadata does not. */
-export const SEARCH_SCOPES: readonly string[] = [SCOPES.readonly, SCOPES.modify, 'https://mail.google.com/'];
+export { SCOPES, READ_SCOPES, SEARCH_SCOPES } from './google-scopes';
 
 const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
