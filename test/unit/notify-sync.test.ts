@@ -278,10 +278,72 @@ describe('announcement intents across a stopped sync', () => {
       ctx.store.pending.set('b', now).set('d', now);
       return recordIntent(id, ids, now);
     };
-    await ctx.sync.run({ mailboxId: 'mb' });
+    // Its own are announced; the cursor waits for the others' (see the tests below).
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({ code: 'notify_post_in_flight' });
     expect(ctx.posted).toEqual([['a', 'c', 'e']]);
     expect([...ctx.store.pending.keys()].sort()).toEqual(['b', 'd']);
     expect([...ctx.store.notified].sort()).toEqual(['a', 'c', 'e']);
+  });
+
+  it('when a concurrent sync claimed some messages and has announced them, then the cursor moves past them', async () => {
+    const ctx = setup(fakeGmail(['a', 'b']));
+    const recordIntent = ctx.store.recordIntent;
+    ctx.store.recordIntent = async (id, ids, now) => {
+      // The other sync claims 'b' first and has posted and confirmed it by the end of this batch.
+      if (ids.includes('b') && !ctx.store.notified.has('b')) ctx.store.pending.set('b', now);
+      const mine = await recordIntent(id, ids, now);
+      if (ctx.store.pending.has('b')) await ctx.store.markNotified(id, ['b']);
+      return mine;
+    };
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).resolves.toMatchObject({ status: 'synced' });
+    expect(ctx.posted).toEqual([['a']]);
+    expect(ctx.store.mailbox.historyId).toBe(200n);
+  });
+
+  it('when a concurrent sync claimed a message and still holds its intent, then the cursor stays and the job waits until that post can no longer land', async () => {
+    const ctx = setup(fakeGmail(['a', 'b']), { inFlightMs: 30_000 });
+    const recordIntent = ctx.store.recordIntent;
+    // The fake repository answers with a subset: 'b' was claimed by the other sync 1 s ago.
+    ctx.store.recordIntent = async (id, ids, now) => {
+      if (ids.includes('b') && !ctx.store.notified.has('b'))
+        ctx.store.pending.set('b', new Date(NOW.getTime() - 1_000));
+      return recordIntent(id, ids, now);
+    };
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
+      code: 'notify_post_in_flight',
+      retryable: true,
+      details: { retryAfterMs: 29_000 },
+    });
+    expect(ctx.posted).toEqual([['a']]);
+    expect(ctx.store.mailbox.historyId).toBe(100n);
+
+    // The other sync then releases 'b' (Slack refused its post): the retry from the same cursor
+    // announces it, once.
+    ctx.store.recordIntent = recordIntent;
+    await ctx.store.releaseIntents('mb', ['b']);
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a'], ['b']]);
+    expect(ctx.store.mailbox.historyId).toBe(200n);
+  });
+
+  it('when a concurrent sync claimed a message and released it before this batch ended, then the cursor stays and the job is retried at once', async () => {
+    const ctx = setup(fakeGmail(['a', 'b']), { inFlightMs: 30_000 });
+    const recordIntent = ctx.store.recordIntent;
+    ctx.store.recordIntent = async (id, ids, now) => {
+      if (ids.includes('b')) ctx.store.pending.set('b', now);
+      const mine = await recordIntent(id, ids, now);
+      await ctx.store.releaseIntents(id, ['b']);
+      return mine;
+    };
+    await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
+      code: 'notify_post_in_flight',
+      details: { retryAfterMs: 1 },
+    });
+    expect(ctx.store.mailbox.historyId).toBe(100n);
+    ctx.store.recordIntent = recordIntent;
+    await ctx.sync.run({ mailboxId: 'mb' });
+    expect(ctx.posted).toEqual([['a'], ['b']]);
+    expect(ctx.store.mailbox.historyId).toBe(200n);
   });
 
   it('when a concurrent sync claimed all but one message of a digest, then that one is announced on its own', async () => {
@@ -297,7 +359,7 @@ describe('announcement intents across a stopped sync', () => {
       ...ctx.deps,
       announce: async (m, a, at) => (kinds.push(a.kind), announce(m, a, at)),
     });
-    await sync.run({ mailboxId: 'mb' });
+    await expect(sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({ code: 'notify_post_in_flight' });
     expect(ctx.posted).toEqual([['b']]);
     expect(kinds).toEqual(['single']);
   });

@@ -3,6 +3,7 @@ import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
 import { describeFailure, isConnectionGone, wasNotSent } from './failures';
 import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
+import { awaitOthers, claimedPart } from './claims';
 import { createReconciler, type ReconcileDeps } from './reconcile';
 import type { Announcement, GmailPort, MailboxRecord, MailHeaders, NotifyBaseDeps } from './types';
 
@@ -35,15 +36,6 @@ export type SyncResult =
   | { status: 'synced' | 'backfilled'; announced: number; recheck?: boolean }
   | { status: 'failed'; reason: string };
 
-/** The part of `a` whose messages are in `claimed`, or undefined when none is. */
-function claimedPart(a: Announcement, claimed: Set<string>): Announcement | undefined {
-  if (a.kind === 'single') return claimed.has(a.mail.id) ? a : undefined;
-  const mails = a.mails.filter((m) => claimed.has(m.id));
-  if (mails.length === a.mails.length) return a;
-  if (mails.length === 0) return undefined;
-  return mails.length === 1 ? { kind: 'single', mail: mails[0]! } : { kind: 'digest', mails };
-}
-
 /** Margin for clocks when deciding which inbox messages arrived after the last sync. */
 const BACKFILL_CLOCK_MARGIN_MS = 5 * 60_000;
 
@@ -68,13 +60,16 @@ export function createSync(deps: SyncDeps) {
 
   /** Posts and records each announcement; stops (false) as soon as the mailbox is turned off. */
   async function announceAll(mailbox: MailboxRecord, mails: MailHeaders[]): Promise<boolean> {
+    const others: string[] = [];
     for (const announcement of planAnnouncements(mails, deps.digestThreshold)) {
       const current = await mailboxes.findById(mailbox.id);
       if (!current?.enabled) return false;
       const intendedAt = clock.now();
       // Only the messages whose intent this sync wrote are its to announce: a concurrent sync that
       // wrote the others first posts them (or its crash leaves them to the reconciler).
-      const claimed = new Set(await mailboxes.recordIntent(mailbox.id, gmailIdsOf(announcement), intendedAt));
+      const ids = gmailIdsOf(announcement);
+      const claimed = new Set(await mailboxes.recordIntent(mailbox.id, ids, intendedAt));
+      others.push(...ids.filter((id) => !claimed.has(id)));
       const mine = claimedPart(announcement, claimed);
       if (!mine) continue;
       try {
@@ -86,6 +81,7 @@ export function createSync(deps: SyncDeps) {
       await mailboxes.markNotified(mailbox.id, gmailIdsOf(mine));
     }
     await Promise.all(mails.map((m) => deps.publish(mailbox, m)));
+    await awaitOthers(deps, mailbox, others);
     return true;
   }
 
