@@ -97,10 +97,14 @@ export function signToken(key: string, purpose: string, payload: object): string
   return `${body}.${hmac(key, purpose, body).toString('base64url')}`;
 }
 
+const TOKEN_SHAPE = /^[\w-]+\.[\w-]+$/;
+
 export function verifyToken<T>(key: string, purpose: string, token: string): T | undefined {
-  const [body, mac, extra] = token.split('.');
-  if (!body || !mac || extra !== undefined) return undefined;
-  if (!safeEqual(Buffer.from(mac, 'base64url'), hmac(key, purpose, body))) return undefined;
+  // Only the exact shape, compared as text: base64 decoding skips characters outside its alphabet,
+  // so comparing decoded bytes would accept a valid token with text added to it.
+  if (!TOKEN_SHAPE.test(token)) return undefined;
+  const [body, mac] = token.split('.') as [string, string];
+  if (!safeEqual(mac, hmac(key, purpose, body).toString('base64url'))) return undefined;
   try {
     return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
   } catch {

@@ -68,4 +68,13 @@ describe('signed tokens', () => {
     expect(verifyToken(randomBytes(32).toString('hex'), 'state', `${body}.${mac}`)).toBeUndefined();
     expect(verifyToken(key, 'state', 'garbage')).toBeUndefined();
   });
+
+  it('when text is added to a valid token (characters base64 decoding would skip), then it is rejected', () => {
+    const token = signToken(key, 'state', { a: 1 });
+    for (const added of ['!', '%20', ' ', '==', '.x', '\n']) {
+      expect(verifyToken(key, 'state', `${token}${added}`)).toBeUndefined();
+    }
+    const [body, mac] = token.split('.');
+    expect(verifyToken(key, 'state', `${body}.!${mac}`)).toBeUndefined();
+  });
 });
