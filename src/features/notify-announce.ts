@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { webApi } from '@slack/bolt';
 import type { SyncDeps } from '../domain/notify/sync';
 import { gmailIdsOf } from '../domain/notify/mail-filter';
 import { announcedIds, announcementMetadata } from '../integrations/notify-metadata';
@@ -18,6 +19,26 @@ const notSent = (err: AppError) =>
 
 /** Slack may store a request it received just before the client gave up on it. */
 const LANDING_MARGIN_MS = 10_000;
+
+/** Platform errors with which Slack may have stored the message anyway (its own failure mid-way). */
+const AMBIGUOUS_PLATFORM_ERRORS = ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'];
+
+/**
+ * Whether a failed post certainly left nothing in Slack. A 429 is refused before any work; an
+ * `ok:false` answer with an error code (msg_too_long, channel_not_found, invalid_auth...) is Slack's
+ * definite answer that it did not post, except for its own failures above. HTTP-level errors and
+ * timeouts say nothing about what Slack stored: they stay for the reconciler.
+ */
+export function postNeverLanded(err: AppError): boolean {
+  if (err.code === 'slack_rate_limited') return true;
+  const cause = err.cause as { code?: unknown; data?: { error?: unknown } } | undefined;
+  const reason = cause?.data?.error;
+  return (
+    cause?.code === webApi.ErrorCode.PlatformError &&
+    typeof reason === 'string' &&
+    !AMBIGUOUS_PLATFORM_ERRORS.includes(reason)
+  );
+}
 
 /**
  * The announce side of the sync: posting an announcement (with its Gmail ids in metadata) and
@@ -70,7 +91,7 @@ export function createNotifyAnnouncer(
       await slackCall(() =>
         announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
       ).catch((err: AppError) => {
-        throw err.code === 'slack_rate_limited' ? notSent(err) : err;
+        throw postNeverLanded(err) ? notSent(err) : err;
       });
       metrics.notifications.inc({ kind: a.kind });
     },

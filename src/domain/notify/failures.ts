@@ -10,8 +10,9 @@ export const isPostInFlight = (err: unknown): boolean =>
 
 /**
  * The announcement was certainly not sent to Slack (the DM could not be opened, the post was not
- * started in time, or Slack rate-limited it, which it does before doing any work): its intent can
- * be released at once instead of waiting out the in-flight window.
+ * started in time, Slack rate-limited it, which it does before doing any work, or refused it with a
+ * definite `ok:false` answer): its intent can be released at once instead of waiting out the
+ * in-flight window.
  */
 export const wasNotSent = (err: unknown): boolean => isAppError(err) && err.details?.notSent === true;
 
