@@ -8,8 +8,6 @@ import { withTimeout } from './timeout';
 export const CLOSE_PHASE_MS = 1_500;
 
 export interface CloseBudget {
-  /** Milliseconds left for closing, counted from the start of the shutdown (never negative). */
-  left(): number;
   /**
    * Awaits `close` within what is left; past it, calls `force` (when the client has a forced close)
    * and logs what hung. Never throws: a dependency that hangs while we close loses nothing, since
@@ -24,10 +22,10 @@ export function closeBudget(app: FastifyInstance): CloseBudget {
   app.addHook('preClose', async () => {
     startedAt ??= Date.now();
   });
+  /** Milliseconds left for closing, counted from the start of the shutdown (never negative). */
   const left = () =>
     Math.max(0, (startedAt ?? Date.now()) + app.config.SHUTDOWN_TIMEOUT_MS + CLOSE_PHASE_MS - Date.now());
   return {
-    left,
     async close(what, close, force) {
       // A close that fails fast is a connection already gone: forcing it costs nothing.
       const outcome = await withTimeout(close(), left()).then(

@@ -111,10 +111,10 @@ export function createDraftSweeper(deps: SweepDeps) {
     const before = new Date(now.getTime() - deps.inFlightMs);
     const after = new Date(now.getTime() - PREVIEW_REPAIR_WINDOW_MS);
     const drafts = await deps.drafts.listUnshownOutcomes(after, before, now, MAX_RETELLS_PER_SWEEP);
-    const stopAt = Date.now() + RETELL_BUDGET_MS;
+    const stopAt = now.getTime() + RETELL_BUDGET_MS;
     let told = 0;
     for (const draft of drafts) {
-      if (Date.now() > stopAt) break;
+      if (deps.clock.now().getTime() > stopAt) break;
       if (!isFinalStatus(draft.status)) continue;
       told++;
       const result = await deps.retell(draft, outcomeOf({ ...draft, status: draft.status }));
