@@ -1,44 +1,26 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createNotifyAnnouncer } from '../../src/features/notify-announce';
 import { wasNotSent } from '../../src/domain/notify/failures';
 import type { MailboxRecord } from '../../src/domain/notify/types';
 import { slackError } from '../../src/slack/notify-errors';
+import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
-/** How the local Slack stand-in answers chat.postMessage (conversations.open always succeeds). */
-let answerPost: (res: ServerResponse) => void = () => undefined;
-let server: Server;
-let apiUrl = '';
+let emu: SlackEmulator;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.url?.includes('conversations.open')) {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ ok: true, channel: { id: 'D1' } }));
-      } else answerPost(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+  emu = await startSlackEmulator();
+  emu.addUser({ id: 'U1', name: 'ada' });
 });
+afterEach(() => emu.clearFaults());
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await emu.close();
 });
-
-const platformError = (error: string) => (res: ServerResponse) => {
-  res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ ok: false, error }));
-};
 
 function announceOnce(): Promise<unknown> {
   const app = {
-    config: { HTTP_TIMEOUT_MS: 1_000, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: apiUrl },
+    config: { HTTP_TIMEOUT_MS: 1_000, SLACK_BOT_TOKEN: emu.botToken, SLACK_API_URL: emu.apiUrl },
     metrics: { notifications: { inc: () => undefined } },
     services: { clock: { now: () => NOW } },
   };
@@ -83,7 +65,7 @@ describe('announcement failures', () => {
     'missing_scope',
     'ratelimited',
   ])('when Slack answers ok:false with %s, then the post is known never to have landed', async (error) => {
-    answerPost = platformError(error);
+    emu.fail('chat.postMessage', { error });
     const err = await announceOnce();
     expect(err).toMatchObject({ details: { reason: error } });
     expect(wasNotSent(err)).toBe(true);
@@ -92,7 +74,7 @@ describe('announcement failures', () => {
   it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'])(
     'when Slack answers ok:false with %s, then the outcome stays unknown',
     async (error) => {
-      answerPost = platformError(error);
+      emu.fail('chat.postMessage', { error });
       const err = await announceOnce();
       expect(err).toMatchObject({ details: { reason: error } });
       expect(wasNotSent(err)).toBe(false);
@@ -100,27 +82,21 @@ describe('announcement failures', () => {
   );
 
   it('when Slack answers with an HTTP error, then the outcome stays unknown', async () => {
-    answerPost = (res) => {
-      res.statusCode = 500;
-      res.end('oops');
-    };
+    emu.fail('chat.postMessage', { status: 500 });
     const err = await announceOnce();
     expect(err).toMatchObject({ code: 'slack_unavailable' });
     expect(wasNotSent(err)).toBe(false);
   });
 
   it('when Slack never answers before the client gives up, then the outcome stays unknown', async () => {
-    answerPost = () => undefined;
+    emu.fail('chat.postMessage', { delayMs: 3_000 });
     const err = await announceOnce();
     expect(err).toMatchObject({ code: 'slack_unavailable' });
     expect(wasNotSent(err)).toBe(false);
   });
 
   it('when Slack takes the post, then nothing is thrown', async () => {
-    answerPost = (res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ ok: true, channel: 'D1', ts: '1.2' }));
-    };
     await expect(announceOnce()).resolves.toBeUndefined();
+    expect(emu.messages.some((m) => m.text !== undefined)).toBe(true);
   });
 });
