@@ -15,6 +15,20 @@ export function createAnnounceClient(p: {
   timeoutMs: number;
   log: Logger;
 }): webApi.WebClient {
+  return createSingleShotClient(p);
+}
+
+/**
+ * A WebClient that sends each request once: no retries of its own, a 429 rejected at once with its
+ * Retry-After, so it never pauses a queue and every request ends within `timeoutMs`.
+ */
+export function createSingleShotClient(p: {
+  token: string;
+  apiUrl: string;
+  timeoutMs: number;
+  log: Logger;
+  maxRequestConcurrency?: number;
+}): webApi.WebClient {
   const warn = (...msg: unknown[]) => p.log.warn(msg.map(String).join(' '));
   const logger: BoltLogger = {
     debug: () => undefined,
@@ -31,5 +45,6 @@ export function createAnnounceClient(p: {
     timeout: p.timeoutMs,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
+    ...(p.maxRequestConcurrency ? { maxRequestConcurrency: p.maxRequestConcurrency } : {}),
   });
 }

@@ -1,4 +1,5 @@
-import { webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
+import { createSingleShotClient } from './slack-announce-client';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -21,24 +22,7 @@ export interface PageNames {
  * once, so page traffic can never stall messaging.
  */
 export function createLookupClient(p: { token: string; apiUrl: string; log: Logger }): WebClient {
-  const warn = (...msg: unknown[]) => p.log.warn(msg.map(String).join(' '));
-  const logger: BoltLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn,
-    error: warn,
-    setLevel: () => undefined,
-    getLevel: () => 'warn' as never,
-    setName: () => undefined,
-  };
-  return new webApi.WebClient(p.token, {
-    slackApiUrl: p.apiUrl,
-    logger,
-    timeout: LOOKUP_TIMEOUT_MS,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    maxRequestConcurrency: 4,
-  });
+  return createSingleShotClient({ ...p, timeoutMs: LOOKUP_TIMEOUT_MS, maxRequestConcurrency: 4 });
 }
 
 /**
