@@ -121,9 +121,11 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       if (gmailIds.length === 0) return [];
       // RETURNING names exactly the rows this statement inserted; a row another sync wrote first
       // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
+      // Rows go in key order, so two statements over overlapping ids wait on each other, never deadlock.
+      const ordered = [...new Set(gmailIds)].sort();
       const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string }>>`
         INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
-        SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${gmailIds}::text[]) AS g
+        SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g ORDER BY g
         ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
         RETURNING gmail_message_id`;
       const inserted = new Set(rows.map((r) => r.gmail_message_id));
