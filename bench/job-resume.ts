@@ -2,7 +2,7 @@
  * How long a killed machine's job waits before another machine resumes it: a notification job is held in
  * Slack (an emulator delay that never lands), a second server process is started, the holder is killed
  * (SIGKILL), and the time until the other process takes the job up again is measured (its `processedOn`
- * is set anew). The bound is the job lock plus the stalled-check interval (src/jobs/queues.ts).
+ * is set anew). The bound is the job lock plus the stalled-check interval (src/platform/queue-settings.ts).
  * Run: npx tsx bench/job-resume.ts [rounds]
  */
 import { enabledUser, openHarness, syncIdle } from '../test/helpers/notify-harness';

@@ -1,24 +1,24 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { createLogger } from './lib/logger';
-import { isAppError } from './lib/errors';
-import metricsPlugin from './plugins/metrics';
-import httpServerPlugin, { httpTimeouts, serverOptions } from './plugins/http-server';
-import prismaPlugin from './plugins/prisma';
-import redisPlugin from './plugins/redis';
-import queuesPlugin from './plugins/queues';
-import workersPlugin from './plugins/workers';
-import slackPlugin from './plugins/slack';
-import servicesPlugin from './plugins/services';
-import healthRoutes from './routes/health';
-import connectFeature from './features/connect';
-import sendFeature from './features/send';
-import notifyFeature from './features/notify';
-import { registerTriggerRecorder } from './slack/events';
-import { registerMaintenanceJobs } from './jobs/maintenance';
-import { createTriggerRepo } from './persistence/trigger-repo';
-import { withTimeout } from './lib/timeout';
+import { createLogger } from './shared/logger';
+import { isAppError } from './shared/errors';
+import metricsPlugin from './platform/metrics';
+import httpServerPlugin, { httpTimeouts, serverOptions } from './platform/http-server';
+import prismaPlugin from './platform/prisma';
+import redisPlugin from './platform/redis';
+import queuesPlugin from './platform/queues';
+import workersPlugin from './platform/workers';
+import slackPlugin from './platform/slack';
+import servicesPlugin from './platform/services';
+import healthRoutes from './platform/health';
+import connectFeature from './modules/connect/index';
+import sendFeature from './modules/send/index';
+import notifyFeature from './modules/notify/index';
+import { registerTriggerRecorder } from './modules/triggers/slack';
+import { registerMaintenanceJobs } from './modules/retention/jobs';
+import { createTriggerRepo } from './modules/triggers/trigger-store';
+import { withTimeout } from './shared/timeout';
 
 declare module 'fastify' {
   interface FastifyInstance {

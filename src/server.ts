@@ -1,6 +1,6 @@
 import { loadConfig, ConfigError } from './config';
 import { buildApp } from './app';
-import { createLogger } from './lib/logger';
+import { createLogger } from './shared/logger';
 
 /** The process: load config → build app → listen → start background work → drain on signals. */
 async function main() {
@@ -18,7 +18,7 @@ async function main() {
   const app = await buildApp(config, { logger: log });
 
   // close() drains within SHUTDOWN_TIMEOUT_MS, then closes each connection within what is left of the bound
-  // + 1.5 s (src/lib/close-budget.ts), forcing those that hang. The process then ends on its own once
+  // + 1.5 s (src/shared/close-budget.ts), forcing those that hang. The process then ends on its own once
   // nothing is left running; at the bound + 2 s it exits whatever still runs (a dependency that hangs,
   // work the drain abandoned). That is still a clean shutdown: nothing is lost, unfinished jobs resume
   // on another machine once their locks lapse. Only a drain that threw ends in exit code 1.

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bundledMigrationsDir, migrate } from '../persistence/migrator';
+import { bundledMigrationsDir, migrate } from '../platform/migrator';
 
 /** `npm run db:migrate`: applies pending SQL migrations to DATABASE_URL (also Fly's release command). */
 async function main() {

@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import { loadConfig } from '../config';
-import { createSealer } from '../lib/crypto';
-import { rotateColumn } from '../domain/keys/rotation';
-import { SEALED_COLUMNS } from '../persistence/sealed-columns';
-import { createRotationStore } from '../persistence/rotation-store';
+import { createSealer } from '../shared/crypto';
+import { rotateColumn } from '../modules/keys/domain/rotation';
+import { SEALED_COLUMNS } from '../shared/sealed-columns';
+import { createRotationStore } from '../modules/keys/rotation-store';
 
 /**
  * `npm run keys:rotate`: re-seals every stored secret with GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY

@@ -5,7 +5,7 @@ import { begin, connectUser, requestPrompt, type Prompt } from '../helpers/conne
 const ROUNDS = 10;
 const PARALLEL = 25;
 const FLOOD = 150;
-/** The limits the server promises (src/persistence/connect-page-limits.ts). */
+/** The limits the server promises (src/modules/connect/page-limits.ts). */
 const HITS_PER_PAIRING = 40;
 const HITS_PER_ADDRESS_MINUTE = 120;
 const jitter = (maxMs: number) => new Promise((r) => setTimeout(r, Math.random() * maxMs));

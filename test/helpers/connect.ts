@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
-import { createSealer } from '../../src/lib/crypto';
-import { tokenContext } from '../../src/persistence/connection-repo';
+import { createSealer } from '../../src/shared/crypto';
+import { tokenContext } from '../../src/modules/connect/connection-store';
 import type { Stack } from './stack';
 
 export const SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';

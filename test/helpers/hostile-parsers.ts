@@ -1,18 +1,18 @@
-import { parseMailbox } from '../../src/domain/send/addresses';
-import { unsafeTextProblem } from '../../src/domain/send/unsafe-text';
-import { validateDraft } from '../../src/domain/send/validate-draft';
-import { verifyButton } from '../../src/domain/send/button-token';
-import { senderAddress } from '../../src/domain/notify/mail-filter';
-import { createPushAuthenticator, decodeJwt } from '../../src/domain/notify/push-auth';
-import { parseHistoryId } from '../../src/domain/notify/history-id';
-import { parsePushEnvelope } from '../../src/domain/notify/push-envelope';
-import { normalizeCode } from '../../src/domain/connect/pairing';
-import { bearerToken, sendEmailBody } from '../../src/routes/tool-api';
-import { limitKey } from '../../src/routes/connect-page-guard';
-import { escapeMrkdwn, oneLine } from '../../src/slack/blocks/mrkdwn';
-import { bareMessageId } from '../../src/integrations/gmail';
-import { classifyGoogleError } from '../../src/integrations/google-errors';
-import { verifyToken } from '../../src/lib/crypto';
+import { parseMailbox } from '../../src/modules/send/domain/addresses';
+import { unsafeTextProblem } from '../../src/modules/send/domain/unsafe-text';
+import { validateDraft } from '../../src/modules/send/domain/validate-draft';
+import { verifyButton } from '../../src/modules/send/domain/button-token';
+import { senderAddress } from '../../src/modules/notify/domain/mail-filter';
+import { createPushAuthenticator, decodeJwt } from '../../src/modules/notify/domain/push-auth';
+import { parseHistoryId } from '../../src/modules/notify/domain/history-id';
+import { parsePushEnvelope } from '../../src/modules/notify/domain/push-envelope';
+import { normalizeCode } from '../../src/modules/connect/domain/pairing';
+import { bearerToken, sendEmailBody } from '../../src/modules/send/http';
+import { limitKey } from '../../src/modules/connect/http/page-guard';
+import { escapeMrkdwn, oneLine } from '../../src/shared/mrkdwn';
+import { bareMessageId } from '../../src/shared/gmail';
+import { classifyGoogleError } from '../../src/shared/google-errors';
+import { verifyToken } from '../../src/shared/crypto';
 
 const KEY = 'k'.repeat(44);
 

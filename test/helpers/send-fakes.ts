@@ -1,4 +1,9 @@
-import { isFinalStatus, previewBackoffMs, type Draft, type DraftStore } from '../../src/domain/send/types';
+import {
+  isFinalStatus,
+  previewBackoffMs,
+  type Draft,
+  type DraftStore,
+} from '../../src/modules/send/domain/types';
 
 /** A draft as staging leaves it (pending, preview shown); `over` replaces fields. */
 export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {

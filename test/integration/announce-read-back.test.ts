@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
-import { createSlackMessenger } from '../../src/integrations/slack-messenger';
-import { announcedIds, announcementMetadata } from '../../src/integrations/notify-metadata';
+import { createSlackMessenger } from '../../src/shared/slack-messenger';
+import { announcedIds, announcementMetadata } from '../../src/modules/notify/slack-metadata';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
 
 describe('reading announcements back from the DM', () => {

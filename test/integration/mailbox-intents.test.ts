@@ -1,5 +1,5 @@
-import { createPrismaClient } from '../../src/plugins/prisma';
-import { createMailboxRepo, type MailboxRepo } from '../../src/persistence/mailbox-repo';
+import { createPrismaClient } from '../../src/platform/prisma';
+import { createMailboxRepo, type MailboxRepo } from '../../src/modules/notify/mailbox-store';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 

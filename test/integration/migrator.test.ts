@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { promisify } from 'node:util';
-import { bundledMigrationsDir, migrate, readMigrations } from '../../src/persistence/migrator';
+import { bundledMigrationsDir, migrate, readMigrations } from '../../src/platform/migrator';
 import { createTestDatabase, MIGRATIONS_DIR, type TestDatabase } from '../helpers/database';
 
 describe('migrator', () => {
@@ -105,23 +105,23 @@ describe('migrator', () => {
     const outer = await mkdtemp(path.join(os.tmpdir(), 'mailbridge-outer-'));
     onTeardown.push(() => rm(outer, { recursive: true, force: true }));
     await mkdir(path.join(outer, 'prisma/migrations/20200101000000_foreign'), { recursive: true });
-    await mkdir(path.join(outer, 'app/dist/src/persistence'), { recursive: true });
-    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toThrow(
+    await mkdir(path.join(outer, 'app/dist/src/platform'), { recursive: true });
+    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/platform'))).toThrow(
       /no mailbridge package.json above/,
     );
     await writeFile(path.join(outer, 'app/package.json'), JSON.stringify({ name: 'mailbridge' }));
-    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toThrow(
+    expect(() => bundledMigrationsDir(path.join(outer, 'app/dist/src/platform'))).toThrow(
       /no prisma\/migrations folder in .*app/,
     );
     await mkdir(path.join(outer, 'app/prisma/migrations'), { recursive: true });
-    expect(bundledMigrationsDir(path.join(outer, 'app/dist/src/persistence'))).toBe(
+    expect(bundledMigrationsDir(path.join(outer, 'app/dist/src/platform'))).toBe(
       path.join(outer, 'app/prisma/migrations'),
     );
   });
 
   it('when looked up from the compiled layout, then the migrations folder is the project one', () => {
     const root = path.resolve(__dirname, '../..');
-    expect(bundledMigrationsDir(path.join(root, 'dist/src/persistence'))).toBe(MIGRATIONS_DIR);
-    expect(bundledMigrationsDir(path.join(root, 'src/persistence'))).toBe(MIGRATIONS_DIR);
+    expect(bundledMigrationsDir(path.join(root, 'dist/src/platform'))).toBe(MIGRATIONS_DIR);
+    expect(bundledMigrationsDir(path.join(root, 'src/platform'))).toBe(MIGRATIONS_DIR);
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createPrismaClient } from '../../src/plugins/prisma';
-import { createDraftRepo } from '../../src/persistence/draft-repo';
-import { createTriggerRepo } from '../../src/persistence/trigger-repo';
-import { previewBackoffMs } from '../../src/domain/send/types';
+import { createPrismaClient } from '../../src/platform/prisma';
+import { createDraftRepo } from '../../src/modules/send/draft-store';
+import { createTriggerRepo } from '../../src/modules/triggers/trigger-store';
+import { previewBackoffMs } from '../../src/modules/send/domain/types';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 

@@ -1,7 +1,7 @@
-import { describeNotifications } from '../../src/domain/notify/status-text';
-import { describeStatus } from '../../src/domain/connect/status';
-import { disableReply } from '../../src/slack/blocks/notify-replies';
-import type { Connection } from '../../src/persistence/connection-repo';
+import { describeNotifications } from '../../src/modules/notify/domain/status-text';
+import { describeStatus } from '../../src/modules/connect/domain/status';
+import { disableReply } from '../../src/modules/notify/replies';
+import type { Connection } from '../../src/modules/connect/connection-store';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 // A quoted local part may legally hold Slack's markup characters.

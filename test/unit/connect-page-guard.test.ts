@@ -1,6 +1,6 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { clientAddress, connectPageGuard, limitKey } from '../../src/routes/connect-page-guard';
-import type { ConnectPageLimits } from '../../src/persistence/connect-page-limits';
+import { clientAddress, connectPageGuard, limitKey } from '../../src/modules/connect/http/page-guard';
+import type { ConnectPageLimits } from '../../src/modules/connect/page-limits';
 
 const request = (headers: Record<string, string>, ip = '10.0.0.9') =>
   ({ headers, ip }) as unknown as FastifyRequest;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createSealer, signToken, verifyToken } from '../../src/lib/crypto';
+import { createSealer, signToken, verifyToken } from '../../src/shared/crypto';
 
 const keys = (current: string, entries: Record<string, Buffer>) => ({
   current,

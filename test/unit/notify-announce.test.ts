@@ -1,8 +1,8 @@
 import pino from 'pino';
-import { createNotifyAnnouncer } from '../../src/features/notify-announce';
-import { wasNotSent } from '../../src/domain/notify/failures';
-import type { MailboxRecord } from '../../src/domain/notify/types';
-import { slackError } from '../../src/slack/notify-errors';
+import { createNotifyAnnouncer } from '../../src/modules/notify/announce';
+import { wasNotSent } from '../../src/modules/notify/domain/failures';
+import type { MailboxRecord } from '../../src/modules/notify/domain/types';
+import { slackError } from '../../src/modules/notify/slack-errors';
 import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
 
 const NOW = new Date('2026-11-20T12:00:00Z');

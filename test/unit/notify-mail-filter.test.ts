@@ -4,10 +4,10 @@ import {
   planAnnouncements,
   senderAddress,
   shouldAnnounce,
-} from '../../src/domain/notify/mail-filter';
-import { parseHistoryId } from '../../src/domain/notify/history-id';
-import { digestMessage, gmailLink, newMailMessage } from '../../src/slack/blocks/notify-messages';
-import type { MailHeaders } from '../../src/domain/notify/types';
+} from '../../src/modules/notify/domain/mail-filter';
+import { parseHistoryId } from '../../src/modules/notify/domain/history-id';
+import { digestMessage, gmailLink, newMailMessage } from '../../src/modules/notify/blocks';
+import type { MailHeaders } from '../../src/modules/notify/domain/types';
 
 const mail = (over: Partial<MailHeaders> = {}): MailHeaders => ({
   id: '18c0ffee',

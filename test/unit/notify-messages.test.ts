@@ -1,6 +1,6 @@
-import type { MailHeaders } from '../../src/domain/notify/types';
-import { digestMessage, newMailMessage } from '../../src/slack/blocks/notify-messages';
-import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn';
+import type { MailHeaders } from '../../src/modules/notify/domain/types';
+import { digestMessage, newMailMessage } from '../../src/modules/notify/blocks';
+import { escapeMrkdwn } from '../../src/shared/mrkdwn';
 
 const mail = (over: Partial<MailHeaders> = {}): MailHeaders => ({
   id: '18c0ffee',

@@ -1,4 +1,8 @@
-import { checkPushClaims, createPushAuthenticator, type PushClaims } from '../../src/domain/notify/push-auth';
+import {
+  checkPushClaims,
+  createPushAuthenticator,
+  type PushClaims,
+} from '../../src/modules/notify/domain/push-auth';
 
 const expected = {
   audience: 'https://mb.example/pubsub/gmail',

@@ -1,5 +1,5 @@
-import { MAX_PUSH_BYTES, parsePushEnvelope } from '../../src/domain/notify/push-envelope';
-import { createPushIntake } from '../../src/domain/notify/push-intake';
+import { MAX_PUSH_BYTES, parsePushEnvelope } from '../../src/modules/notify/domain/push-envelope';
+import { createPushIntake } from '../../src/modules/notify/domain/push-intake';
 
 const envelope = (data: unknown, message: Record<string, unknown> = { messageId: '42' }) =>
   JSON.stringify({

@@ -1,12 +1,12 @@
-import { AppError } from '../../src/lib/errors';
-import { createSync, type SyncDeps } from '../../src/domain/notify/sync';
+import { AppError } from '../../src/shared/errors';
+import { createSync, type SyncDeps } from '../../src/modules/notify/domain/sync';
 import type {
   Announcement,
   GmailPort,
   MailboxRecord,
   MailboxStore,
   MailHeaders,
-} from '../../src/domain/notify/types';
+} from '../../src/modules/notify/domain/types';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 

@@ -1,4 +1,4 @@
-import { toTriggerRow } from '../../src/domain/triggers/record-trigger';
+import { toTriggerRow } from '../../src/modules/triggers/domain/record-trigger';
 
 describe('toTriggerRow', () => {
   it('when a human writes in a thread, then author, place and thread are kept', () => {

@@ -1,5 +1,5 @@
-import { signButton, verifyButton } from '../../src/domain/send/button-token';
-import { signToken } from '../../src/lib/crypto';
+import { signButton, verifyButton } from '../../src/modules/send/domain/button-token';
+import { signToken } from '../../src/shared/crypto';
 
 const KEY = 'k'.repeat(40);
 const value = {

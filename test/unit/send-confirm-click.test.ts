@@ -1,8 +1,8 @@
-import { signButton } from '../../src/domain/send/button-token';
-import { createConfirmClick, type ClickReply } from '../../src/domain/send/confirm-click';
-import type { Decision } from '../../src/domain/send/decisions';
-import type { LimitCheck, SendLimits } from '../../src/domain/send/limits';
-import type { Draft } from '../../src/domain/send/types';
+import { signButton } from '../../src/modules/send/domain/button-token';
+import { createConfirmClick, type ClickReply } from '../../src/modules/send/domain/confirm-click';
+import type { Decision } from '../../src/modules/send/domain/decisions';
+import type { LimitCheck, SendLimits } from '../../src/modules/send/domain/limits';
+import type { Draft } from '../../src/modules/send/domain/types';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 
 const KEY = 'k'.repeat(32);

@@ -1,5 +1,11 @@
-import { composeMessage, encodeWords, foldHeader, rfc5322Date, toRaw } from '../../src/domain/send/mime';
-import type { DraftContent } from '../../src/domain/send/types';
+import {
+  composeMessage,
+  encodeWords,
+  foldHeader,
+  rfc5322Date,
+  toRaw,
+} from '../../src/modules/send/domain/mime';
+import type { DraftContent } from '../../src/modules/send/domain/types';
 import { parseMessage } from '../emulators/google/mime';
 
 const content = (over: Partial<DraftContent> = {}): DraftContent => ({

@@ -1,14 +1,14 @@
-import { signButton } from '../../src/domain/send/button-token';
-import { createConfirmClick } from '../../src/domain/send/confirm-click';
+import { signButton } from '../../src/modules/send/domain/button-token';
+import { createConfirmClick } from '../../src/modules/send/domain/confirm-click';
 import {
   MAX_RETELLS_PER_SWEEP,
   PREVIEW_REPAIR_WINDOW_MS,
   createDraftSweeper,
   outcomeOf,
   type TellResult,
-} from '../../src/domain/send/sweep-drafts';
-import { previewBackoffMs } from '../../src/domain/send/types';
-import type { Draft, Outcome } from '../../src/domain/send/types';
+} from '../../src/modules/send/domain/sweep-drafts';
+import { previewBackoffMs } from '../../src/modules/send/domain/types';
+import type { Draft, Outcome } from '../../src/modules/send/domain/types';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 
 const KEY = 'k'.repeat(32);

@@ -1,9 +1,9 @@
-import { parseMailbox } from '../../src/domain/send/addresses';
-import { validateDraft } from '../../src/domain/send/validate-draft';
-import type { DraftContent, Mailbox, Outcome } from '../../src/domain/send/types';
-import type { SlackMessage } from '../../src/integrations/slack-messenger';
-import { escapeMrkdwn } from '../../src/slack/blocks/mrkdwn';
-import { outcomeMessage, previewMessage } from '../../src/slack/blocks/send-preview';
+import { parseMailbox } from '../../src/modules/send/domain/addresses';
+import { validateDraft } from '../../src/modules/send/domain/validate-draft';
+import type { DraftContent, Mailbox, Outcome } from '../../src/modules/send/domain/types';
+import type { SlackMessage } from '../../src/shared/slack-messenger';
+import { escapeMrkdwn } from '../../src/shared/mrkdwn';
+import { outcomeMessage, previewMessage } from '../../src/modules/send/blocks';
 import { blocksError } from '../emulators/slack/block-limits';
 
 /** Every text object in the blocks (section text and fields, context elements, button labels). */

@@ -1,7 +1,7 @@
-import { createSendDraft } from '../../src/domain/send/send-draft';
-import { createDraftSweeper } from '../../src/domain/send/sweep-drafts';
-import type { GoogleFailure } from '../../src/integrations/google-errors';
-import type { Connection } from '../../src/persistence/connection-repo';
+import { createSendDraft } from '../../src/modules/send/domain/send-draft';
+import { createDraftSweeper } from '../../src/modules/send/domain/sweep-drafts';
+import type { GoogleFailure } from '../../src/shared/google-errors';
+import type { Connection } from '../../src/modules/connect/connection-store';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 
 const MAX_ATTEMPTS = 3;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createSealer } from '../../src/lib/crypto';
-import { SEALED_COLUMNS } from '../../src/persistence/sealed-columns';
-import { draftContentContext } from '../../src/persistence/draft-repo';
-import { auditDetailsContext } from '../../src/persistence/audit-repo';
+import { createSealer } from '../../src/shared/crypto';
+import { SEALED_COLUMNS } from '../../src/shared/sealed-columns';
+import { draftContentContext } from '../../src/modules/send/draft-store';
+import { auditDetailsContext } from '../../src/shared/audit-store';
 
 const sealer = createSealer({ current: 'v1', keys: new Map([['v1', randomBytes(32)]]) });
 const column = (table: string) => SEALED_COLUMNS.find((c) => c.table === table)!;

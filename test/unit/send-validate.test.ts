@@ -1,8 +1,8 @@
-import { parseMailbox } from '../../src/domain/send/addresses';
-import { validateDraft, type DraftRequest } from '../../src/domain/send/validate-draft';
-import { refuseExternalAuthor, resolveSender } from '../../src/domain/send/resolve-sender';
-import type { TriggerRow } from '../../src/persistence/trigger-repo';
-import { isAppError } from '../../src/lib/errors';
+import { parseMailbox } from '../../src/modules/send/domain/addresses';
+import { validateDraft, type DraftRequest } from '../../src/modules/send/domain/validate-draft';
+import { refuseExternalAuthor, resolveSender } from '../../src/modules/send/domain/resolve-sender';
+import type { TriggerRow } from '../../src/modules/triggers/trigger-store';
+import { isAppError } from '../../src/shared/errors';
 
 const request = (over: Partial<DraftRequest> = {}): DraftRequest => ({
   to: ['bob@example.com'],

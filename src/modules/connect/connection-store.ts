@@ -1,0 +1,160 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Sealed } from '../../shared/crypto';
+
+export type ConnectionStatus = 'active' | 'invalid' | 'revoked';
+
+export interface Connection {
+  id: string;
+  teamId: string;
+  userId: string;
+  googleSub: string;
+  email: string;
+  scopes: string[];
+  status: ConnectionStatus;
+  sealedToken: Sealed | null;
+  connectedAt: Date;
+  invalidAt: Date | null;
+  revokedAt: Date | null;
+}
+
+type Row = Awaited<ReturnType<PrismaClient['gmailConnection']['findFirst']>>;
+
+function toConnection(row: NonNullable<Row>): Connection {
+  return {
+    id: row.id,
+    teamId: row.teamId,
+    userId: row.userId,
+    googleSub: row.googleSub,
+    email: row.email,
+    scopes: row.scopes,
+    status: row.status as ConnectionStatus,
+    sealedToken:
+      row.sealedToken && row.keyVersion
+        ? { ciphertext: Buffer.from(row.sealedToken), keyVersion: row.keyVersion }
+        : null,
+    connectedAt: row.connectedAt,
+    invalidAt: row.invalidAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+/** The sealed token's AAD context: a ciphertext copied to another user's row does not open. */
+export const tokenContext = (teamId: string, userId: string) => `gmail-refresh-token|${teamId}|${userId}`;
+
+export function createConnectionRepo(prisma: PrismaClient) {
+  return {
+    async findByUser(teamId: string, userId: string): Promise<Connection | undefined> {
+      const row = await prisma.gmailConnection.findUnique({ where: { teamId_userId: { teamId, userId } } });
+      return row ? toConnection(row) : undefined;
+    },
+    async findById(id: string): Promise<Connection | undefined> {
+      const row = await prisma.gmailConnection.findUnique({ where: { id } });
+      return row ? toConnection(row) : undefined;
+    },
+    async upsertActive(p: {
+      teamId: string;
+      userId: string;
+      googleSub: string;
+      email: string;
+      scopes: string[];
+      sealed: Sealed;
+      now: Date;
+    }): Promise<Connection> {
+      const data = {
+        googleSub: p.googleSub,
+        email: p.email,
+        scopes: p.scopes,
+        status: 'active',
+        sealedToken: new Uint8Array(p.sealed.ciphertext),
+        keyVersion: p.sealed.keyVersion,
+        connectedAt: p.now,
+        invalidAt: null,
+        invalidNotifiedAt: null,
+        revokedAt: null,
+      };
+      const row = await prisma.gmailConnection.upsert({
+        where: { teamId_userId: { teamId: p.teamId, userId: p.userId } },
+        create: { teamId: p.teamId, userId: p.userId, ...data },
+        update: data,
+      });
+      return toConnection(row);
+    },
+    /** Persists a rotated refresh token only if the connection is still the same active grant. */
+    async replaceToken(id: string, expectedGoogleSub: string, sealed: Sealed): Promise<boolean> {
+      const { count } = await prisma.gmailConnection.updateMany({
+        where: { id, googleSub: expectedGoogleSub, status: 'active' },
+        data: { sealedToken: new Uint8Array(sealed.ciphertext), keyVersion: sealed.keyVersion },
+      });
+      return count === 1;
+    },
+    /** Re-seals under a new key only if the stored ciphertext is unchanged since it was read. */
+    async reseal(id: string, previous: Sealed, next: Sealed): Promise<boolean> {
+      const { count } = await prisma.gmailConnection.updateMany({
+        where: {
+          id,
+          keyVersion: previous.keyVersion,
+          sealedToken: { equals: new Uint8Array(previous.ciphertext) },
+        },
+        data: { sealedToken: new Uint8Array(next.ciphertext), keyVersion: next.keyVersion },
+      });
+      return count === 1;
+    },
+    /** Revoking a token revokes every token of its Google account for this client. */
+    async hasActiveWithSub(googleSub: string): Promise<boolean> {
+      return (await prisma.gmailConnection.count({ where: { googleSub, status: 'active' } })) > 0;
+    },
+    /**
+     * active → invalid, only while the row still holds the grant that failed (a reconnect may have
+     * replaced it meanwhile); true only for the caller that made the transition (tell the user once).
+     */
+    async markInvalid(
+      id: string,
+      failed: { googleSub: string; sealed: Sealed | null },
+      now: Date,
+    ): Promise<boolean> {
+      const { count } = await prisma.gmailConnection.updateMany({
+        where: {
+          id,
+          status: 'active',
+          googleSub: failed.googleSub,
+          ...(failed.sealed ? { sealedToken: { equals: new Uint8Array(failed.sealed.ciphertext) } } : {}),
+        },
+        data: { status: 'invalid', invalidAt: now },
+      });
+      return count === 1;
+    },
+    /** Claims the single "your connection is invalid" message for this connection. */
+    async claimInvalidNotice(id: string, now: Date): Promise<boolean> {
+      const { count } = await prisma.gmailConnection.updateMany({
+        where: { id, status: 'invalid', invalidNotifiedAt: null },
+        data: { invalidNotifiedAt: now },
+      });
+      return count === 1;
+    },
+    async markRevoked(id: string, now: Date): Promise<void> {
+      await prisma.gmailConnection.update({
+        where: { id },
+        data: { status: 'revoked', revokedAt: now, sealedToken: null, keyVersion: null },
+      });
+    },
+    /** Keyset pagination over rows whose token is sealed with a version other than `current`. */
+    async listNeedingReseal(
+      current: string,
+      afterId: string | undefined,
+      take: number,
+    ): Promise<Connection[]> {
+      const rows = await prisma.gmailConnection.findMany({
+        where: {
+          sealedToken: { not: null },
+          keyVersion: { not: current },
+          ...(afterId ? { id: { gt: afterId } } : {}),
+        },
+        orderBy: { id: 'asc' },
+        take,
+      });
+      return rows.map(toConnection);
+    },
+  };
+}
+
+export type ConnectionRepo = ReturnType<typeof createConnectionRepo>;

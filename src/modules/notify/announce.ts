@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { webApi } from '@slack/bolt';
+import type { SyncDeps } from './domain/sync';
+import { gmailIdsOf } from './domain/mail-filter';
+import { announcedIds, announcementMetadata } from './slack-metadata';
+import { createSlackMessenger } from '../../shared/slack-messenger';
+import { createAnnounceClient } from '../../shared/slack-single-shot-client';
+import { AppError } from '../../shared/errors';
+import { digestMessage, newMailMessage } from './blocks';
+
+/** The same failure, marked as one where the announcement never reached Slack (see `wasNotSent`). */
+const notSent = (err: AppError) =>
+  new AppError(err.code, err.message, {
+    retryable: err.retryable,
+    details: { ...err.details, notSent: true },
+    cause: err.cause,
+  });
+
+/** Slack may store a request it received just before the client gave up on it. */
+const LANDING_MARGIN_MS = 10_000;
+
+/** Platform errors with which Slack may have stored the message anyway (its own failure mid-way). */
+const AMBIGUOUS_PLATFORM_ERRORS = ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'];
+
+/**
+ * Whether a failed post certainly left nothing in Slack. A 429 is refused before any work; an
+ * `ok:false` answer with an error code (msg_too_long, channel_not_found, invalid_auth...) is Slack's
+ * definite answer that it did not post, except for its own failures above. HTTP-level errors and
+ * timeouts say nothing about what Slack stored: they stay for the reconciler.
+ */
+export function postNeverLanded(err: AppError): boolean {
+  if (err.code === 'slack_rate_limited') return true;
+  const cause = err.cause as { code?: unknown; data?: { error?: unknown } } | undefined;
+  const reason = cause?.data?.error;
+  return (
+    cause?.code === webApi.ErrorCode.PlatformError &&
+    typeof reason === 'string' &&
+    !AMBIGUOUS_PLATFORM_ERRORS.includes(reason)
+  );
+}
+
+/**
+ * The announce side of the sync: posting an announcement (with its Gmail ids in metadata) and
+ * reading the owner's DM back, through a client that sends each request once.
+ */
+export function createNotifyAnnouncer(
+  app: Pick<FastifyInstance, 'config' | 'metrics' | 'services'>,
+  log: Logger,
+  slackCall: <T>(call: () => Promise<T>) => Promise<T>,
+): Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'> {
+  const { config, metrics } = app;
+  const { clock } = app.services;
+  /*
+   * The reconciler's window: how long after its intent an announcement may still land in Slack.
+   * Invariant: the post is sent at most `postStartBudgetMs` after its intent (announce checks just
+   * before sending; opening the DM has its own HTTP timeout), exactly once (the announce client
+   * never retries, nor queues behind a 429), and abandoned by the client HTTP_TIMEOUT_MS later;
+   * LANDING_MARGIN_MS then covers Slack's own processing. A post missing from the DM after this
+   * window never lands, so its intent can be released and the message announced again.
+   */
+  const postStartBudgetMs = config.HTTP_TIMEOUT_MS;
+  const inFlightMs = postStartBudgetMs + config.HTTP_TIMEOUT_MS + LANDING_MARGIN_MS;
+  // Announcements and their read-back go through a client that never retries on its own (see
+  // createAnnounceClient): a post is then sent once per attempt and ends within HTTP_TIMEOUT_MS.
+  const announcer = createSlackMessenger(
+    createAnnounceClient({
+      token: config.SLACK_BOT_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+      timeoutMs: config.HTTP_TIMEOUT_MS,
+      log,
+    }),
+  );
+
+  return {
+    async announce(mailbox, a, intendedAt) {
+      const message =
+        a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
+      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: AppError) => {
+        throw notSent(err);
+      });
+      if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
+        // Too late to start the post inside the reconciler's window: not posted, retried later.
+        throw notSent(
+          new AppError('slack_unavailable', 'the announcement could not start in time', {
+            retryable: true,
+            details: { reason: 'slow_start' },
+          }),
+        );
+      }
+      await slackCall(() =>
+        announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
+      ).catch((err: AppError) => {
+        throw postNeverLanded(err) ? notSent(err) : err;
+      });
+      metrics.notifications.inc({ kind: a.kind });
+    },
+    findAnnounced: async (mailbox, since) =>
+      announcedIds(await slackCall(() => announcer.dmMetadataSince(mailbox.userId, since)), mailbox.id),
+    inFlightMs,
+  };
+}

@@ -1,0 +1,86 @@
+import { isAppError } from '../../../shared/errors';
+import { describeFailure, isConnectionGone } from './failures';
+import type { MailboxRecord, NotifyBaseDeps } from './types';
+import { addressMrkdwn } from '../../../shared/mrkdwn';
+
+const DAY_MS = 24 * 3_600_000;
+/** Gmail watches last 7 days; one renewed when under 6 days left is renewed about daily. */
+export const RENEW_WHEN_EXPIRING_WITHIN_MS = 6 * DAY_MS;
+
+export interface RenewalDeps extends NotifyBaseDeps {
+  topicName: string;
+  safetySyncAfterMs: number;
+  scheduleSync(mailboxId: string): Promise<void>;
+  scheduleRenewal(mailboxId: string): Promise<void>;
+  tellUser(mailbox: MailboxRecord, text: string): Promise<void>;
+  countWatch(outcome: 'renewed' | 'lapsed' | 'failed'): void;
+}
+
+export type RenewResult = 'renewed' | 'skipped' | 'failed';
+
+/** Watch renewal, start-up reconciliation and safety syncs (SPEC 6.5.6). */
+export function createRenewal(deps: RenewalDeps) {
+  const { mailboxes, clock, log } = deps;
+  const expired = (m: MailboxRecord, now: Date) => !m.watchExpiresAt || m.watchExpiresAt <= now;
+
+  /** A watch that is gone is visible in status, and its owner is told once. */
+  async function giveUp(mailbox: MailboxRecord, err: unknown): Promise<void> {
+    deps.countWatch('failed');
+    if (!expired(mailbox, clock.now())) return;
+    const reason = `renewing the Gmail watch failed: ${describeFailure(err)}`;
+    await mailboxes.setState(mailbox.id, 'lapsed', reason);
+    if (await mailboxes.claimLapseNotice(mailbox.id, clock.now())) {
+      await deps.tellUser(
+        mailbox,
+        `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${describeFailure(err)}). Run \`/ai-email-notifications on\` to restart them.`,
+      );
+    }
+  }
+
+  return {
+    async renew(mailboxId: string, opts: { finalAttempt: boolean }): Promise<RenewResult> {
+      const mailbox = await mailboxes.findById(mailboxId);
+      if (!mailbox?.enabled) return 'skipped';
+      let watch: { historyId: string; expiration: Date };
+      try {
+        watch = await (await deps.openGmail(mailbox.connectionId)).watch(deps.topicName);
+      } catch (err) {
+        if (isConnectionGone(err)) {
+          await mailboxes.disable(mailbox.connectionId, 'error', 'the Gmail connection is no longer valid');
+          return 'skipped';
+        }
+        const retryable = isAppError(err) ? err.retryable : true;
+        if (!retryable || opts.finalAttempt) await giveUp(mailbox, err);
+        if (retryable) throw err;
+        return 'failed';
+      }
+      const wasLapsed = expired(mailbox, clock.now()) || mailbox.state === 'lapsed';
+      await mailboxes.recordWatch(mailbox.id, watch.expiration);
+      if (mailbox.historyId === null) await mailboxes.advanceCursor(mailbox.id, BigInt(watch.historyId));
+      // Gmail sent no pushes while the watch was down: catch up from the cursor (or backfill).
+      if (wasLapsed) await deps.scheduleSync(mailbox.id);
+      deps.countWatch('renewed');
+      return 'renewed';
+    },
+
+    /** Runs from the scheduler and once at start-up, so stopped machines catch up. */
+    async maintain(): Promise<{ renewals: number; safetySyncs: number }> {
+      const now = clock.now();
+      const due = await mailboxes.dueForRenewal(new Date(now.getTime() + RENEW_WHEN_EXPIRING_WITHIN_MS));
+      for (const mailbox of due) {
+        if (expired(mailbox, now) && mailbox.state !== 'lapsed') {
+          deps.countWatch('lapsed');
+          await mailboxes.setState(mailbox.id, 'lapsed', 'the Gmail watch expired; renewing it');
+        }
+        await deps.scheduleRenewal(mailbox.id);
+      }
+      const silent = await mailboxes.silentSince(new Date(now.getTime() - deps.safetySyncAfterMs));
+      for (const id of silent) await deps.scheduleSync(id);
+      if (due.length || silent.length)
+        log.info({ renewals: due.length, safetySyncs: silent.length }, 'notify maintenance');
+      return { renewals: due.length, safetySyncs: silent.length };
+    },
+  };
+}
+
+export type Renewal = ReturnType<typeof createRenewal>;

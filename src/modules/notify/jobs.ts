@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { DelayedError, type Job, type Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Sync, SyncResult } from './domain/sync';
+import type { Renewal } from './domain/renewal';
+import { isPostInFlight, retryAfterMs } from './domain/failures';
+
+export const SYNC_JOB = 'sync';
+export const RENEW_JOB = 'renew-watch';
+export const MAINTAIN_JOB = 'maintain';
+
+const mailboxId = z.uuid();
+const syncPayload = z.object({
+  mailboxId,
+  historyId: z
+    .string()
+    .regex(/^\d{1,30}$/)
+    .optional(),
+  recheck: z.boolean().optional(),
+});
+const renewPayload = z.object({ mailboxId });
+
+export interface NotifyRetry {
+  baseMs: number;
+  /** Retries after the first attempt (SPEC: 6). */
+  retries: number;
+}
+
+const retryOptions = (r: NotifyRetry) => ({
+  attempts: r.retries + 1,
+  backoff: { type: 'exponential', delay: r.baseMs, jitter: 0.2 },
+});
+
+/**
+ * Producers of notify jobs. Syncs share one deduplication id per mailbox in keepLastIfActive mode:
+ * at most one sync of a mailbox is active and at most one waits behind it, carrying the latest
+ * push, so bursts coalesce and two syncs of one mailbox never run at once (on any machine).
+ */
+export function createNotifyScheduler(queue: Queue, retry: NotifyRetry) {
+  return {
+    async sync(
+      id: string,
+      p: { historyId?: bigint; recheck?: boolean; delayMs?: number } = {},
+    ): Promise<void> {
+      await queue.add(
+        SYNC_JOB,
+        { mailboxId: id, historyId: p.historyId?.toString(), recheck: p.recheck },
+        {
+          ...retryOptions(retry),
+          delay: p.delayMs,
+          deduplication: { id: `sync:${id}`, keepLastIfActive: true },
+        },
+      );
+    },
+    async renew(id: string): Promise<void> {
+      await queue.add(
+        RENEW_JOB,
+        { mailboxId: id },
+        { ...retryOptions(retry), deduplication: { id: `renew:${id}` } },
+      );
+    },
+  };
+}
+
+const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+/**
+ * Honours Retry-After from Gmail or Slack when it asks for more than the exponential backoff would
+ * wait, and a post still in flight (which names the instant it settles) always: the job goes back
+ * to delayed without spending an attempt, bounded by the attempt budget.
+ */
+async function deferIfAsked(job: Job, err: unknown, retry: NotifyRetry): Promise<void> {
+  const wait = retryAfterMs(err);
+  if (!wait || !job.token || job.attemptsStarted > retry.retries + 1) return;
+  if (!isPostInFlight(err) && wait <= retry.baseMs * 2 ** job.attemptsMade) return;
+  await job.moveToDelayed(Date.now() + wait, job.token);
+  throw new DelayedError(`retry after ${wait} ms`);
+}
+
+export function registerNotifyJobs(
+  app: FastifyInstance,
+  deps: {
+    sync: Sync;
+    renewal: Renewal;
+    retry: NotifyRetry;
+    maintainEveryMs: number;
+    purgeNotified(): Promise<number>;
+    log: Logger;
+  },
+) {
+  const { log } = deps;
+  app.jobs.handle('notify', SYNC_JOB, syncPayload, async (data, { job }): Promise<SyncResult> => {
+    try {
+      const result = await deps.sync.run({
+        mailboxId: data.mailboxId,
+        historyId: data.historyId === undefined ? undefined : BigInt(data.historyId),
+        recheck: data.recheck,
+      });
+      log.info(
+        { mailboxId: data.mailboxId, jobId: job.id, recheck: data.recheck === true, ...result },
+        'mailbox synced',
+      );
+      return result;
+    } catch (err) {
+      if (isFinalAttempt(job)) await deps.sync.giveUp(data.mailboxId, err);
+      else await deferIfAsked(job, err, deps.retry);
+      throw err;
+    }
+  });
+
+  app.jobs.handle('notify', RENEW_JOB, renewPayload, async (data, { job }) => {
+    const result = await deps.renewal.renew(data.mailboxId, { finalAttempt: isFinalAttempt(job) });
+    log.info({ mailboxId: data.mailboxId, result }, 'watch renewal');
+    return result;
+  });
+
+  app.jobs.handle('notify', MAINTAIN_JOB, z.object({}).passthrough(), async () => {
+    const result = await deps.renewal.maintain();
+    return { ...result, purged: await deps.purgeNotified() };
+  });
+
+  app.jobs.onStart(async () => {
+    // Idempotent upsert: every machine may run this; the schedule exists once.
+    await app.queues.notify.upsertJobScheduler(
+      'notify-maintain',
+      { every: deps.maintainEveryMs },
+      { name: MAINTAIN_JOB, data: {} },
+    );
+    // Start-up reconciliation: watches that expired while no machine ran are renewed now.
+    await deps.renewal
+      .maintain()
+      .catch((err: unknown) => log.error({ err }, 'start-up reconciliation failed'));
+  });
+}

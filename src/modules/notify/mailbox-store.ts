@@ -1,0 +1,190 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { MailboxRecord, MailboxState, MailboxStore } from './domain/types';
+
+type Row = NonNullable<Awaited<ReturnType<PrismaClient['mailbox']['findUnique']>>>;
+
+function toRecord(row: Row): MailboxRecord {
+  return {
+    id: row.id,
+    connectionId: row.connectionId,
+    teamId: row.teamId,
+    userId: row.userId,
+    email: row.email,
+    enabled: row.enabled,
+    // DECIMAL(30,0) holds any unsigned 64-bit history id; toFixed never uses an exponent.
+    historyId: row.historyId === null ? null : BigInt(row.historyId.toFixed()),
+    watchExpiresAt: row.watchExpiresAt,
+    state: row.state as MailboxState,
+    stateReason: row.stateReason,
+    lastPushAt: row.lastPushAt,
+    lastSyncAt: row.lastSyncAt,
+    lastNotifiedAt: row.lastNotifiedAt,
+    lapseNotifiedAt: row.lapseNotifiedAt,
+  };
+}
+
+/** Mailbox rows (cursor, watch, health) and the notified-message record, for the notify feature. */
+export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
+  touchPushByEmail(email: string, now: Date): Promise<Array<{ id: string; enabled: boolean }>>;
+  purgeNotifiedBefore(before: Date): Promise<number>;
+} {
+  return {
+    async findById(id) {
+      const row = await prisma.mailbox.findUnique({ where: { id } });
+      return row ? toRecord(row) : undefined;
+    },
+    async findByConnection(connectionId) {
+      const row = await prisma.mailbox.findUnique({ where: { connectionId } });
+      return row ? toRecord(row) : undefined;
+    },
+    async enable({ connection, historyId, watchExpiresAt, now, resetCursor }) {
+      const on = {
+        teamId: connection.teamId,
+        userId: connection.userId,
+        email: connection.email,
+        enabled: true,
+        watchExpiresAt,
+        state: 'ok',
+        stateReason: null,
+        lapseNotifiedAt: null,
+      };
+      const cursor = { historyId: historyId.toString(), lastSyncAt: now };
+      const row = await prisma.mailbox.upsert({
+        where: { connectionId: connection.id },
+        create: { connectionId: connection.id, ...on, ...cursor },
+        update: resetCursor ? { ...on, ...cursor } : on,
+      });
+      return toRecord(row);
+    },
+    async disable(connectionId, state, reason) {
+      // One statement reads the previous state and writes the new one, so two concurrent
+      // "off"s cannot both believe they turned notifications off. Pending intents are abandoned in
+      // the same statement: a turned-off mailbox announces nothing, turning it on again starts from
+      // a fresh cursor, so no sync would ever reconcile them (and reading the DM back that far).
+      const rows = await prisma.$queryRaw<Array<{ id: string; email: string; was_enabled: boolean }>>`
+        WITH changed AS (
+          UPDATE mailboxes m SET enabled = false, state = ${state}, state_reason = ${reason}, updated_at = now()
+          FROM (SELECT id, enabled FROM mailboxes WHERE connection_id = ${connectionId}::uuid FOR UPDATE) old
+          WHERE m.id = old.id
+          RETURNING m.id, m.email, old.enabled AS was_enabled
+        ), abandoned AS (
+          UPDATE notified_messages n SET state = 'abandoned'
+          FROM changed WHERE n.mailbox_id = changed.id AND n.state = 'pending'
+        )
+        SELECT id::text AS id, email, was_enabled FROM changed`;
+      const row = rows[0];
+      return row ? { id: row.id, email: row.email, wasEnabled: row.was_enabled } : undefined;
+    },
+    async recordWatch(id, watchExpiresAt) {
+      await prisma.$transaction([
+        prisma.mailbox.updateMany({
+          where: { id, state: 'lapsed' },
+          data: { state: 'ok', stateReason: null },
+        }),
+        prisma.mailbox.update({ where: { id }, data: { watchExpiresAt, lapseNotifiedAt: null } }),
+      ]);
+    },
+    async advanceCursor(id, historyId) {
+      const value = historyId.toString();
+      const { count } = await prisma.mailbox.updateMany({
+        where: { id, OR: [{ historyId: null }, { historyId: { lt: value } }] },
+        data: { historyId: value },
+      });
+      return count === 1;
+    },
+    async recordSync(id, { now, notified, state, reason }) {
+      await prisma.mailbox.updateMany({
+        where: { id },
+        data: { lastSyncAt: now, state, stateReason: reason, ...(notified ? { lastNotifiedAt: now } : {}) },
+      });
+    },
+    async setState(id, state, reason) {
+      await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reason } });
+    },
+    async claimLapseNotice(id, now) {
+      const { count } = await prisma.mailbox.updateMany({
+        where: { id, lapseNotifiedAt: null },
+        data: { lapseNotifiedAt: now },
+      });
+      return count === 1;
+    },
+    async unnotified(id, gmailIds) {
+      if (gmailIds.length === 0) return [];
+      const done = await prisma.notifiedMessage.findMany({
+        where: { mailboxId: id, gmailMessageId: { in: gmailIds } },
+        select: { gmailMessageId: true },
+      });
+      const seen = new Set(done.map((d) => d.gmailMessageId));
+      return gmailIds.filter((g) => !seen.has(g));
+    },
+    async recordIntent(id, gmailIds, now) {
+      if (gmailIds.length === 0) return [];
+      // RETURNING names exactly the rows this statement inserted; a row another sync wrote first
+      // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
+      // Rows go in key order, so two statements over overlapping ids wait on each other, never deadlock.
+      const ordered = [...new Set(gmailIds)].sort();
+      const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string }>>`
+        INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
+        SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g ORDER BY g
+        ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
+        RETURNING gmail_message_id`;
+      const inserted = new Set(rows.map((r) => r.gmail_message_id));
+      return gmailIds.filter((g) => inserted.has(g));
+    },
+    async markNotified(id, gmailIds) {
+      if (gmailIds.length === 0) return;
+      await prisma.$transaction([
+        prisma.notifiedMessage.updateMany({
+          where: { mailboxId: id, gmailMessageId: { in: gmailIds }, state: 'pending' },
+          data: { state: 'posted' },
+        }),
+        prisma.notifiedMessage.createMany({
+          data: gmailIds.map((gmailMessageId) => ({ mailboxId: id, gmailMessageId })),
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+    async pendingIntents(id) {
+      const rows = await prisma.notifiedMessage.findMany({
+        where: { state: 'pending', mailboxId: id },
+        select: { gmailMessageId: true, createdAt: true },
+      });
+      return rows.map((r) => ({ gmailId: r.gmailMessageId, intendedAt: r.createdAt }));
+    },
+    async releaseIntents(id, gmailIds) {
+      if (gmailIds.length === 0) return;
+      await prisma.notifiedMessage.deleteMany({
+        where: { mailboxId: id, gmailMessageId: { in: gmailIds }, state: 'pending' },
+      });
+    },
+    async dueForRenewal(before) {
+      const rows = await prisma.mailbox.findMany({
+        where: { enabled: true, OR: [{ watchExpiresAt: null }, { watchExpiresAt: { lt: before } }] },
+      });
+      return rows.map(toRecord);
+    },
+    async silentSince(since) {
+      const rows = await prisma.mailbox.findMany({
+        where: {
+          enabled: true,
+          AND: [
+            { OR: [{ lastPushAt: null }, { lastPushAt: { lt: since } }] },
+            { OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: since } }] },
+          ],
+        },
+        select: { id: true },
+      });
+      return rows.map((r) => r.id);
+    },
+    async touchPushByEmail(email, now) {
+      return prisma.$queryRaw<Array<{ id: string; enabled: boolean }>>`
+        UPDATE mailboxes SET last_push_at = ${now} WHERE email = ${email} RETURNING id::text AS id, enabled`;
+    },
+    async purgeNotifiedBefore(before) {
+      const { count } = await prisma.notifiedMessage.deleteMany({ where: { createdAt: { lt: before } } });
+      return count;
+    },
+  };
+}
+
+export type MailboxRepo = ReturnType<typeof createMailboxRepo>;

@@ -1,0 +1,162 @@
+import { isAppError } from '../../../shared/errors';
+import { aboutDraft, tryOpen } from './decisions';
+import { composeMessage, toRaw } from './mime';
+import { sentLookupFor, type SendDeps, type SendStep, type Token } from './send-deps';
+import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
+import type { Draft, DraftContent, DraftStatus } from './types';
+
+export type { SendDeps, SendSettings, SendStep } from './send-deps';
+
+const DONE: SendStep = { kind: 'done' };
+
+/**
+ * The send job. Invariant: the draft moves `sending → attempting` (durably, with the time) before
+ * Gmail is called, and a draft found `attempting` is never sent again — only looked up in Sent.
+ * Retries are counted and scheduled on the draft (`sendAttempts`, `nextAttemptAt`), so whichever
+ * job runs it — the first, a BullMQ retry or a resume after a crash — honours the same count and
+ * the same Retry-After.
+ */
+export function createSendDraft(deps: SendDeps) {
+  const { settings: s } = deps;
+  const backoff = (attempt: number, floorMs = 0) => {
+    const exp = s.retryBaseMs * 2 ** Math.max(0, attempt - 1);
+    return Math.max(floorMs, exp) + Math.floor(Math.random() * exp * 0.2);
+  };
+
+  async function finish(
+    draft: Draft,
+    from: DraftStatus[],
+    failure: Failure,
+    status: 'failed' | 'outcome_unknown',
+  ) {
+    if (!(await deps.drafts.transition(draft.id, from, status, { failureReason: failure.text }))) return DONE;
+    await deps.record({
+      ...aboutDraft(draft),
+      result: status,
+      reason: failure.code,
+      content: tryOpen(deps.openContent, draft),
+    });
+    await deps.tell(draft, { kind: status, reason: failure.text });
+    return DONE;
+  }
+
+  async function succeed(draft: Draft, gmailMessageId: string, reason?: string): Promise<SendStep> {
+    const now = deps.clock.now();
+    const patch = { gmailMessageId, sentAt: now, failureReason: null };
+    if (!(await deps.drafts.transition(draft.id, ['attempting', 'outcome_unknown'], 'sent', patch)))
+      return DONE;
+    await deps.record({
+      ...aboutDraft(draft),
+      result: 'success',
+      gmailMessageId,
+      reason,
+      content: tryOpen(deps.openContent, draft),
+    });
+    await deps.tell(draft, { kind: 'sent' });
+    return DONE;
+  }
+
+  /** Gmail may or may not have sent it: find it in Sent by our Message-ID, or say we cannot know. */
+  async function settleAmbiguous(draft: Draft, attemptedAt: Date, known?: Token): Promise<SendStep> {
+    const age = deps.clock.now().getTime() - attemptedAt.getTime();
+    if (!known && age < s.inFlightMs) return { kind: 'later', delayMs: s.inFlightMs - age };
+    const token = known ?? (await deps.accessTokens.forConnection(draft.connectionId).catch(() => undefined));
+    const how = sentLookupFor(token, s);
+    if (token && how) {
+      const found = await deps.gmail
+        .findSent(token.accessToken, draft.messageIdHeader, how, attemptedAt)
+        .catch((err: unknown) => {
+          deps.log.warn({ draftId: draft.id, kind: deps.classify(err).kind }, 'sent folder search failed');
+          return undefined;
+        });
+      if (found) return succeed(draft, found, 'reconciled');
+      if (age < s.reconcileWindowMs) {
+        return { kind: 'later', delayMs: Math.min(backoff(1), s.reconcileWindowMs - age) };
+      }
+      return finish(draft, ['attempting'], FAILURES.notInSent, 'outcome_unknown');
+    }
+    return finish(draft, ['attempting'], FAILURES.noAnswer, 'outcome_unknown');
+  }
+
+  /** Schedules the next attempt on the draft; a runner that lost the draft meanwhile just stops. */
+  async function retryLater(
+    draft: Draft,
+    from: 'sending' | 'attempting',
+    attempt: number,
+    delayMs: number,
+  ): Promise<SendStep> {
+    const patch = { sendAttempts: attempt, nextAttemptAt: new Date(deps.clock.now().getTime() + delayMs) };
+    const guard = from === 'sending' ? { sendAttempts: draft.sendAttempts } : undefined;
+    if (!(await deps.drafts.transition(draft.id, [from], 'sending', patch, guard))) return DONE;
+    return { kind: 'later', delayMs };
+  }
+
+  async function token(draft: Draft, attempt: number): Promise<Token | SendStep> {
+    try {
+      return await deps.accessTokens.forConnection(draft.connectionId);
+    } catch (err) {
+      const code = isAppError(err) ? err.code : '';
+      if (code === 'not_connected') return finish(draft, ['sending'], FAILURES.notConnected, 'failed');
+      if (code === 'connection_invalid')
+        return finish(draft, ['sending'], FAILURES.connectionInvalid, 'failed');
+      if (/^(unknown_key_version|sealed_data_)/.test(code)) {
+        return finish(draft, ['sending'], FAILURES.credentialsUnreadable, 'failed');
+      }
+      // Nothing was sent: Google's token endpoint was unreachable or failed.
+      if (attempt >= s.maxAttempts) return finish(draft, ['sending'], FAILURES.tokenUnavailable, 'failed');
+      return retryLater(draft, 'sending', attempt, backoff(attempt));
+    }
+  }
+
+  async function attemptSend(draft: Draft): Promise<SendStep> {
+    const attempt = draft.sendAttempts + 1;
+    const got = await token(draft, attempt);
+    if ('kind' in got) return got;
+    let content: DraftContent;
+    try {
+      content = deps.openContent(draft);
+    } catch {
+      return finish(draft, ['sending'], FAILURES.draftUnreadable, 'failed');
+    }
+    if (got.connection.email.toLowerCase() !== content.from.toLowerCase()) {
+      return finish(draft, ['sending'], FAILURES.connectionChanged, 'failed');
+    }
+    const attemptedAt = deps.clock.now();
+    const raw = toRaw(composeMessage(content, { messageId: draft.messageIdHeader, date: attemptedAt }));
+    // The guard makes a runner that read the draft before another runner's attempt stop here.
+    const claimed = await deps.drafts.transition(
+      draft.id,
+      ['sending'],
+      'attempting',
+      { attemptedAt, sendAttempts: attempt, nextAttemptAt: null },
+      { sendAttempts: draft.sendAttempts },
+    );
+    if (!claimed) return DONE;
+    let sent: { id: string };
+    try {
+      sent = await deps.gmail.send(got.accessToken, raw);
+    } catch (err) {
+      const f = deps.classify(err);
+      deps.log.warn({ draftId: draft.id, kind: f.kind, status: f.status, attempt }, 'gmail send failed');
+      if (!isProvenNotSent(f)) return settleAmbiguous(draft, attemptedAt, got);
+      if (f.kind === 'unauthorized') deps.accessTokens.forget(draft.connectionId);
+      const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
+      if (!retryable || attempt >= s.maxAttempts)
+        return finish(draft, ['attempting'], gmailFailure(f), 'failed');
+      return retryLater(draft, 'attempting', attempt, backoff(attempt, f.retryAfterMs));
+    }
+    return succeed(draft, sent.id);
+  }
+
+  /** Runs the send job for `draftId` once: an attempt when one is due, else another look later. */
+  return async function sendDraft(draftId: string): Promise<SendStep> {
+    const draft = await deps.drafts.findById(draftId);
+    if (draft?.status === 'attempting') return settleAmbiguous(draft, draft.attemptedAt ?? draft.createdAt);
+    if (draft?.status !== 'sending') return DONE;
+    const notDueForMs = (draft.nextAttemptAt?.getTime() ?? 0) - deps.clock.now().getTime();
+    if (notDueForMs > 0) return { kind: 'later', delayMs: notDueForMs };
+    return attemptSend(draft);
+  };
+}
+
+export type SendDraft = ReturnType<typeof createSendDraft>;

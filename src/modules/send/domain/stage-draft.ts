@@ -1,0 +1,146 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/errors';
+import type { Clock } from '../../../shared/clock';
+import type { Sealer } from '../../../shared/crypto';
+import type { Connection } from '../../connect/connection-store';
+import type { TriggerRow } from '../../triggers/trigger-store';
+import { draftContentContext } from '../draft-store';
+import { refuseExternalAuthor, resolveSender } from './resolve-sender';
+import { validateDraft, type DraftRequest } from './validate-draft';
+import type { RecordDecision } from './decisions';
+import type { LimitCheck } from './limits';
+import type { Draft, DraftContent, DraftStore, PreviewKind } from './types';
+
+export interface StageRequest extends DraftRequest {
+  triggerTs: string;
+  channelId?: string;
+}
+
+export interface StagedDraft {
+  id: string;
+  expiresAt: Date;
+  previewKind: PreviewKind;
+}
+
+export interface StageDeps {
+  triggers: { findByTs(teamId: string | undefined, ts: string, channelId?: string): Promise<TriggerRow[]> };
+  connections: { findByUser(teamId: string, userId: string): Promise<Connection | undefined> };
+  drafts: DraftStore;
+  sealer: Sealer;
+  clock: Clock;
+  consumeDraftQuota(teamId: string, userId: string): Promise<LimitCheck>;
+  /** Posts the Send/Cancel preview; an ephemeral where the trigger was, else a DM. Throws if neither works. */
+  postPreview(
+    draft: Draft,
+    content: DraftContent,
+  ): Promise<{ kind: PreviewKind; channel?: string; ts?: string }>;
+  /** Shows the owner how to connect (or reconnect), where the trigger was. Best effort. */
+  promptConnect(trigger: TriggerRow): Promise<void>;
+  record: RecordDecision;
+  ttlMs: number;
+  /** ALLOW_SLACK_CONNECT_TRIGGERS: whether authors from other workspaces may stage emails. */
+  allowExternalAuthors: boolean;
+}
+
+/** Our own Message-ID, fixed at draft time, so an ambiguous send can be found in Sent later. */
+export const newMessageId = (fromEmail: string) =>
+  `<mb.${randomBytes(16).toString('hex')}@${fromEmail.split('@')[1] ?? 'mailbridge.invalid'}>`;
+
+export function createStageDraft(deps: StageDeps) {
+  async function connectionFor(trigger: TriggerRow, userId: string): Promise<Connection> {
+    const connection = await deps.connections.findByUser(trigger.teamId, userId);
+    if (connection?.status === 'active') return connection;
+    await deps.promptConnect(trigger);
+    if (connection?.status === 'invalid') {
+      throw new AppError(
+        'connection_invalid',
+        "The person's Gmail connection stopped working; they were asked in Slack to reconnect with /ai-email-connect. Nothing was staged.",
+        { httpStatus: 409 },
+      );
+    }
+    throw new AppError(
+      'not_connected',
+      'The person has not connected Gmail; they were shown how in Slack (/ai-email-connect). Nothing was staged.',
+      { httpStatus: 409 },
+    );
+  }
+
+  /** Stages an email for its owner's confirmation; nothing is sent here. */
+  return async function stageDraft(req: StageRequest): Promise<StagedDraft> {
+    const valid = validateDraft(req);
+    const now = deps.clock.now();
+    const trigger = resolveSender(
+      await deps.triggers.findByTs(undefined, req.triggerTs, req.channelId),
+      now,
+      req.channelId !== undefined,
+    );
+    refuseExternalAuthor(trigger, deps.allowExternalAuthors);
+    const userId = trigger.userId!;
+    const quota = await deps.consumeDraftQuota(trigger.teamId, userId);
+    if (!quota.allowed) {
+      const retryAfterSeconds = Math.ceil(quota.retryAfterMs / 1000);
+      throw new AppError(
+        'rate_limited',
+        `Too many emails staged for this person in the last hour; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+        { httpStatus: 429, details: { retry_after_seconds: retryAfterSeconds } },
+      );
+    }
+    const connection = await connectionFor(trigger, userId);
+    const content: DraftContent = { from: connection.email, ...valid };
+    const id = randomUUID();
+    const draft: Draft = {
+      id,
+      teamId: trigger.teamId,
+      userId,
+      connectionId: connection.id,
+      channelId: trigger.channelId,
+      triggerTs: trigger.ts,
+      threadTs: trigger.threadTs,
+      sealedContent: deps.sealer.seal(
+        JSON.stringify(content),
+        draftContentContext(id, trigger.teamId, userId),
+      ),
+      recipientCount: valid.to.length + valid.cc.length + valid.bcc.length,
+      status: 'pending',
+      messageIdHeader: newMessageId(connection.email),
+      gmailMessageId: null,
+      failureReason: null,
+      previewKind: null,
+      previewChannel: null,
+      previewTs: null,
+      responseUrl: null,
+      previewOutcome: null,
+      expiresAt: new Date(now.getTime() + deps.ttlMs),
+      claimedAt: null,
+      attemptedAt: null,
+      sentAt: null,
+      sendAttempts: 0,
+      nextAttemptAt: null,
+      createdAt: now,
+    };
+    await deps.drafts.create(draft);
+    const base = { teamId: draft.teamId, userId, draftId: id, recipientCount: draft.recipientCount, content };
+
+    let preview: Awaited<ReturnType<StageDeps['postPreview']>>;
+    try {
+      preview = await deps.postPreview(draft, content);
+    } catch (cause) {
+      await deps.drafts.transition(id, ['pending'], 'failed', { failureReason: 'preview_undeliverable' });
+      await deps.record({ ...base, result: 'failed', reason: 'preview_undeliverable' });
+      throw new AppError(
+        'slack_unavailable',
+        'The confirmation could not be shown to the person in Slack; nothing was staged. Try again shortly.',
+        { httpStatus: 502, retryable: true, cause },
+      );
+    }
+    await deps.drafts.update(id, {
+      previewKind: preview.kind,
+      previewChannel: preview.channel ?? null,
+      previewTs: preview.ts ?? null,
+    });
+    await deps.record({ ...base, result: 'staged', reason: `preview_${preview.kind}` });
+    return { id, expiresAt: draft.expiresAt, previewKind: preview.kind };
+  };
+}
+
+export type StageDraft = ReturnType<typeof createStageDraft>;

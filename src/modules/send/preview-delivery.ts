@@ -1,0 +1,115 @@
+import type { Logger } from 'pino';
+import type { SlackMessage, SlackMessenger } from '../../shared/slack-messenger';
+import { signButton } from './domain/button-token';
+import type { Draft, DraftContent, Outcome, PreviewKind } from './domain/types';
+import type { TellResult } from './domain/sweep-drafts';
+import { outcomeMessage, previewMessage } from './blocks';
+
+export interface PreviewDeps {
+  messenger: SlackMessenger;
+  signingKey: string;
+  timeoutMs: number;
+  log: Logger;
+}
+
+/** Slack errors after which an update of this preview can never succeed. */
+const GONE_ERRORS = new Set([
+  'message_not_found',
+  'channel_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'is_archived',
+  'not_in_channel',
+  'account_inactive',
+]);
+
+/**
+ * A response_url answers 404 once expired or used up (and other 4xx for a request it will never
+ * take); 429 and 5xx may pass. A Web API error names itself in `data.error`.
+ */
+function isGone(err: unknown): boolean {
+  const e = err as { status?: number; data?: { error?: string } };
+  if (typeof e.status === 'number') return e.status >= 400 && e.status < 500 && e.status !== 429;
+  return GONE_ERRORS.has(e.data?.error ?? '');
+}
+
+/** Where the trigger was (thread kept), as an ephemeral only its author sees; a DM when that fails. */
+export function createPreviewDelivery(deps: PreviewDeps) {
+  async function toOwner(
+    at: { channelId: string; threadTs: string | null; userId: string },
+    message: SlackMessage,
+  ): Promise<{ kind: PreviewKind; channel?: string; ts?: string }> {
+    try {
+      await deps.messenger.ephemeral({
+        channel: at.channelId,
+        user: at.userId,
+        threadTs: at.threadTs ?? undefined,
+        ...message,
+      });
+      return { kind: 'ephemeral' };
+    } catch (err) {
+      deps.log.warn(
+        { err: { message: (err as Error).message }, channel: at.channelId },
+        'ephemeral not delivered; sending a DM instead',
+      );
+      const dm = await deps.messenger.dm(at.userId, message);
+      return { kind: 'dm', channel: dm.channel, ts: dm.ts };
+    }
+  }
+
+  async function postToResponseUrl(url: string, message: SlackMessage): Promise<void> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: message.text, blocks: message.blocks }),
+      signal: AbortSignal.timeout(deps.timeoutMs),
+    });
+    if (!res.ok)
+      throw Object.assign(new Error(`response_url answered ${res.status}`), { status: res.status });
+  }
+
+  return {
+    toOwner,
+    async postPreview(draft: Draft, content: DraftContent) {
+      const button = (action: 'send' | 'cancel') =>
+        signButton(deps.signingKey, {
+          draftId: draft.id,
+          userId: draft.userId,
+          teamId: draft.teamId,
+          action,
+          expiresAt: draft.expiresAt,
+        });
+      const message = previewMessage({
+        content,
+        expiresAt: draft.expiresAt,
+        sendValue: button('send'),
+        cancelValue: button('cancel'),
+      });
+      return toOwner(draft, message);
+    },
+    /**
+     * Replaces the preview with the outcome: chat.update for a DM preview, the click's response_url
+     * for an ephemeral one (an ephemeral nobody clicked cannot be changed: nothing to do). Never
+     * throws; `retry` when Slack failed, `gone` when it never will take it.
+     */
+    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<TellResult> {
+      const message = outcomeMessage(outcome, content);
+      try {
+        if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
+          await deps.messenger.update({ channel: draft.previewChannel, ts: draft.previewTs, ...message });
+        } else if (draft.responseUrl) {
+          await postToResponseUrl(draft.responseUrl, message);
+        }
+        return 'shown';
+      } catch (err) {
+        deps.log.warn(
+          { err: { message: (err as Error).message }, draftId: draft.id, outcome: outcome.kind },
+          'could not update the email preview',
+        );
+        return isGone(err) ? 'gone' : 'retry';
+      }
+    },
+  };
+}
+
+export type PreviewDelivery = ReturnType<typeof createPreviewDelivery>;
