@@ -12,7 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { migrate } from '../src/persistence/migrator';
+import { migrate } from '../src/platform/migrator';
 import { startSlackEmulator, type SlackEmulator } from '../test/emulators/slack';
 import { startGoogleEmulator, type GoogleEmulator } from '../test/emulators/google';
 import { manifestBotScopes } from '../test/helpers/slack-manifest';
