@@ -1,11 +1,12 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/packages'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
   // `cookie` (pulled in by light-my-request) ships ESM only; Jest on Node 20 must transpile it.
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  // The emulators' own tests run under the same loopback-only network guard.
   setupFiles: ['<rootDir>/test/helpers/block-network.ts'],
   testTimeout: 60000,
 };

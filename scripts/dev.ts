@@ -13,8 +13,8 @@ import readline from 'node:readline';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { migrate } from '../src/platform/migrator';
-import { startSlackEmulator, type SlackEmulator } from '../test/emulators/slack';
-import { startGoogleEmulator, type GoogleEmulator } from '../test/emulators/google';
+import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
+import { startGoogleEmulator, type GoogleEmulator } from '@mailbridge/google-emulator';
 import { manifestBotScopes } from '../test/helpers/slack-manifest';
 
 const ROOT = path.resolve(__dirname, '..');

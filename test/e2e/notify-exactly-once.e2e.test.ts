@@ -10,7 +10,7 @@ import {
   useNotifyStack,
   type NotifyHarness,
 } from '../helpers/notify-harness';
-import type { PostedMessage } from '../emulators/slack';
+import type { PostedMessage } from '@mailbridge/slack-emulator';
 
 const KILL_ROUNDS = 10;
 /** Kills that must land between an intent and its confirmation for the run to count. */

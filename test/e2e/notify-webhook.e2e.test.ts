@@ -8,7 +8,7 @@ import {
   syncJobsAdded,
   useNotifyStack,
 } from '../helpers/notify-harness';
-import type { TokenVariant } from '../emulators/google';
+import type { TokenVariant } from '@mailbridge/google-emulator';
 
 describe('the Pub/Sub push webhook', () => {
   const ctx = useNotifyStack();

@@ -1,4 +1,4 @@
-import type { PostedMessage } from '../emulators/slack';
+import type { PostedMessage } from '@mailbridge/slack-emulator';
 import type { Stack } from './stack';
 
 export interface Prompt {

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { REDIS_TEST_URL } from './database';
 import { METADATA_SCOPE, SEND_SCOPE, seedConnection, type SeededConnection } from './connect';
 import { eventually, PUSH_SERVICE_ACCOUNT, startStack, type Stack } from './stack';
-import type { PostedMessage } from '../emulators/slack';
+import type { PostedMessage } from '@mailbridge/slack-emulator';
 
 /** Inspection and arrangement helpers for the notification end-to-end tests. */
 export interface NotifyHarness {

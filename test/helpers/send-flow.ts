@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import type { PostedMessage } from '../emulators/slack/types';
+import type { PostedMessage } from '@mailbridge/slack-emulator';
 import { startStack, type Stack } from './stack';
 
 export const SEND_ACTION = 'send_email_send';

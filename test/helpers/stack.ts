@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
-import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google';
+import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
+import { startGoogleEmulator, type GoogleEmulator } from '@mailbridge/google-emulator';
 import { createTestDatabase, REDIS_TEST_URL, uniqueRedisPrefix, type TestDatabase } from './database';
 import { testSecrets } from './keys';
 import { manifestBotScopes } from './slack-manifest';

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { createSlackMessenger } from '../../src/shared/slack-messenger';
 import { announcedIds, announcementMetadata } from '../../src/modules/notify/slack-metadata';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
+import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
 
 describe('reading announcements back from the DM', () => {
   let emu: SlackEmulator;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { webApi } from '@slack/bolt';
 import { createLookupClient, createSlackNames } from '../../src/modules/connect/slack-names';
-import { startSlackEmulator } from '../emulators/slack';
+import { startSlackEmulator } from '@mailbridge/slack-emulator';
 import { REDIS_TEST_URL, uniqueRedisPrefix } from '../helpers/database';
 import { deleteRedisPrefix } from '../helpers/stack';
 

@@ -3,7 +3,7 @@ import { createNotifyAnnouncer } from '../../src/modules/notify/announce';
 import { wasNotSent } from '../../src/modules/notify/domain/failures';
 import type { MailboxRecord } from '../../src/modules/notify/domain/types';
 import { slackError } from '../../src/modules/notify/slack-errors';
-import { startSlackEmulator, type SlackEmulator } from '../emulators/slack';
+import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 

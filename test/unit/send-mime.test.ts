@@ -6,7 +6,7 @@ import {
   toRaw,
 } from '../../src/modules/send/domain/mime';
 import type { DraftContent } from '../../src/modules/send/domain/types';
-import { parseMessage } from '../emulators/google/mime';
+import { parseMessage } from '@mailbridge/google-emulator';
 
 const content = (over: Partial<DraftContent> = {}): DraftContent => ({
   from: 'ada@example.com',

@@ -4,7 +4,7 @@ import type { DraftContent, Mailbox, Outcome } from '../../src/modules/send/doma
 import type { SlackMessage } from '../../src/shared/slack-messenger';
 import { escapeMrkdwn } from '../../src/shared/mrkdwn';
 import { outcomeMessage, previewMessage } from '../../src/modules/send/blocks';
-import { blocksError } from '../emulators/slack/block-limits';
+import { blocksError } from '@mailbridge/slack-emulator';
 
 /** Every text object in the blocks (section text and fields, context elements, button labels). */
 function textObjects(value: unknown): string[] {

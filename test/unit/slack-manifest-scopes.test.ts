@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { missingScope } from '../emulators/slack/scopes';
+import { missingScope } from '@mailbridge/slack-emulator';
 import { manifestBotScopes } from '../helpers/slack-manifest';
 
 const SRC = path.resolve(__dirname, '../../src');

@@ -1,4 +1,4 @@
-import { decodeHeaderValue, parseAddressList, parseMessage } from './mime';
+import { decodeHeaderValue, parseAddressList, parseMessage } from '../src/mime';
 
 const crlf = (...lines: string[]) => Buffer.from(lines.join('\r\n'), 'utf8');
 

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { startSlackEmulator, type SlackEmulator } from './index';
+import { startSlackEmulator, type SlackEmulator } from '../src';
 
 let emu: SlackEmulator;
 let client: webApi.WebClient;

@@ -8,7 +8,7 @@ import {
   type OAuth2ClientOptions,
 } from 'google-auth-library';
 import { gmail as gmailClient, type gmail_v1 } from '@googleapis/gmail';
-import { decodeJwt, startGoogleEmulator, type GoogleEmulator, type TokenVariant } from './index';
+import { decodeJwt, startGoogleEmulator, type GoogleEmulator, type TokenVariant } from '../src';
 
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/google/callback';
 const G = 'https://www.googleapis.com/auth/';

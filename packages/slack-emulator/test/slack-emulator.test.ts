@@ -1,6 +1,6 @@
 import { App, LogLevel, webApi } from '@slack/bolt';
 import { WebSocket } from 'ws';
-import { startSlackEmulator, type SlackEmulator } from './index';
+import { startSlackEmulator, type SlackEmulator } from '../src';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof App>[0]>['clientOptions'];
 

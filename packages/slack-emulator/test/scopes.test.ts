@@ -1,6 +1,6 @@
-import { startSlackEmulator, type SlackEmulator } from './index';
-import { METHOD_SCOPES } from './scopes';
-import { WEB_API_METHODS } from './web-api-methods';
+import { startSlackEmulator, type SlackEmulator } from '../src';
+import { METHOD_SCOPES } from '../src/scopes';
+import { WEB_API_METHODS } from '../src/web-api-methods';
 
 let emu: SlackEmulator;
 

@@ -1,4 +1,4 @@
 export { startGoogleEmulator } from './server';
 export { decodeJwt } from './jwt';
-export type { ParsedMessage } from './mime';
+export { parseMessage, type ParsedMessage } from './mime';
 export * from './types';
