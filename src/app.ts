@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createLogger } from './shared/logger';
-import { isAppError } from './shared/errors';
+import { answerErrors } from './shared/http-errors';
+import { systemClock, type Clock } from './shared/clock';
 import metricsPlugin from './platform/metrics';
 import httpServerPlugin, { httpTimeouts, serverOptions } from './platform/http-server';
 import prismaPlugin from './platform/prisma';
@@ -10,11 +11,12 @@ import redisPlugin from './platform/redis';
 import queuesPlugin from './platform/queues';
 import workersPlugin from './platform/workers';
 import slackPlugin from './platform/slack';
-import servicesPlugin from './platform/services';
+import sealerPlugin from './platform/sealer';
 import healthRoutes from './platform/health';
-import connectFeature from './modules/connect/index';
-import sendFeature from './modules/send/index';
-import notifyFeature from './modules/notify/index';
+import connectModule from './modules/connect';
+import sendModule from './modules/send';
+import notifyModule from './modules/notify';
+import { connectionReactions } from './reactions';
 import { registerTriggerRecorder } from './modules/triggers/slack';
 import { registerMaintenanceJobs } from './modules/retention/jobs';
 import { createTriggerRepo } from './modules/triggers/trigger-store';
@@ -23,6 +25,7 @@ import { withTimeout } from './shared/timeout';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    clock: Clock;
     /** Opens the Slack socket and starts the workers; called once the HTTP server listens. */
     startBackground(): Promise<void>;
   }
@@ -30,6 +33,7 @@ declare module 'fastify' {
 
 export interface BuildOptions {
   logger?: Logger;
+  clock?: Clock;
 }
 
 /** Composes the process: resources first, then transports. Holds no logic of its own. */
@@ -52,18 +56,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }) as unknown as FastifyInstance;
 
   app.decorate('config', config);
-  app.setErrorHandler((err, req, reply) => {
-    if (isAppError(err)) {
-      if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
-      return reply.code(err.httpStatus).send({ error: err.code, message: err.message, ...err.details });
-    }
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({
-      error: status >= 500 ? 'internal_error' : 'bad_request',
-      message: status >= 500 ? 'internal error' : (err as Error).message,
-    });
-  });
+  app.decorate('clock', opts.clock ?? systemClock);
+  // Module routes answer their own codes from their own tables; this answers everything else.
+  app.setErrorHandler(answerErrors({}));
 
   await app.register(metricsPlugin, { port: config.METRICS_PORT, host: config.HOST, timeouts });
   await app.register(httpServerPlugin);
@@ -77,7 +72,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     apiUrl: config.SLACK_API_URL,
     timeoutMs: config.HTTP_TIMEOUT_MS,
   });
-  await app.register(servicesPlugin);
+  await app.register(sealerPlugin);
 
   await app.register(healthRoutes);
   registerTriggerRecorder(app.slack.app, {
@@ -86,9 +81,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics: app.metrics,
   });
   registerMaintenanceJobs(app);
-  await connectFeature(app);
-  await sendFeature(app);
-  await notifyFeature(app);
+  const connect = await connectModule(app);
+  const send = await sendModule(app, connect);
+  const notify = await notifyModule(app, connect);
+  connect.react(connectionReactions({ connect, send, notify }));
 
   // Stop taking new work before anything closes, all within SHUTDOWN_TIMEOUT_MS: HTTP stops accepting and
   // answers what it holds; the socket closes, then the workers let active jobs finish or abandon them.

@@ -22,7 +22,7 @@ function announceOnce(): Promise<unknown> {
   const app = {
     config: { HTTP_TIMEOUT_MS: 1_000, SLACK_BOT_TOKEN: emu.botToken, SLACK_API_URL: emu.apiUrl },
     metrics: { notifications: { inc: () => undefined } },
-    services: { clock: { now: () => NOW } },
+    clock: { now: () => NOW },
   };
   const slackCall = async <T>(call: () => Promise<T>): Promise<T> => {
     try {

@@ -16,6 +16,13 @@ import { isAppError } from '../../shared/errors';
 import { createLookupClient, createSlackNames } from './slack-names';
 import { createConnectPageLimits } from './page-limits';
 import { addressMrkdwn } from '../../shared/mrkdwn';
+import { createConnectionRepo, type Connection, type ConnectionRepo } from './connection-store';
+import { createGoogleOAuth } from '../../shared/google-oauth';
+import { createSlackMessenger, type SlackMessage } from '../../shared/slack-messenger';
+import { createAccessTokens, type AccessTokens } from './domain/access-tokens';
+import { createPairingService } from './domain/pairing';
+import { createAuditRepo } from '../../shared/audit-store';
+import { createConnectionEvents, type ConnectionReactions } from './connection-events';
 
 const REVOCATION_TEXT = {
   revoked: ' and Google revoked it',
@@ -24,10 +31,36 @@ const REVOCATION_TEXT = {
   token_unreadable: '',
 } as const;
 
+/** What the other modules use of a connection. */
+export interface ConnectModule {
+  connections: ConnectionRepo;
+  accessTokens: AccessTokens;
+  /** The connect (or notifications) prompt with a fresh pairing link and code. */
+  prompt(teamId: string, userId: string, purpose: 'connect' | 'notifications'): Promise<SlackMessage>;
+  /** Tells the person, once, that Google no longer accepts their connection. */
+  tellInvalid(connection: Connection): Promise<void>;
+  react(reactions: ConnectionReactions): void;
+}
+
 /** Connect, status, disconnect and the token lifecycle (SPEC 6.1–6.3). */
-export default async function connectFeature(app: FastifyInstance): Promise<void> {
-  const { services, config } = app;
+export default async function connectModule(app: FastifyInstance): Promise<ConnectModule> {
+  const { config, clock, sealer } = app;
   const log = app.log.child({ component: 'connect' }) as Logger;
+  const events = createConnectionEvents(app.log.child({ component: 'connections' }) as Logger);
+  const connections = createConnectionRepo(app.prisma);
+  const oauth = createGoogleOAuth(config);
+  const messenger = createSlackMessenger(app.slack.client);
+  const audit = createAuditRepo(app.prisma);
+  const accessTokens = createAccessTokens({
+    connections,
+    sealer,
+    oauth,
+    clock,
+    onInvalid: (connection) => events.emit('invalid', connection),
+  });
+  const pairings = createPairingRepo(app.prisma);
+  const pairing = createPairingService({ pairings, clock, signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY });
+  const services = { clock, sealer, connections, oauth, messenger, accessTokens, pairing, audit };
   const revocationRepo = createRevocationRepo(app.prisma);
   const revocations = createRevocations({
     revocations: revocationRepo,
@@ -43,7 +76,7 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
 
   const flow = createOAuthFlow({
     pairing: services.pairing,
-    pairings: createPairingRepo(app.prisma),
+    pairings,
     connections: services.connections,
     audit: services.audit,
     sealer: services.sealer,
@@ -52,13 +85,13 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     notifyScope: config.GMAIL_NOTIFY_SCOPE,
     google: services.oauth,
     revoke: (p) => revocations.revokeNowOrLater(p),
-    onReplaced: (old) => services.runHooks('ended', old),
+    onReplaced: (old) => events.emit('ended', old),
     onConnected: async (connection, purpose) => {
       services.accessTokens.forget(connection.id);
       await revocationRepo.supersedeForAccount(connection.googleSub, services.clock.now());
       // A notifications grant adds a scope to the same account: confirmations already shown stay valid.
-      if (purpose === 'notifications') await services.runHooks('notificationsGranted', connection);
-      else await services.runHooks('connected', connection);
+      if (purpose === 'notifications') await events.emit('notificationsGranted', connection);
+      else await events.emit('connected', connection);
     },
     tellUser,
   });
@@ -69,12 +102,12 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     clock: services.clock,
     revocations,
     openRefreshToken: (c) => services.accessTokens.openRefreshToken(c),
-    endConnection: (c) => services.runHooks('ended', c),
+    endConnection: (c) => events.emit('ended', c),
     forgetAccessToken: (id) => services.accessTokens.forget(id),
   });
 
   // invalid_grant: tell the user exactly once how to reconnect.
-  services.hooks.invalid.push(async (connection) => {
+  const tellInvalid = async (connection: Connection) => {
     await services.audit.record({
       teamId: connection.teamId,
       userId: connection.userId,
@@ -89,20 +122,22 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
         `Your Gmail connection (${addressMrkdwn(connection.email)}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`,
       );
     }
-  });
+  };
+
+  const prompt = async (teamId: string, userId: string, purpose: 'connect' | 'notifications') => {
+    const created = await pairing.create(teamId, userId, purpose);
+    return connectPrompt({
+      baseUrl: config.PUBLIC_BASE_URL,
+      pairingId: created.id,
+      code: created.code,
+      purpose,
+      minutes: PAIRING_TTL_MS / 60_000,
+    });
+  };
 
   registerConnectCommands(app.slack.app, {
     log,
-    async connectPrompt(teamId, userId) {
-      const pairing = await services.pairing.create(teamId, userId, 'connect');
-      return connectPrompt({
-        baseUrl: config.PUBLIC_BASE_URL,
-        pairingId: pairing.id,
-        code: pairing.code,
-        purpose: 'connect',
-        minutes: PAIRING_TTL_MS / 60_000,
-      });
-    },
+    connectPrompt: (teamId, userId) => prompt(teamId, userId, 'connect'),
     async status(teamId, userId) {
       let connection = await services.connections.findByUser(teamId, userId);
       let problem: string | undefined;
@@ -151,4 +186,5 @@ export default async function connectFeature(app: FastifyInstance): Promise<void
     authOrigin: new URL(config.GOOGLE_OAUTH_AUTH_URL).origin,
     addressTrust: { onFly: config.FLY_APP_NAME !== undefined },
   });
+  return { connections, accessTokens, prompt, tellInvalid, react: (r) => events.react(r) };
 }

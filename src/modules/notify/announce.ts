@@ -45,12 +45,12 @@ export function postNeverLanded(err: AppError): boolean {
  * reading the owner's DM back, through a client that sends each request once.
  */
 export function createNotifyAnnouncer(
-  app: Pick<FastifyInstance, 'config' | 'metrics' | 'services'>,
+  app: Pick<FastifyInstance, 'config' | 'metrics' | 'clock'>,
   log: Logger,
   slackCall: <T>(call: () => Promise<T>) => Promise<T>,
 ): Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'> {
   const { config, metrics } = app;
-  const { clock } = app.services;
+  const { clock } = app;
   /*
    * The reconciler's window: how long after its intent an announcement may still land in Slack.
    * Invariant: the post is sent at most `postStartBudgetMs` after its intent (announce checks just

@@ -8,7 +8,11 @@ import { createRenewal } from './domain/renewal';
 import { describeNotifications } from './domain/status-text';
 import { newMailEvent } from './domain/agent-event';
 import type { MailboxRecord } from './domain/types';
-import { PAIRING_TTL_MS } from '../connect/domain/pairing';
+import type { ConnectModule } from '../connect';
+import type { Connection } from '../connect/connection-store';
+import { createGmailFactory } from '../../shared/gmail';
+import { createSlackMessenger } from '../../shared/slack-messenger';
+import { createGoogleOAuth } from '../../shared/google-oauth';
 import { createMailboxRepo } from './mailbox-store';
 import { createPushDedupe } from './push-dedupe';
 import { createNotifyGmail } from './gmail';
@@ -18,7 +22,6 @@ import type { SlackMessage } from '../../shared/slack-messenger';
 import { createNotifyScheduler, registerNotifyJobs } from './jobs';
 import { registerNotifyCommands } from './slack';
 import { slackError } from './slack-errors';
-import { connectPrompt } from '../connect/blocks';
 import { disableReply, enableReply } from './replies';
 import pubsubRoutes from './http';
 import { createNotifyAnnouncer } from './announce';
@@ -27,10 +30,27 @@ const HEADER_FETCH_CONCURRENCY = 4;
 const BACKFILL_SIZE = 20;
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
 
-/** Composes the notify feature (SPEC 6.5): its routes, Slack listeners, jobs and connection hooks. */
-export default async function notifyFeature(app: FastifyInstance): Promise<void> {
-  const { services, config, metrics } = app;
-  const { clock } = services;
+/** What the other modules use of notify. */
+export interface NotifyModule {
+  /** The person granted the notification scope: start the watch and tell them. */
+  start(connection: Connection): Promise<void>;
+  connectionEnded(connection: Connection): Promise<void>;
+  connectionInvalid(connection: Connection): Promise<void>;
+}
+
+/** Composes the notify feature (SPEC 6.5): its routes, Slack listeners and jobs. */
+export default async function notifyModule(
+  app: FastifyInstance,
+  connect: Pick<ConnectModule, 'connections' | 'accessTokens' | 'prompt'>,
+): Promise<NotifyModule> {
+  const { config, metrics, clock } = app;
+  const services = {
+    connections: connect.connections,
+    accessTokens: connect.accessTokens,
+    gmail: createGmailFactory(config),
+    messenger: createSlackMessenger(app.slack.client),
+    oauth: createGoogleOAuth(config),
+  };
   const log = app.log.child({ component: 'notify' }) as Logger;
   const mailboxes = createMailboxRepo(app.prisma);
   const retry = { baseMs: config.NOTIFY_RETRY_BASE_MS, retries: config.NOTIFY_RETRY_ATTEMPTS };
@@ -118,16 +138,8 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
     log,
   });
 
-  const prompt = (teamId: string, userId: string) => async (purpose: 'connect' | 'notifications') => {
-    const pairing = await services.pairing.create(teamId, userId, purpose);
-    return connectPrompt({
-      baseUrl: config.PUBLIC_BASE_URL,
-      pairingId: pairing.id,
-      code: pairing.code,
-      purpose,
-      minutes: PAIRING_TTL_MS / 60_000,
-    });
-  };
+  const prompt = (teamId: string, userId: string) => (purpose: 'connect' | 'notifications') =>
+    connect.prompt(teamId, userId, purpose);
   registerNotifyCommands(app.slack.app, {
     log,
     on: async (teamId, userId) => enableReply(await control.enable(teamId, userId), prompt(teamId, userId)),
@@ -138,13 +150,6 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
     },
   });
 
-  services.hooks.notificationsGranted.push(async (connection) => {
-    const result = await control.enableConnection(connection);
-    await dm(connection.userId, await enableReply(result, prompt(connection.teamId, connection.userId)));
-  });
-  services.hooks.ended.push((connection) => control.connectionEnded(connection.id));
-  services.hooks.invalid.push((connection) => control.connectionInvalid(connection.id));
-
   registerNotifyJobs(app, {
     sync,
     renewal,
@@ -154,4 +159,12 @@ export default async function notifyFeature(app: FastifyInstance): Promise<void>
       mailboxes.purgeNotifiedBefore(new Date(clock.now().getTime() - NOTIFIED_RETENTION_MS)),
     log,
   });
+  return {
+    async start(connection) {
+      const result = await control.enableConnection(connection);
+      await dm(connection.userId, await enableReply(result, prompt(connection.teamId, connection.userId)));
+    },
+    connectionEnded: (connection) => control.connectionEnded(connection.id),
+    connectionInvalid: (connection) => control.connectionInvalid(connection.id),
+  };
 }

@@ -14,8 +14,11 @@ import { createDraftSweeper } from './domain/sweep-drafts';
 import { viewDraft } from './domain/draft-view';
 import { markPreviewFinal } from './domain/preview-mark';
 import type { Draft, DraftContent, Outcome } from './domain/types';
-import { PAIRING_TTL_MS } from '../connect/domain/pairing';
-import { connectPrompt } from '../connect/blocks';
+import type { ConnectModule } from '../connect';
+import type { Connection } from '../connect/connection-store';
+import { createGmailFactory } from '../../shared/gmail';
+import { createSlackMessenger } from '../../shared/slack-messenger';
+import { createAuditRepo } from '../../shared/audit-store';
 import { noticeText, outcomeMessage } from './blocks';
 import { createPreviewDelivery } from './preview-delivery';
 import { registerSendActions } from './slack';
@@ -25,9 +28,27 @@ import toolApiRoutes from './http';
 /** Retries of a send the use case decides on itself (Gmail 429/401, token endpoint down). */
 const MAX_SEND_ATTEMPTS = 5;
 
-/** Composes the send feature: its routes, Slack listeners, jobs and connection hooks. */
-export default async function sendFeature(app: FastifyInstance): Promise<void> {
-  const { services, config } = app;
+/** What the other modules use of send. */
+export interface SendModule {
+  /** Cancels the person's open confirmations: they were made for a grant that no longer holds. */
+  cancelOpen(connection: Connection, reason: 'connection_changed' | 'disconnected'): Promise<void>;
+}
+
+/** Composes the send feature: its routes, Slack listeners and jobs. */
+export default async function sendModule(
+  app: FastifyInstance,
+  connect: Pick<ConnectModule, 'connections' | 'accessTokens' | 'prompt'>,
+): Promise<SendModule> {
+  const { config } = app;
+  const services = {
+    clock: app.clock,
+    sealer: app.sealer,
+    connections: connect.connections,
+    accessTokens: connect.accessTokens,
+    gmail: createGmailFactory(config),
+    messenger: createSlackMessenger(app.slack.client),
+    audit: createAuditRepo(app.prisma),
+  };
   const log = app.log.child({ component: 'send' }) as Logger;
   const drafts = createDraftRepo(app.prisma);
   const openContent = (d: Draft): DraftContent => {
@@ -76,14 +97,7 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     postPreview: (d, content) => preview.postPreview(d, content),
     async promptConnect(trigger) {
       try {
-        const pairing = await services.pairing.create(trigger.teamId, trigger.userId!, 'connect');
-        const message = connectPrompt({
-          baseUrl: config.PUBLIC_BASE_URL,
-          pairingId: pairing.id,
-          code: pairing.code,
-          purpose: 'connect',
-          minutes: PAIRING_TTL_MS / 60_000,
-        });
+        const message = await connect.prompt(trigger.teamId, trigger.userId!, 'connect');
         await preview.toOwner({ ...trigger, userId: trigger.userId! }, message);
       } catch (err) {
         log.warn({ err: { message: (err as Error).message } }, 'could not show the connect prompt');
@@ -148,8 +162,6 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
     resume: (d) => queue.resume(d),
     inFlightMs,
   });
-  services.hooks.connected.push((c) => sweeper.cancelOpen(c.teamId, c.userId, 'connection_changed'));
-  services.hooks.ended.push((c) => sweeper.cancelOpen(c.teamId, c.userId, 'disconnected'));
 
   registerSendActions(app.slack.app, {
     confirm,
@@ -175,4 +187,5 @@ export default async function sendFeature(app: FastifyInstance): Promise<void> {
       return d ? viewDraft(d) : undefined;
     },
   });
+  return { cancelOpen: (c, reason) => sweeper.cancelOpen(c.teamId, c.userId, reason) };
 }
