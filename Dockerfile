@@ -14,6 +14,10 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
 FROM base AS build
 # postinstall generates the Prisma client, so the schema, its config and the script must precede `npm ci`.
 COPY package.json package-lock.json prisma.config.ts ./
+# The emulator workspaces are dev dependencies that `npm ci` links; their manifests are enough, the build
+# compiles src/ only.
+COPY packages/slack-emulator/package.json ./packages/slack-emulator/
+COPY packages/google-emulator/package.json ./packages/google-emulator/
 COPY scripts ./scripts
 COPY prisma ./prisma
 RUN npm ci
@@ -25,7 +29,8 @@ FROM base AS prod-deps
 # Install scripts are skipped: the only one that matters (prisma generate) needs the `prisma` dev dependency,
 # and its output is already compiled into dist/. Optional packages are omitted too: the Prisma CLI and
 # TypeScript would otherwise come back as optional peers of @prisma/client (about 250 MB); the runtime loses
-# only msgpackr's native speed-up (it falls back to JavaScript).
+# only msgpackr's native speed-up (it falls back to JavaScript). The emulator workspaces are dev dependencies,
+# so this install neither links nor needs them.
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts
 
