@@ -1,3 +1,4 @@
+import { botMessage } from './bot-message';
 import { isRecord } from './http-body';
 import type { MethodContext, MethodResult } from './web-api-methods';
 import type { StoredMessage } from './workspace';
@@ -37,22 +38,6 @@ function knownChannel(channel: string, ctx: MethodContext): boolean {
   return [...ctx.workspace.users.keys()].some((user) => ctx.workspace.dmFor(user) === channel);
 }
 
-function asHistoryMessage(m: StoredMessage, ctx: MethodContext, withMetadata: boolean): MethodResult {
-  const w = ctx.workspace;
-  return {
-    type: 'message',
-    user: w.botUserId,
-    bot_id: w.botId,
-    app_id: w.appId,
-    team: w.teamId,
-    ts: m.ts,
-    text: m.text ?? '',
-    ...(m.blocks ? { blocks: m.blocks } : {}),
-    ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
-    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
-  };
-}
-
 /**
  * conversations.history: top-level messages newest first, between `oldest` and `latest` (exclusive
  * unless `inclusive`), `limit` per page (default 100, at most 999), further pages through
@@ -87,7 +72,7 @@ export function conversationsHistory(args: Args, ctx: MethodContext): MethodResu
   const withMetadata = flag(args.include_all_metadata);
   return {
     ok: true,
-    messages: page.map((m) => asHistoryMessage(m, ctx, withMetadata)),
+    messages: page.map((m) => botMessage(ctx.workspace, m, withMetadata)),
     has_more: hasMore,
     pin_count: 0,
     ...(hasMore ? { response_metadata: { next_cursor: cursorFor(page.at(-1)!.ts) } } : {}),

@@ -1,4 +1,5 @@
 import { blocksError } from './block-limits';
+import { botMessage } from './bot-message';
 import { conversationsHistory, metadataOf } from './message-history';
 import type { Recorder } from './recorder';
 import type { Workspace } from './workspace';
@@ -33,21 +34,6 @@ function hasContent(args: Args): boolean {
 const contentError = (args: Args): string | undefined =>
   hasContent(args) ? blocksError(args.blocks) : 'no_text';
 
-function botMessage(ctx: MethodContext, ts: string, args: Args): MethodResult {
-  const { workspace: w } = ctx;
-  return {
-    type: 'message',
-    user: w.botUserId,
-    bot_id: w.botId,
-    app_id: w.appId,
-    team: w.teamId,
-    ts,
-    text: str(args, 'text') ?? '',
-    ...(blocksOf(args) ? { blocks: blocksOf(args) } : {}),
-    ...(str(args, 'thread_ts') ? { thread_ts: str(args, 'thread_ts') } : {}),
-  };
-}
-
 const postMessage: Method = (args, ctx) => {
   const target = str(args, 'channel');
   if (!target) return fail('channel_not_found');
@@ -57,26 +43,17 @@ const postMessage: Method = (args, ctx) => {
   if (metadataError) return fail(metadataError);
   const channel = ctx.workspace.resolveChannel(target);
   const ts = ctx.nextTs();
-  const threadTs = str(args, 'thread_ts');
-  ctx.workspace.remember({
+  const stored = {
     channel,
     ts,
     text: str(args, 'text'),
     blocks: blocksOf(args),
-    threadTs,
+    threadTs: str(args, 'thread_ts'),
     metadata,
-  });
-  ctx.recorder.recordMessage({
-    kind: 'postMessage',
-    channel,
-    ts,
-    threadTs,
-    text: str(args, 'text'),
-    blocks: blocksOf(args),
-    metadata,
-  });
-  const message = { ...botMessage(ctx, ts, args), ...(metadata ? { metadata } : {}) };
-  return { ok: true, channel, ts, message };
+  };
+  ctx.workspace.remember(stored);
+  ctx.recorder.recordMessage({ kind: 'postMessage', ...stored });
+  return { ok: true, channel, ts, message: botMessage(ctx.workspace, stored, true) };
 };
 
 const postEphemeral: Method = (args, ctx) => {
@@ -120,11 +97,7 @@ const update: Method = (args, ctx) => {
     text: stored.text,
     blocks: stored.blocks,
   });
-  const message = botMessage(ctx, ts, {
-    text: stored.text,
-    blocks: stored.blocks,
-    thread_ts: stored.threadTs,
-  });
+  const message = botMessage(ctx.workspace, stored, false);
   return { ok: true, channel, ts, text: stored.text ?? '', message };
 };
 
