@@ -39,7 +39,7 @@ export class PushSender {
     const sub = `1${Array.from(randomBytes(20), (b) => b % 10).join('')}`;
     this.config = {
       ...p,
-      subscription: p.subscription ?? 'projects/mailbridge-emulator/subscriptions/gmail-push',
+      subscription: p.subscription ?? 'projects/test-project/subscriptions/gmail-push',
       autoPush: p.autoPush ?? true,
       sub,
     };

@@ -56,7 +56,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   const emulator: GoogleEmulator = {
     baseUrl: '',
     urls: { authUrl: '', tokenUrl: '', revokeUrl: '', certsUrl: '', gmailApiUrl: '' },
-    clientId: opts.clientId ?? 'mailbridge-emulator.apps.googleusercontent.com',
+    clientId: opts.clientId ?? '000000000001-emulator.apps.googleusercontent.com',
     clientSecret: opts.clientSecret ?? 'GOCSPX-emulator-secret',
     authorizeRequests: [],
     tokenRequests: [],

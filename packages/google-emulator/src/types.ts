@@ -4,6 +4,7 @@ import type { ParsedMessage } from './mime';
 export interface GoogleEmulatorOptions {
   /** Listen port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /** The one OAuth client it serves (default `000000000001-emulator.apps.googleusercontent.com`). */
   clientId?: string;
   clientSecret?: string;
   /** Registered redirect URIs; authorize and token compare them exactly. */

@@ -392,7 +392,7 @@ describe('Gmail API', () => {
       to: [`${encodeWord('Zoë Müller')} <zoe@example.org>`, 'bob@example.org'],
       subject: 'Grüße aus Köln — 会議',
       body: 'Hallo Zoë,\nbis morgen.',
-      messageId: '<draft-1@mailbridge.test>',
+      messageId: '<draft-1@example.test>',
     });
 
     const { data } = await gmail.users.messages.send({
@@ -408,7 +408,7 @@ describe('Gmail API', () => {
     });
     const search = await gmail.users.messages.list({
       userId: 'me',
-      q: 'rfc822msgid:<draft-1@mailbridge.test>',
+      q: 'rfc822msgid:<draft-1@example.test>',
     });
 
     expect(data.labelIds).toEqual(['SENT']);
@@ -423,7 +423,7 @@ describe('Gmail API', () => {
     expect(sent?.headerLines.find((l) => l.startsWith('Subject:'))).toContain('=?UTF-8?B?');
     expect(meta.data.payload?.headers).toEqual([
       { name: 'Subject', value: 'Grüße aus Köln — 会議' },
-      { name: 'Message-ID', value: '<draft-1@mailbridge.test>' },
+      { name: 'Message-ID', value: '<draft-1@example.test>' },
     ]);
     expect(search.data.messages).toEqual([{ id: data.id, threadId: data.threadId }]);
   });
@@ -512,9 +512,9 @@ describe('Gmail API', () => {
         },
       });
     em.deliver(email, { from: 'b@example.org', subject: 'inbound' });
-    const first = await send('<one@mailbridge.test>');
+    const first = await send('<one@example.test>');
     em.setSentListingDelay(60_000);
-    const second = await send('<two@mailbridge.test>');
+    const second = await send('<two@example.test>');
     em.setSentListingDelay(0);
 
     const listed = await gmail.users.messages.list({ userId: 'me', labelIds: ['SENT'], maxResults: 5 });
@@ -528,7 +528,7 @@ describe('Gmail API', () => {
     // The second send is not listed yet (Gmail's index lags), though it can be fetched by id.
     expect(listed.data.messages).toEqual([{ id: first.data.id, threadId: first.data.threadId }]);
     expect(meta.data.labelIds).toEqual(['SENT']);
-    expect(meta.data.payload?.headers).toEqual([{ name: 'Message-ID', value: '<two@mailbridge.test>' }]);
+    expect(meta.data.payload?.headers).toEqual([{ name: 'Message-ID', value: '<two@example.test>' }]);
   });
 
   it('when Google expires the access token early, then only a client with forceRefreshOnFailure recovers from the 401', async () => {
@@ -640,8 +640,8 @@ async function assertOk(res: Response): Promise<Response> {
 describe('Pub/Sub push', () => {
   let receiver: Server;
   let received: Array<{ headers: IncomingHttpHeaders; body: string }>;
-  const audience = 'https://mailbridge.test/pubsub/gmail';
-  const serviceAccountEmail = 'gmail-push@mailbridge-test.iam.gserviceaccount.com';
+  const audience = 'https://app.example.test/pubsub/gmail';
+  const serviceAccountEmail = 'gmail-push@test-project.iam.gserviceaccount.com';
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {

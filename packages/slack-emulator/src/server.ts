@@ -21,13 +21,13 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? (() => undefined);
   const workspace = new Workspace(
-    opts.teamId ?? 'T0EMULATED',
-    opts.teamName ?? 'Emulated Workspace',
-    'U0MAILBRIDGE',
-    'B0MAILBRIDGE',
-    'A0MAILBRIDGE',
+    opts.teamId ?? 'T0000000001',
+    opts.teamName ?? 'Test Workspace',
+    'U0000000001',
+    'B0000000001',
+    'A0000000001',
   );
-  workspace.addUser({ id: workspace.botUserId, name: 'mailbridge', realName: 'Mailbridge', isBot: true });
+  workspace.addUser({ id: workspace.botUserId, name: 'test-app', realName: 'Test App', isBot: true });
   const botToken = opts.botToken ?? `xoxb-${randomHex(12)}`;
   const appToken = opts.appToken ?? `xapp-1-${workspace.appId}-${randomHex(12)}`;
   const recorder = new Recorder();

@@ -4,6 +4,7 @@ export interface SlackEmulatorOptions {
   port?: number;
   /** Listen address; loopback only (default 127.0.0.1). */
   host?: string;
+  /** The workspace the app is installed in (default `T0000000001`, "Test Workspace"). */
   teamId?: string;
   teamName?: string;
   /** Fixed credentials (e.g. for a dev setup that outlives restarts); random by default. */

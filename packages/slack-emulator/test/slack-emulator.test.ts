@@ -344,12 +344,12 @@ describe('Slack emulator Socket Mode connections', () => {
     emu.requestRefresh();
     const second = await next;
     await emu.waitForConnections(1);
-    await emu.event({ type: 'app_mention', channel: 'C200', user: 'U100', text: '<@U0MAILBRIDGE> hi' });
+    await emu.event({ type: 'app_mention', channel: 'C200', user: 'U100', text: '<@U0000000001> hi' });
 
     expect(second.ticket).not.toBe(first?.ticket);
     expect(first?.closedAt).toBeInstanceOf(Date);
     expect(emu.calls.filter((c) => c.method === 'apps.connections.open')).toHaveLength(2);
-    expect(await received.promise).toBe('<@U0MAILBRIDGE> hi');
+    expect(await received.promise).toBe('<@U0000000001> hi');
   });
 
   test('when a raw client reuses a ticket, then the second upgrade is refused, and pings are answered', async () => {
