@@ -1,9 +1,7 @@
 import { Client } from 'pg';
 import { loadConfig } from '../config';
 import { createSealer } from '../shared/crypto';
-import { rotateColumn } from '../modules/keys/domain/rotation';
-import { SEALED_COLUMNS } from '../shared/sealed-columns';
-import { createRotationStore } from '../modules/keys/rotation-store';
+import { keysModule } from '../modules/keys';
 
 /**
  * `npm run keys:rotate`: re-seals every stored secret with GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY
@@ -15,10 +13,11 @@ async function main() {
   const sealer = createSealer(config.encryptionKeys);
   const db = new Client({ connectionString: config.DATABASE_URL });
   await db.connect();
+  const keys = keysModule(db, sealer);
   let failures = 0;
   try {
-    for (const column of SEALED_COLUMNS) {
-      const report = await rotateColumn(createRotationStore(db, column), sealer);
+    for (const column of keys.columns) {
+      const report = await keys.rotate(column);
       console.log(
         `${column.table}.${column.dataColumn}: ${report.resealed} re-sealed to ${sealer.currentVersion}, ${report.skipped} changed concurrently`,
       );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSealer } from '../../src/shared/crypto';
-import { SEALED_COLUMNS } from '../../src/shared/sealed-columns';
+import { SEALED_COLUMNS } from '../../src/modules/keys/sealed-columns';
 import { draftContentContext } from '../../src/modules/send/draft-store';
 import { auditDetailsContext } from '../../src/shared/audit-store';
 

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
-import type { SealedColumn } from '../../shared/sealed-columns';
-import type { RotationStore, SealedRow } from './domain/rotation';
+import type { SealedColumn } from './sealed-columns';
+import type { RotationStore } from './domain/ports';
+import type { SealedRow } from './domain/types';
 
 const ident = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${name}`);

@@ -1,24 +1,6 @@
 import type { Sealer } from '../../../shared/crypto';
-
-export interface SealedRow {
-  id: string;
-  data: Buffer;
-  keyVersion: string;
-  context: string;
-}
-
-export interface RotationStore {
-  /** Rows of one column not sealed with `current`, after `afterId`, in id order. */
-  batch(current: string, afterId: string | undefined, size: number): Promise<SealedRow[]>;
-  /** Replaces the ciphertext only if it is unchanged since it was read (concurrent writers win). */
-  replace(row: SealedRow, next: { data: Buffer; keyVersion: string }): Promise<boolean>;
-}
-
-export interface RotationReport {
-  resealed: number;
-  skipped: number;
-  failures: Array<{ id: string; error: string }>;
-}
+import type { RotationStore } from './ports';
+import type { RotationReport } from './types';
 
 /**
  * Re-seals every row to the current key version. Idempotent and resumable: rows already on the

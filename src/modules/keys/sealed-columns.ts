@@ -1,7 +1,7 @@
-import { tokenContext } from '../modules/connect/connection-store';
-import { revocationContext } from '../modules/connect/revocation-store';
-import { draftContentContext } from '../modules/send/draft-store';
-import { auditDetailsContext } from './audit-store';
+import { tokenContext } from '../connect/connection-store';
+import { revocationContext } from '../connect/revocation-store';
+import { draftContentContext } from '../send/draft-store';
+import { auditDetailsContext } from '../../shared/audit-store';
 
 /**
  * Every sealed column in the database with the AAD context it was sealed under. The key rotation
