@@ -1,33 +1,14 @@
 import { OAuth2Client, type TokenPayload } from 'google-auth-library';
 import type { Config } from '../config';
-import { AppError } from './errors';
 import { classifyGoogleError } from './google-errors';
+import { connectErrors } from '../modules/connect/domain/errors';
+import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../modules/connect/domain/types';
 
 export { SCOPES, READ_SCOPES, SEARCH_SCOPES } from './google-scopes';
 
 const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
-export interface TokenGrant {
-  accessToken: string;
-  expiresAt: Date;
-  refreshToken?: string;
-  scopes: string[];
-  idToken?: string;
-}
-
-export interface AuthorizationRequest {
-  state: string;
-  codeChallenge: string;
-  scopes: string[];
-  includeGrantedScopes?: boolean;
-  loginHint?: string;
-}
-
-export interface GoogleIdentity {
-  sub: string;
-  email: string;
-  emailVerified: boolean;
-}
+export type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../modules/connect/domain/types';
 
 export type GoogleOAuth = ReturnType<typeof createGoogleOAuth>;
 
@@ -39,7 +20,7 @@ function toGrant(tokens: {
   id_token?: string | null;
 }): TokenGrant {
   if (!tokens.access_token)
-    throw new AppError('google_bad_response', 'Google returned no access token', { httpStatus: 502 });
+    throw connectErrors.fail('google_bad_response', 'Google returned no access token');
   return {
     accessToken: tokens.access_token,
     expiresAt: new Date(tokens.expiry_date ?? Date.now() + 3_000_000),
@@ -69,16 +50,8 @@ export function createGoogleOAuth(config: Config) {
 
   const fail = (err: unknown, what: string): never => {
     const f = classifyGoogleError(err);
-    throw new AppError(
-      f.kind === 'invalid_grant' ? 'invalid_grant' : `google_${f.kind}`,
-      `${what} failed: ${f.kind}`,
-      {
-        httpStatus: 502,
-        retryable:
-          f.kind === 'server' || f.kind === 'timeout' || f.kind === 'network' || f.kind === 'rate_limited',
-        cause: err,
-      },
-    );
+    const code = f.kind === 'invalid_grant' ? 'invalid_grant' : (`google_${f.kind}` as const);
+    throw connectErrors.fail(code, `${what} failed: ${f.kind}`, { cause: err });
   };
 
   return {
@@ -110,15 +83,10 @@ export function createGoogleOAuth(config: Config) {
           await verifier.verifyIdToken({ idToken, audience: config.GMAIL_OAUTH_CLIENT_ID })
         ).getPayload();
       } catch (err) {
-        throw new AppError('id_token_invalid', 'Google ID token failed verification', {
-          httpStatus: 400,
-          cause: err,
-        });
+        throw connectErrors.fail('id_token_invalid', 'Google ID token failed verification', { cause: err });
       }
       if (!payload?.sub || !payload.email || !GOOGLE_ISSUERS.includes(payload.iss)) {
-        throw new AppError('id_token_invalid', 'Google ID token lacks an issuer, subject or email', {
-          httpStatus: 400,
-        });
+        throw connectErrors.fail('id_token_invalid', 'Google ID token lacks an issuer, subject or email');
       }
       return {
         sub: payload.sub,
@@ -172,13 +140,9 @@ export function createGoogleOAuth(config: Config) {
       }
       // 400 invalid_token: already revoked or expired — the goal is met.
       if (status === 200 || status === 400) return;
-      throw new AppError(
-        `google_${status === 429 ? 'rate_limited' : 'server'}`,
+      throw connectErrors.fail(
+        status === 429 ? 'google_rate_limited' : 'google_server',
         `token revocation failed: ${status}`,
-        {
-          httpStatus: 502,
-          retryable: true,
-        },
       );
     },
   };

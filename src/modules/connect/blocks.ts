@@ -1,5 +1,6 @@
-import type { KnownBlock } from '../../shared/slack-messenger';
-import type { PairingPurpose } from './pairing-store';
+import type { KnownBlock, SlackMessage } from '../../shared/slack-messenger';
+import { PAIRING_TTL_MS, type PairingService } from './domain/pairing';
+import type { PairingPurpose } from './domain/types';
 
 export const startPageUrl = (baseUrl: string, pairingId: string) =>
   `${baseUrl}/oauth/google/start?pairing=${encodeURIComponent(pairingId)}`;
@@ -48,3 +49,17 @@ export function connectPrompt(p: {
     ],
   };
 }
+
+/** The connect (or notifications) prompt with a fresh pairing link and code. */
+export const createPrompter =
+  (pairing: Pick<PairingService, 'create'>, baseUrl: string) =>
+  async (teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage> => {
+    const created = await pairing.create(teamId, userId, purpose);
+    return connectPrompt({
+      baseUrl,
+      pairingId: created.id,
+      code: created.code,
+      purpose,
+      minutes: PAIRING_TTL_MS / 60_000,
+    });
+  };

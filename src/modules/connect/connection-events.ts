@@ -1,24 +1,15 @@
 import type { Logger } from 'pino';
-import type { Connection } from './connection-store';
+import type { ConnectionEvents as EmitChanges } from './domain/ports';
+import type { Connection, ConnectionChange } from './domain/types';
 
-/** What happened to a connection that other modules react to. */
-export type ConnectionChange =
-  /** A (re)connect finished: pending confirmations of the previous grant must not be sent. */
-  | 'connected'
-  /** Disconnect, or replacement by another account: stop everything tied to the old grant. */
-  | 'ended'
-  /** Google refused the grant (`invalid_grant`): stop work; the person is told once. */
-  | 'invalid'
-  /** The person granted the notification scope through the connect flow: start the watch. */
-  | 'notificationsGranted';
+export type { ConnectionChange } from './domain/types';
 
 export type ConnectionReaction = (connection: Connection) => Promise<void>;
 export type ConnectionReactions = Readonly<Record<ConnectionChange, readonly ConnectionReaction[]>>;
 
-export interface ConnectionEvents {
+export interface ConnectionEvents extends EmitChanges {
   /** Installs the reactions (once, when every module is built); until then changes have no reactions. */
   react(reactions: ConnectionReactions): void;
-  emit(change: ConnectionChange, connection: Connection): Promise<void>;
 }
 
 export function createConnectionEvents(log: Logger): ConnectionEvents {

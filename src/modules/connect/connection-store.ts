@@ -1,21 +1,11 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sealed } from '../../shared/crypto';
+import type { ConnectionStore } from './domain/ports';
+import type { Connection, ConnectionStatus } from './domain/types';
 
-export type ConnectionStatus = 'active' | 'invalid' | 'revoked';
-
-export interface Connection {
-  id: string;
-  teamId: string;
-  userId: string;
-  googleSub: string;
-  email: string;
-  scopes: string[];
-  status: ConnectionStatus;
-  sealedToken: Sealed | null;
-  connectedAt: Date;
-  invalidAt: Date | null;
-  revokedAt: Date | null;
-}
+// Other modules and the key rotation still name these here; the domain is where they live.
+export type { Connection, ConnectionStatus } from './domain/types';
+export { tokenContext } from './domain/types';
 
 type Row = Awaited<ReturnType<PrismaClient['gmailConnection']['findFirst']>>;
 
@@ -38,11 +28,8 @@ function toConnection(row: NonNullable<Row>): Connection {
   };
 }
 
-/** The sealed token's AAD context: a ciphertext copied to another user's row does not open. */
-export const tokenContext = (teamId: string, userId: string) => `gmail-refresh-token|${teamId}|${userId}`;
-
 export function createConnectionRepo(prisma: PrismaClient) {
-  return {
+  const store = {
     async findByUser(teamId: string, userId: string): Promise<Connection | undefined> {
       const row = await prisma.gmailConnection.findUnique({ where: { teamId_userId: { teamId, userId } } });
       return row ? toConnection(row) : undefined;
@@ -87,18 +74,6 @@ export function createConnectionRepo(prisma: PrismaClient) {
       });
       return count === 1;
     },
-    /** Re-seals under a new key only if the stored ciphertext is unchanged since it was read. */
-    async reseal(id: string, previous: Sealed, next: Sealed): Promise<boolean> {
-      const { count } = await prisma.gmailConnection.updateMany({
-        where: {
-          id,
-          keyVersion: previous.keyVersion,
-          sealedToken: { equals: new Uint8Array(previous.ciphertext) },
-        },
-        data: { sealedToken: new Uint8Array(next.ciphertext), keyVersion: next.keyVersion },
-      });
-      return count === 1;
-    },
     /** Revoking a token revokes every token of its Google account for this client. */
     async hasActiveWithSub(googleSub: string): Promise<boolean> {
       return (await prisma.gmailConnection.count({ where: { googleSub, status: 'active' } })) > 0;
@@ -137,24 +112,8 @@ export function createConnectionRepo(prisma: PrismaClient) {
         data: { status: 'revoked', revokedAt: now, sealedToken: null, keyVersion: null },
       });
     },
-    /** Keyset pagination over rows whose token is sealed with a version other than `current`. */
-    async listNeedingReseal(
-      current: string,
-      afterId: string | undefined,
-      take: number,
-    ): Promise<Connection[]> {
-      const rows = await prisma.gmailConnection.findMany({
-        where: {
-          sealedToken: { not: null },
-          keyVersion: { not: current },
-          ...(afterId ? { id: { gt: afterId } } : {}),
-        },
-        orderBy: { id: 'asc' },
-        take,
-      });
-      return rows.map(toConnection);
-    },
   };
+  return store satisfies ConnectionStore;
 }
 
 export type ConnectionRepo = ReturnType<typeof createConnectionRepo>;

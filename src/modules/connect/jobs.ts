@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Revocations } from './domain/revocations';
-import type { RevocationRepo } from './revocation-store';
+import type { RevocationStore } from './domain/ports';
 
 export const REVOKE_JOB = 'revoke-token';
 const payload = z.object({ revocationId: z.string().uuid() });
@@ -24,12 +24,12 @@ export async function enqueueRevocation(app: FastifyInstance, revocationId: stri
 /** Background revocation retries, plus a sweep at start-up for any whose job was lost or gave up. */
 export function registerRevocationJobs(
   app: FastifyInstance,
-  deps: { revocations: Revocations; repo: RevocationRepo },
+  deps: { revocations: Revocations; store: RevocationStore },
 ) {
   app.jobs.handle('maintenance', REVOKE_JOB, payload, async ({ revocationId }) =>
     deps.revocations.retry(revocationId),
   );
   app.jobs.onStart(async () => {
-    for (const id of await deps.repo.listOpenIds()) await enqueueRevocation(app, id);
+    for (const id of await deps.store.listOpenIds()) await enqueueRevocation(app, id);
   });
 }

@@ -1,31 +1,10 @@
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { PairingStore } from './domain/ports';
+import type { OAuthAttempt, Pairing, PairingPurpose } from './domain/types';
 
-export type PairingPurpose = 'connect' | 'notifications';
+export type { OAuthAttempt, Pairing, PairingPurpose } from './domain/types';
 
-export interface Pairing {
-  id: string;
-  teamId: string;
-  userId: string;
-  purpose: PairingPurpose;
-  codeHash: string;
-  failedAttempts: number;
-  expiresAt: Date;
-  usedAt: Date | null;
-  burntAt: Date | null;
-}
-
-export interface OAuthAttempt {
-  id: string;
-  pairingId: string;
-  teamId: string;
-  userId: string;
-  purpose: PairingPurpose;
-  browserHash: string;
-  expiresAt: Date;
-  usedAt: Date | null;
-}
-
-export function createPairingRepo(prisma: PrismaClient) {
+export function createPairingRepo(prisma: PrismaClient): PairingStore {
   return {
     /**
      * Creates the pairing unless the user already has `limit` created since `since`. A transaction-scoped
@@ -91,5 +70,3 @@ export function createPairingRepo(prisma: PrismaClient) {
     },
   };
 }
-
-export type PairingRepo = ReturnType<typeof createPairingRepo>;

@@ -1,21 +1,12 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sealed } from '../../shared/crypto';
+import type { RevocationStore } from './domain/ports';
+import { KEPT_NOTE, type PendingRevocation } from './domain/types';
 
-export interface PendingRevocation {
-  id: string;
-  teamId: string;
-  userId: string;
-  googleSub: string | null;
-  sealed: Sealed;
-  attempts: number;
-}
+// The key rotation names the AAD context here; the domain is where it lives.
+export { revocationContext } from './domain/types';
 
-/** AAD context of a token parked for background revocation. */
-export const revocationContext = (id: string) => `gmail-revocation|${id}`;
-
-export const KEPT_NOTE = 'not revoked: the account was connected again';
-
-export function createRevocationRepo(prisma: PrismaClient) {
+export function createRevocationRepo(prisma: PrismaClient): RevocationStore {
   return {
     async create(p: {
       id: string;
@@ -78,5 +69,3 @@ export function createRevocationRepo(prisma: PrismaClient) {
     },
   };
 }
-
-export type RevocationRepo = ReturnType<typeof createRevocationRepo>;

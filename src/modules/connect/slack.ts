@@ -1,52 +1,62 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type { App, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { isAppError } from '../../shared/errors';
+import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import { replyEphemeral } from '../../shared/slack-reply';
+import type { CheckStatus } from './domain/status';
+import type { Disconnect } from './domain/disconnect';
+import type { PairingPurpose } from './domain/types';
+import { COMMAND_ERROR_TEXTS, COMMAND_FALLBACK, disconnectText, statusText } from './replies';
 
-export interface ConnectCommandDeps {
+export interface ConnectSlackDeps {
   log: Logger;
-  connectPrompt(teamId: string, userId: string): Promise<SlackMessage>;
-  status(teamId: string, userId: string): Promise<string>;
-  disconnect(teamId: string, userId: string): Promise<string>;
+  prompt(teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage>;
+  checkStatus: CheckStatus;
+  disconnect: Disconnect;
 }
 
-export function registerConnectCommands(app: App, deps: ConnectCommandDeps) {
-  const handle =
-    (name: string, run: (teamId: string, userId: string) => Promise<SlackMessage>) =>
-    async ({
-      command,
-      ack,
-      respond,
-    }: {
-      command: { team_id: string; user_id: string };
-      ack: () => Promise<void>;
-      respond: RespondFn;
-    }) => {
-      // Acknowledge first: the work below talks to Postgres and Google and must not risk Slack's 3 s limit.
-      await ack();
-      try {
-        await replyEphemeral(respond, await run(command.team_id, command.user_id));
-      } catch (err) {
-        const known = isAppError(err) && err.httpStatus < 500;
-        if (!known) deps.log.error({ err, command: name }, 'slash command failed');
-        await replyEphemeral(respond, {
-          text: known ? err.message : 'Something went wrong on our side. Please try again in a minute.',
-        });
-      }
-    };
+type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>;
 
-  app.command('/ai-email-connect', handle('connect', deps.connectPrompt));
-  app.command(
-    '/ai-email-status',
-    handle('status', async (t, u) => ({ text: await deps.status(t, u) })),
-  );
-  app.command(
-    '/ai-email-disconnect',
-    handle('disconnect', async (t, u) => ({ text: await deps.disconnect(t, u) })),
-  );
-  // The link button opens the start page in the browser; Slack still reports the click, which needs an ack.
-  app.action('connect_open_link', async ({ ack }) => {
+/** Acknowledge first: the work talks to Postgres and Google and must not risk Slack's 3 s limit. */
+const command =
+  (name: string, log: Logger, run: (teamId: string, userId: string) => Promise<SlackMessage>) =>
+  async ({ command: c, ack, respond }: CommandArgs) => {
     await ack();
+    await answeringKnownErrors(async () => replyEphemeral(respond, await run(c.team_id, c.user_id)), {
+      texts: COMMAND_ERROR_TEXTS,
+      fallback: COMMAND_FALLBACK,
+      answer: (message) => replyEphemeral(respond, message),
+      log,
+      context: { command: name },
+    });
+  };
+
+export const connectCommand = (deps: Pick<ConnectSlackDeps, 'log' | 'prompt'>) =>
+  command('connect', deps.log, (teamId, userId) => deps.prompt(teamId, userId, 'connect'));
+
+export const statusCommand = (deps: Pick<ConnectSlackDeps, 'log' | 'checkStatus'>) =>
+  command('status', deps.log, async (teamId, userId) => {
+    const check = await deps.checkStatus(teamId, userId);
+    if (check.problem) {
+      const { connectionId, code } = check.problem;
+      deps.log.warn({ connectionId, code }, 'status check failed');
+    }
+    return { text: statusText(check) };
   });
+
+export const disconnectCommand = (deps: Pick<ConnectSlackDeps, 'log' | 'disconnect'>) =>
+  command('disconnect', deps.log, async (teamId, userId) => ({
+    text: disconnectText(await deps.disconnect(teamId, userId)),
+  }));
+
+/** The link button opens the start page in the browser; Slack still reports the click, which needs an ack. */
+export const openLinkAction = async ({ ack }: Pick<SlackActionMiddlewareArgs, 'ack'>) => {
+  await ack();
+};
+
+export function registerConnectSlack(app: App, deps: ConnectSlackDeps) {
+  app.command('/ai-email-connect', connectCommand(deps));
+  app.command('/ai-email-status', statusCommand(deps));
+  app.command('/ai-email-disconnect', disconnectCommand(deps));
+  app.action('connect_open_link', openLinkAction);
 }

@@ -1,16 +1,16 @@
-import { AppError, isAppError } from '../../../shared/errors';
 import type { Clock } from '../../../shared/clock';
 import type { Sealer } from '../../../shared/crypto';
-import type { Connection, ConnectionRepo } from '../connection-store';
-import { tokenContext } from '../connection-store';
-import type { TokenGrant } from '../../../shared/google-oauth';
+import { errorMessage } from '../../../shared/errors';
+import { connectErrors } from './errors';
+import type { ConnectionStore, GoogleAuth } from './ports';
+import { tokenContext, type Connection, type TokenGrant } from './types';
 
 const EARLY_REFRESH_MS = 60_000;
 
 export interface AccessTokenDeps {
-  connections: ConnectionRepo;
+  connections: ConnectionStore;
   sealer: Sealer;
-  oauth: { refresh(refreshToken: string): Promise<TokenGrant> };
+  google: Pick<GoogleAuth, 'refresh'>;
   clock: Clock;
   /** Called once, by whoever moved the connection from active to invalid. */
   onInvalid(connection: Connection): Promise<void>;
@@ -20,6 +20,13 @@ export interface AccessToken {
   accessToken: string;
   connection: Connection;
 }
+
+const invalid = (cause?: unknown) =>
+  connectErrors.fail(
+    'connection_invalid',
+    'the Gmail connection is no longer valid; reconnect with /ai-email-connect',
+    { cause },
+  );
 
 /**
  * Access tokens on demand: cached in memory until a minute before expiry, refreshed through Google,
@@ -35,53 +42,35 @@ export function createAccessTokens(deps: AccessTokenDeps) {
 
   /** Opens a connection's refresh token; a bad key or tampered row fails for this connection only. */
   function openRefreshToken(connection: Connection): string {
-    if (!connection.sealedToken) {
-      throw new AppError('not_connected', 'this connection holds no token', { httpStatus: 409 });
-    }
+    if (!connection.sealedToken) throw connectErrors.fail('not_connected', 'this connection holds no token');
     try {
       return deps.sealer.openString(
         connection.sealedToken,
         tokenContext(connection.teamId, connection.userId),
       );
     } catch (err) {
-      const code = isAppError(err) ? err.code : 'sealed_data_corrupt';
-      throw new AppError(
-        code,
-        `connection ${connection.id}: ${err instanceof Error ? err.message : String(err)}`,
-        {
-          httpStatus: 500,
-          cause: err,
-        },
-      );
+      const code = connectErrors.is(err) ? err.code : 'sealed_data_corrupt';
+      throw connectErrors.fail(code, `connection ${connection.id}: ${errorMessage(err)}`, { cause: err });
     }
+  }
+
+  /** invalid_grant: the connection turns invalid, and whoever made that transition reports it once. */
+  async function markInvalid(connection: Connection, cause: unknown): Promise<never> {
+    cache.delete(connection.id);
+    const failed = { googleSub: connection.googleSub, sealed: connection.sealedToken };
+    if (await deps.connections.markInvalid(connection.id, failed, deps.clock.now())) {
+      await deps.onInvalid({ ...connection, status: 'invalid' });
+    }
+    throw invalid(cause);
   }
 
   async function refresh(connection: Connection): Promise<AccessToken> {
     const refreshToken = openRefreshToken(connection);
     let grant: TokenGrant;
     try {
-      grant = await deps.oauth.refresh(refreshToken);
+      grant = await deps.google.refresh(refreshToken);
     } catch (err) {
-      if (isAppError(err) && err.code === 'invalid_grant') {
-        cache.delete(connection.id);
-        if (
-          await deps.connections.markInvalid(
-            connection.id,
-            { googleSub: connection.googleSub, sealed: connection.sealedToken },
-            deps.clock.now(),
-          )
-        ) {
-          await deps.onInvalid({ ...connection, status: 'invalid' });
-        }
-        throw new AppError(
-          'connection_invalid',
-          'the Gmail connection is no longer valid; reconnect with /ai-email-connect',
-          {
-            httpStatus: 409,
-            cause: err,
-          },
-        );
-      }
+      if (connectErrors.is(err) && err.code === 'invalid_grant') return markInvalid(connection, err);
       throw err;
     }
     if (grant.refreshToken && grant.refreshToken !== refreshToken) {
@@ -101,19 +90,9 @@ export function createAccessTokens(deps: AccessTokenDeps) {
     async forConnection(connectionId: string): Promise<AccessToken> {
       const connection = await deps.connections.findById(connectionId);
       if (!connection || connection.status === 'revoked') {
-        throw new AppError('not_connected', 'Gmail is not connected; run /ai-email-connect', {
-          httpStatus: 409,
-        });
+        throw connectErrors.fail('not_connected', 'Gmail is not connected; run /ai-email-connect');
       }
-      if (connection.status === 'invalid') {
-        throw new AppError(
-          'connection_invalid',
-          'the Gmail connection is no longer valid; reconnect with /ai-email-connect',
-          {
-            httpStatus: 409,
-          },
-        );
-      }
+      if (connection.status === 'invalid') throw invalid();
       const cached = cache.get(connectionId);
       if (
         cached &&

@@ -1,17 +1,16 @@
 import type { Clock } from '../../../shared/clock';
-import type { Connection, ConnectionRepo } from '../connection-store';
-import type { AuditRepo } from '../../../shared/audit-store';
+import type { AccessTokens } from './access-tokens';
+import type { AuditLog, ConnectionEvents, ConnectionStore } from './ports';
 import type { RevocationOutcome, Revocations } from './revocations';
 
 export interface DisconnectDeps {
-  connections: ConnectionRepo;
-  audit: AuditRepo;
+  connections: ConnectionStore;
+  audit: AuditLog;
   clock: Clock;
-  revocations: Revocations;
-  openRefreshToken(connection: Connection): string;
-  /** Stops the watch, turns notifications off and invalidates pending confirmations. */
-  endConnection(connection: Connection): Promise<void>;
-  forgetAccessToken(connectionId: string): void;
+  revocations: Pick<Revocations, 'revokeNowOrLater'>;
+  accessTokens: Pick<AccessTokens, 'openRefreshToken' | 'forget'>;
+  /** `ended` stops the watch, turns notifications off and invalidates pending confirmations. */
+  events: ConnectionEvents;
 }
 
 export type DisconnectResult =
@@ -24,15 +23,15 @@ export function createDisconnect(deps: DisconnectDeps) {
     if (!connection || connection.status === 'revoked') return { status: 'not_connected' };
     let token: string | undefined;
     try {
-      token = connection.sealedToken ? deps.openRefreshToken(connection) : undefined;
+      token = connection.sealedToken ? deps.accessTokens.openRefreshToken(connection) : undefined;
     } catch {
       // An unreadable token cannot be revoked, but the user must still be able to disconnect.
       token = undefined;
     }
     // Work tied to the grant stops while the token still works (users.stop needs it).
-    await deps.endConnection(connection);
+    await deps.events.emit('ended', connection);
     await deps.connections.markRevoked(connection.id, deps.clock.now());
-    deps.forgetAccessToken(connection.id);
+    deps.accessTokens.forget(connection.id);
     const revocation = token
       ? await deps.revocations.revokeNowOrLater({
           teamId,
@@ -45,3 +44,5 @@ export function createDisconnect(deps: DisconnectDeps) {
     return { status: 'disconnected', email: connection.email, revocation };
   };
 }
+
+export type Disconnect = ReturnType<typeof createDisconnect>;

@@ -1,21 +1,15 @@
-import { AppError, isAppError } from '../../../shared/errors';
 import type { Sealer } from '../../../shared/crypto';
-import type { PairingPurpose } from '../pairing-store';
-import { tokenContext, type Connection } from '../connection-store';
-import type { GoogleIdentity } from '../../../shared/google-oauth';
-import { SCOPES } from '../../../shared/google-oauth';
+import { isAppError } from '../../../shared/errors';
+import { SCOPES } from '../../../shared/google-scopes';
+import { connectErrors } from './errors';
+import { tokenContext, type Connection, type GoogleIdentity, type PairingPurpose } from './types';
 
 /** The authorization code of Google's redirect, or why there is none. */
 export function requireCode(q: { code?: string; error?: string }): string {
-  if (q.error) {
-    throw new AppError(
-      q.error === 'access_denied' ? 'consent_denied' : 'google_error',
-      q.error === 'access_denied' ? 'You did not allow access to Gmail.' : 'Google reported an error.',
-      { httpStatus: 400 },
-    );
-  }
-  if (!q.code)
-    throw new AppError('code_missing', 'Google did not return an authorization code.', { httpStatus: 400 });
+  if (q.error === 'access_denied')
+    throw connectErrors.fail('consent_denied', 'You did not allow access to Gmail.');
+  if (q.error) throw connectErrors.fail('google_error', 'Google reported an error.');
+  if (!q.code) throw connectErrors.fail('code_missing', 'Google did not return an authorization code.');
   return q.code;
 }
 
@@ -28,22 +22,17 @@ export function requireScopes(p: {
   identity: GoogleIdentity;
 }): void {
   if (!p.granted.includes(SCOPES.send)) {
-    throw new AppError('scope_missing_send', 'Permission to send email was not granted.', {
-      httpStatus: 400,
-    });
+    throw connectErrors.fail('scope_missing_send', 'Permission to send email was not granted.');
   }
   if (p.purpose !== 'notifications') return;
   if (!p.active || p.active.googleSub !== p.identity.sub) {
-    throw new AppError(
+    throw connectErrors.fail(
       'account_mismatch',
       `Please choose the Google account already connected${p.active ? ` (${p.active.email})` : ''}.`,
-      { httpStatus: 400 },
     );
   }
   if (!p.granted.includes(p.notifyScope)) {
-    throw new AppError('scope_missing_notify', 'Permission to read new-mail headers was not granted.', {
-      httpStatus: 400,
-    });
+    throw connectErrors.fail('scope_missing_notify', 'Permission to read new-mail headers was not granted.');
   }
 }
 

@@ -1,9 +1,10 @@
 /** One OAuth attempt: its state token, its PKCE verifier and the browser it is bound to. */
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../shared/errors';
 import { hmac, hmacHex, safeEqual, verifyToken } from '../../../shared/crypto';
-import type { OAuthAttempt, PairingPurpose, PairingRepo } from '../pairing-store';
-import { SCOPES } from '../../../shared/google-oauth';
+import { SCOPES } from '../../../shared/google-scopes';
+import { connectErrors } from './errors';
+import type { PairingStore } from './ports';
+import type { OAuthAttempt, PairingPurpose } from './types';
 
 export const ATTEMPT_TTL_MS = 10 * 60_000;
 export const STATE_PURPOSE = 'oauth-state';
@@ -20,40 +21,32 @@ export const scopesFor = (purpose: PairingPurpose, notifyScope: string) =>
     ? [SCOPES.send, 'openid', 'email', notifyScope]
     : [SCOPES.send, 'openid', 'email'];
 
+const stateInvalid = () => connectErrors.fail('state_invalid', 'This sign-in link is not valid.');
+const stateUsed = () =>
+  connectErrors.fail('state_used', 'This sign-in link was already used or has expired.');
+
 /**
  * Checks Google's redirect against the attempt it names (signed state, not expired, same browser) and
  * marks the attempt used, so a state is good for one callback only.
  */
 export async function claimAttempt(
-  pairings: PairingRepo,
+  pairings: PairingStore,
   key: string,
   state: string | undefined,
   browserSecretFor: (attemptId: string) => string | undefined,
   now: Date,
 ): Promise<OAuthAttempt> {
   const payload = state ? verifyToken<{ a: string; e: number }>(key, STATE_PURPOSE, state) : undefined;
-  if (!payload || typeof payload.a !== 'string' || typeof payload.e !== 'number') {
-    throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
-  }
+  if (!payload || typeof payload.a !== 'string' || typeof payload.e !== 'number') throw stateInvalid();
   if (payload.e <= now.getTime())
-    throw new AppError('state_expired', 'This sign-in took too long and expired.', { httpStatus: 400 });
+    throw connectErrors.fail('state_expired', 'This sign-in took too long and expired.');
   const attempt = await pairings.findAttempt(payload.a);
-  if (!attempt) throw new AppError('state_invalid', 'This sign-in link is not valid.', { httpStatus: 400 });
-  if (attempt.usedAt) {
-    throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
-      httpStatus: 400,
-    });
-  }
+  if (!attempt) throw stateInvalid();
+  if (attempt.usedAt) throw stateUsed();
   const browserSecret = browserSecretFor(attempt.id);
   if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
-    throw new AppError('browser_mismatch', 'This sign-in was started in a different browser.', {
-      httpStatus: 400,
-    });
+    throw connectErrors.fail('browser_mismatch', 'This sign-in was started in a different browser.');
   }
-  if (!(await pairings.consumeAttempt(attempt.id, now))) {
-    throw new AppError('state_used', 'This sign-in link was already used or has expired.', {
-      httpStatus: 400,
-    });
-  }
+  if (!(await pairings.consumeAttempt(attempt.id, now))) throw stateUsed();
   return attempt;
 }

@@ -1,14 +1,12 @@
-import { AppError } from '../../../shared/errors';
 import { randomId, signToken, type Sealer } from '../../../shared/crypto';
 import type { Clock } from '../../../shared/clock';
-import type { PairingPurpose, PairingRepo } from '../pairing-store';
-import type { Connection, ConnectionRepo } from '../connection-store';
-import { tokenContext } from '../connection-store';
-import type { AuditRepo } from '../../../shared/audit-store';
-import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../../../shared/google-oauth';
+import { connectErrors } from './errors';
+import type { AccessTokens } from './access-tokens';
 import type { PairingService } from './pairing';
+import type { AuditLog, ConnectionEvents, ConnectionStore, GoogleAuth, Notices, PairingStore } from './ports';
+import type { Revocations } from './revocations';
+import { tokenContext, type Connection, type PairingPurpose } from './types';
 import { openQuietly, requireCode, requireScopes } from './grant-checks';
-import { addressMrkdwn } from '../../../shared/mrkdwn';
 import {
   ATTEMPT_TTL_MS,
   browserHash,
@@ -23,25 +21,23 @@ export { ATTEMPT_TTL_MS, scopesFor };
 
 export interface OAuthFlowDeps {
   pairing: PairingService;
-  pairings: PairingRepo;
-  connections: ConnectionRepo;
-  audit: AuditRepo;
+  pairings: PairingStore;
+  connections: ConnectionStore;
+  audit: AuditLog;
   sealer: Sealer;
   clock: Clock;
   signingKey: string;
   notifyScope: string;
-  google: {
-    authorizationUrl(p: AuthorizationRequest): string;
-    exchangeCode(code: string, verifier: string): Promise<TokenGrant>;
-    verifyIdToken(idToken: string): Promise<GoogleIdentity>;
-  };
-  /** Revokes a replaced account's token at Google, parking it for retry on failure. */
-  revoke(p: { teamId: string; userId: string; googleSub: string; refreshToken: string }): Promise<unknown>;
-  /** Another account replaces this one: its watch and pending confirmations stop while its token still works. */
-  onReplaced(old: Connection): Promise<void>;
-  /** The connection is (re)established: pending confirmations of before are void; a notifications grant starts the watch. */
-  onConnected(connection: Connection, purpose: PairingPurpose): Promise<void>;
-  tellUser(teamId: string, userId: string, text: string): Promise<void>;
+  google: Pick<GoogleAuth, 'authorizationUrl' | 'exchangeCode' | 'verifyIdToken'>;
+  /** Revokes a replaced account's token at Google (parked for retry on failure); a new grant supersedes parked ones. */
+  revocations: Pick<Revocations, 'revokeNowOrLater' | 'supersede'>;
+  accessTokens: Pick<AccessTokens, 'forget'>;
+  /**
+   * `ended`: another account replaces this one, its watch and pending confirmations stop while its token still
+   * works. `connected`: pending confirmations of before are void. `notificationsGranted`: the watch starts.
+   */
+  events: ConnectionEvents;
+  notices: Notices;
 }
 
 export interface ConnectResult {
@@ -96,21 +92,18 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const code = requireCode(q);
       const grant = await deps.google
         .exchangeCode(code, codeVerifier(key, attempt.id))
-        .catch((err: unknown) => {
-          throw new AppError('exchange_failed', 'Google did not accept the sign-in.', {
-            httpStatus: 400,
-            cause: err,
-          });
+        .catch((cause: unknown) => {
+          throw connectErrors.fail('exchange_failed', 'Google did not accept the sign-in.', { cause });
         });
       if (!grant.idToken)
-        throw new AppError('id_token_missing', 'Google did not return who signed in.', { httpStatus: 400 });
+        throw connectErrors.fail('id_token_missing', 'Google did not return who signed in.');
       const identity = await deps.google.verifyIdToken(grant.idToken);
       // An unverified address may belong to someone else: it must never become the From of sent mail.
       if (!identity.emailVerified) {
         // Google issued a grant all the same: revoke it (one bounded attempt, parked retries) rather than
         // leave an unused grant on the account; a grant a connection of this account relies on is kept.
-        await deps
-          .revoke({
+        await deps.revocations
+          .revokeNowOrLater({
             teamId: attempt.teamId,
             userId: attempt.userId,
             googleSub: identity.sub,
@@ -118,9 +111,10 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
             refreshToken: grant.refreshToken ?? grant.accessToken,
           })
           .catch(() => undefined);
-        throw new AppError('email_unverified', 'Google has not verified the email address of this account.', {
-          httpStatus: 400,
-        });
+        throw connectErrors.fail(
+          'email_unverified',
+          'Google has not verified the email address of this account.',
+        );
       }
       // Only Google's token response says what was granted; the callback URL is the browser's to change.
       const granted = grant.scopes;
@@ -132,15 +126,13 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       if (!refreshToken) {
         // Google may omit the refresh token for an account that already granted offline access.
         if (!sameAccount || active?.status !== 'active' || !active.sealedToken) {
-          throw new AppError('refresh_token_missing', 'Google did not grant offline access.', {
-            httpStatus: 400,
-          });
+          throw connectErrors.fail('refresh_token_missing', 'Google did not grant offline access.');
         }
         refreshToken = deps.sealer.openString(active.sealedToken, tokenContext(active.teamId, active.userId));
       }
       const replaced = active && !sameAccount ? active : undefined;
       const oldToken = replaced?.sealedToken ? openQuietly(deps.sealer, replaced) : undefined;
-      if (replaced) await deps.onReplaced(replaced);
+      if (replaced) await deps.events.emit('ended', replaced);
       const connection = await deps.connections.upsertActive({
         teamId: attempt.teamId,
         userId: attempt.userId,
@@ -153,13 +145,19 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       // Revoking one token revokes every token of that account for this client, so only a different
       // account's token is revoked; reconnecting the same account keeps its grant alive.
       if (replaced && oldToken)
-        await deps.revoke({
+        await deps.revocations.revokeNowOrLater({
           teamId: replaced.teamId,
           userId: replaced.userId,
           googleSub: replaced.googleSub,
           refreshToken: oldToken,
         });
-      await deps.onConnected(connection, attempt.purpose);
+      deps.accessTokens.forget(connection.id);
+      await deps.revocations.supersede(connection.googleSub);
+      // A notifications grant adds a scope to the same account: confirmations already shown stay valid.
+      await deps.events.emit(
+        attempt.purpose === 'notifications' ? 'notificationsGranted' : 'connected',
+        connection,
+      );
       await deps.audit.record({
         teamId: attempt.teamId,
         userId: attempt.userId,
@@ -167,11 +165,8 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
         result: 'success',
         reason: replaced ? 'replaced_account' : sameAccount ? 'reconnected_same_account' : attempt.purpose,
       });
-      const text =
-        attempt.purpose === 'notifications'
-          ? `Gmail access for notifications granted for ${addressMrkdwn(identity.email)}.`
-          : `Connected as ${addressMrkdwn(identity.email)}. The assistant can now prepare emails for you; nothing is sent until you click Send.`;
-      await deps.tellUser(attempt.teamId, attempt.userId, text).catch(() => undefined);
+      const notice = { kind: 'connected', purpose: attempt.purpose, email: identity.email } as const;
+      await deps.notices.tell(attempt.teamId, attempt.userId, notice).catch(() => undefined);
       return {
         connection,
         purpose: attempt.purpose,

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { AppError } from '../../../shared/errors';
 import { hmacHex, randomId, safeEqual } from '../../../shared/crypto';
 import type { Clock } from '../../../shared/clock';
-import type { Pairing, PairingPurpose, PairingRepo } from '../pairing-store';
+import { connectErrors } from './errors';
+import type { PairingStore } from './ports';
+import type { Pairing, PairingPurpose } from './types';
 
 export const PAIRING_TTL_MS = 10 * 60_000;
 export const PAIRINGS_PER_HOUR = 10;
@@ -12,7 +13,7 @@ const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const CODE_LENGTH = 6;
 
 export interface PairingDeps {
-  pairings: PairingRepo;
+  pairings: PairingStore;
   clock: Clock;
   signingKey: string;
 }
@@ -20,6 +21,10 @@ export interface PairingDeps {
 export const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z0-9]/g, '');
 const hashCode = (key: string, pairingId: string, code: string) =>
   hmacHex(key, 'pairing-code', pairingId, normalizeCode(code));
+
+const burnt = () =>
+  connectErrors.fail('pairing_burnt', 'Too many wrong codes were entered for this link, so it was disabled.');
+const used = () => connectErrors.fail('pairing_used', 'This connection link was already used.');
 
 export function createPairingService(deps: PairingDeps) {
   return {
@@ -42,10 +47,9 @@ export function createPairingService(deps: PairingDeps) {
         PAIRINGS_PER_HOUR,
       );
       if (!created) {
-        throw new AppError(
+        throw connectErrors.fail(
           'rate_limited',
           'Too many connection attempts in the last hour. Please try again later.',
-          { httpStatus: 429 },
         );
       }
       return { id, code, expiresAt };
@@ -54,19 +58,11 @@ export function createPairingService(deps: PairingDeps) {
     /** The pairing a start page may show, or why it cannot be used. */
     async usable(id: string): Promise<Pairing> {
       const pairing = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await deps.pairings.find(id) : undefined;
-      if (!pairing)
-        throw new AppError('pairing_unknown', 'This connection link is not valid.', { httpStatus: 404 });
-      if (pairing.usedAt)
-        throw new AppError('pairing_used', 'This connection link was already used.', { httpStatus: 410 });
-      if (pairing.burntAt) {
-        throw new AppError(
-          'pairing_burnt',
-          'Too many wrong codes were entered for this link, so it was disabled.',
-          { httpStatus: 410 },
-        );
-      }
+      if (!pairing) throw connectErrors.fail('pairing_unknown', 'This connection link is not valid.');
+      if (pairing.usedAt) throw used();
+      if (pairing.burntAt) throw burnt();
       if (pairing.expiresAt <= deps.clock.now())
-        throw new AppError('pairing_expired', 'This connection link has expired.', { httpStatus: 410 });
+        throw connectErrors.fail('pairing_expired', 'This connection link has expired.');
       return pairing;
     },
 
@@ -77,35 +73,18 @@ export function createPairingService(deps: PairingDeps) {
       if (checks === undefined) {
         // No check left: used, burnt or expired since it was read; `usable` names which.
         await this.usable(id);
-        throw new AppError(
-          'pairing_burnt',
-          'Too many wrong codes were entered for this link, so it was disabled.',
-          {
-            httpStatus: 410,
-          },
-        );
+        throw burnt();
       }
       if (!safeEqual(hashCode(deps.signingKey, id, code), pairing.codeHash)) {
         const left = MAX_WRONG_CODES - checks;
-        if (left === 0) {
-          throw new AppError(
-            'pairing_burnt',
-            'Too many wrong codes were entered for this link, so it was disabled.',
-            { httpStatus: 410 },
-          );
-        }
-        throw new AppError(
+        if (left === 0) throw burnt();
+        throw connectErrors.fail(
           'code_wrong',
           `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
-          {
-            httpStatus: 400,
-            details: { attemptsLeft: left },
-          },
+          { details: { attemptsLeft: left } },
         );
       }
-      if (!(await deps.pairings.consume(id, deps.clock.now()))) {
-        throw new AppError('pairing_used', 'This connection link was already used.', { httpStatus: 410 });
-      }
+      if (!(await deps.pairings.consume(id, deps.clock.now()))) throw used();
       return pairing;
     },
   };

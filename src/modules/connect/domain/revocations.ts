@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, errorMessage } from '../../../shared/errors';
+import { errorMessage } from '../../../shared/errors';
 import type { Clock } from '../../../shared/clock';
 import type { Sealer } from '../../../shared/crypto';
-import { KEPT_NOTE, revocationContext, type RevocationRepo } from '../revocation-store';
+import { connectErrors } from './errors';
+import type { ConnectionStore, GoogleAuth, RevocationStore } from './ports';
+import { KEPT_NOTE, revocationContext } from './types';
 
 export interface RevocationDeps {
-  revocations: RevocationRepo;
+  revocationStore: RevocationStore;
   sealer: Sealer;
   clock: Clock;
-  revokeAtGoogle(token: string): Promise<void>;
-  /** Revoking one token revokes every token of that Google account for this client. */
-  accountInUse(googleSub: string): Promise<boolean>;
+  google: Pick<GoogleAuth, 'revoke'>;
+  /** `hasActiveWithSub`: revoking one token revokes every token of that Google account for this client. */
+  connections: Pick<ConnectionStore, 'hasActiveWithSub'>;
   /** Durably schedules a retry of the parked revocation (a job carrying its id only). */
   scheduleRetry(revocationId: string): Promise<void>;
 }
@@ -33,15 +35,21 @@ export function createRevocations(deps: RevocationDeps) {
   const park = async (p: RevocationRequest, error: string) => {
     const id = randomUUID();
     const sealed = deps.sealer.seal(p.refreshToken, revocationContext(id));
-    await deps.revocations.create({ id, teamId: p.teamId, userId: p.userId, googleSub: p.googleSub, sealed });
-    await deps.revocations.recordFailure(id, error);
+    await deps.revocationStore.create({
+      id,
+      teamId: p.teamId,
+      userId: p.userId,
+      googleSub: p.googleSub,
+      sealed,
+    });
+    await deps.revocationStore.recordFailure(id, error);
     await deps.scheduleRetry(id);
   };
   return {
     async revokeNowOrLater(p: RevocationRequest): Promise<RevocationOutcome> {
-      if (await deps.accountInUse(p.googleSub)) return 'kept_in_use';
+      if (await deps.connections.hasActiveWithSub(p.googleSub)) return 'kept_in_use';
       try {
-        await deps.revokeAtGoogle(p.refreshToken);
+        await deps.google.revoke(p.refreshToken);
         return 'revoked';
       } catch (err) {
         await park(p, errorMessage(err));
@@ -50,24 +58,27 @@ export function createRevocations(deps: RevocationDeps) {
     },
     /** One background attempt; throws a retryable error while Google keeps failing. */
     async retry(revocationId: string): Promise<'done' | 'gone' | 'kept_in_use'> {
-      const pending = await deps.revocations.find(revocationId);
+      const pending = await deps.revocationStore.find(revocationId);
       if (!pending) return 'gone';
-      if (pending.googleSub && (await deps.accountInUse(pending.googleSub))) {
-        await deps.revocations.complete(pending.id, deps.clock.now(), KEPT_NOTE);
+      if (pending.googleSub && (await deps.connections.hasActiveWithSub(pending.googleSub))) {
+        await deps.revocationStore.complete(pending.id, deps.clock.now(), KEPT_NOTE);
         return 'kept_in_use';
       }
       const token = deps.sealer.openString(pending.sealed, revocationContext(pending.id));
       try {
-        await deps.revokeAtGoogle(token);
+        await deps.google.revoke(token);
       } catch (err) {
-        await deps.revocations.recordFailure(pending.id, errorMessage(err));
-        throw new AppError('revocation_failed', `revocation ${pending.id} failed: ${errorMessage(err)}`, {
-          retryable: true,
-        });
+        await deps.revocationStore.recordFailure(pending.id, errorMessage(err));
+        throw connectErrors.fail(
+          'revocation_failed',
+          `revocation ${pending.id} failed: ${errorMessage(err)}`,
+        );
       }
-      await deps.revocations.complete(pending.id, deps.clock.now());
+      await deps.revocationStore.complete(pending.id, deps.clock.now());
       return 'done';
     },
+    /** The account was connected again: its parked revocations must never run. */
+    supersede: (googleSub: string) => deps.revocationStore.supersedeForAccount(googleSub, deps.clock.now()),
   };
 }
 

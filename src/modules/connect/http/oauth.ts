@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { z } from 'zod';
-import { AppError, isAppError } from '../../../shared/errors';
 import { hmac, randomId, safeEqual } from '../../../shared/crypto';
-import type { Pairing } from '../pairing-store';
+import { connectErrors } from '../domain/errors';
+import type { Pairing } from '../domain/types';
 import type { OAuthFlow } from '../domain/oauth-flow';
 import type { PairingService } from '../domain/pairing';
 import type { SlackNames } from '../slack-names';
@@ -40,12 +40,9 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
   const guard = { preHandler: connectPageGuard(deps.limits, deps.addressTrust) };
 
   const sendError = (reply: FastifyReply, err: unknown) => {
-    if (!isAppError(err) || err.httpStatus >= 500) {
-      reply.log.error({ err }, 'oauth page failed');
-    } else {
-      reply.log.info({ code: err.code }, 'oauth flow stopped');
-    }
     const { status, page } = errorPage(err);
+    if (status >= 500) reply.log.error({ err }, 'oauth page failed');
+    else reply.log.info({ code: connectErrors.is(err) ? err.code : undefined }, 'oauth flow stopped');
     return reply.code(status).headers(pageHeaders()).send(messagePage(page));
   };
 
@@ -103,14 +100,15 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
   app.post('/oauth/google/begin', guard, async (req, reply) => {
     const body = beginBody.safeParse(req.body);
     if (!body.success) {
-      return sendError(reply, new AppError('form_invalid', 'The form was incomplete.', { httpStatus: 400 }));
+      return sendError(reply, connectErrors.fail('form_invalid', 'The form was incomplete.'));
     }
     if (!fromOurStartPage(req, body.data.pairing, body.data.form_token)) {
       return sendError(
         reply,
-        new AppError('form_foreign', 'This form was not sent from the Mailbridge page in this browser.', {
-          httpStatus: 403,
-        }),
+        connectErrors.fail(
+          'form_foreign',
+          'This form was not sent from the Mailbridge page in this browser.',
+        ),
       );
     }
     try {
@@ -128,7 +126,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
         .headers({ ...pageHeaders(), location: redirectUrl })
         .send();
     } catch (err) {
-      if (isAppError(err) && err.code === 'code_wrong') {
+      if (connectErrors.is(err) && err.code === 'code_wrong') {
         const pairing = await deps.pairing.usable(body.data.pairing).catch(() => undefined);
         if (pairing) return renderStart(reply, pairing, req.cookies[FORM_COOKIE]!, err.message);
       }

@@ -1,0 +1,18 @@
+import type { SlackMessage } from '../../shared/slack-messenger';
+import type { ConnectionReactions } from './connection-events';
+import type { AccessTokens } from './domain/access-tokens';
+import type { ConnectionStore } from './domain/ports';
+import type { Connection, PairingPurpose } from './domain/types';
+
+/** What the other modules use of a connection. */
+export interface ConnectModule {
+  connections: ConnectionStore;
+  accessTokens: AccessTokens;
+  /** The connect (or notifications) prompt with a fresh pairing link and code. */
+  prompt(teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage>;
+  /** Tells the person, once, that Google no longer accepts their connection. */
+  tellInvalid(connection: Connection): Promise<void>;
+  react(reactions: ConnectionReactions): void;
+  /** Deletes pairings (and their OAuth attempts) that expired before `before`; how many went. */
+  purgeExpiredPairings(before: Date): Promise<number>;
+}

@@ -1,0 +1,108 @@
+import type { Sealed } from '../../../shared/crypto';
+import type {
+  AuthorizationRequest,
+  Connection,
+  ConnectionChange,
+  ConnectNotice,
+  GoogleIdentity,
+  MailboxSummary,
+  OAuthAttempt,
+  Pairing,
+  PendingRevocation,
+  TokenGrant,
+} from './types';
+
+export interface ConnectionStore {
+  findByUser(teamId: string, userId: string): Promise<Connection | undefined>;
+  findById(id: string): Promise<Connection | undefined>;
+  upsertActive(p: {
+    teamId: string;
+    userId: string;
+    googleSub: string;
+    email: string;
+    scopes: string[];
+    sealed: Sealed;
+    now: Date;
+  }): Promise<Connection>;
+  /** Persists a rotated refresh token only if the connection is still the same active grant. */
+  replaceToken(id: string, expectedGoogleSub: string, sealed: Sealed): Promise<boolean>;
+  /** Revoking a token revokes every token of its Google account for this client. */
+  hasActiveWithSub(googleSub: string): Promise<boolean>;
+  /**
+   * active → invalid, only while the row still holds the grant that failed (a reconnect may have
+   * replaced it meanwhile); true only for the caller that made the transition (tell the user once).
+   */
+  markInvalid(id: string, failed: { googleSub: string; sealed: Sealed | null }, now: Date): Promise<boolean>;
+  /** Claims the single "your connection is invalid" message for this connection. */
+  claimInvalidNotice(id: string, now: Date): Promise<boolean>;
+  markRevoked(id: string, now: Date): Promise<void>;
+}
+
+export interface PairingStore {
+  /** Creates the pairing unless the user already has `limit` created since `since`; false when over it. */
+  createWithinLimit(
+    p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt'>,
+    since: Date,
+    limit: number,
+  ): Promise<boolean>;
+  find(id: string): Promise<Pairing | undefined>;
+  /**
+   * Reserves one code check before the code is compared; the number of checks made so far, or undefined
+   * when the pairing is no longer usable or has no check left. The last allowed check burns the pairing
+   * unless `consume` refunds it.
+   */
+  reserveCheck(id: string, limit: number, now: Date): Promise<number | undefined>;
+  /** Single use: spends the pairing after a right code and refunds the reserved check. */
+  consume(id: string, now: Date): Promise<boolean>;
+  createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void>;
+  findAttempt(id: string): Promise<OAuthAttempt | undefined>;
+  consumeAttempt(id: string, now: Date): Promise<boolean>;
+  purgeExpired(before: Date): Promise<number>;
+}
+
+export interface RevocationStore {
+  create(p: { id: string; teamId: string; userId: string; googleSub: string; sealed: Sealed }): Promise<void>;
+  /** An open (not yet done) revocation. */
+  find(id: string): Promise<PendingRevocation | undefined>;
+  recordFailure(id: string, error: string): Promise<void>;
+  /** Done (revoked, or no longer to be revoked): the token is forgotten, only the fact remains. */
+  complete(id: string, now: Date, note?: string): Promise<void>;
+  /** The account was connected again: its parked revocations must never run. */
+  supersedeForAccount(googleSub: string, now: Date): Promise<number>;
+  listOpenIds(): Promise<string[]>;
+}
+
+/** Google's OAuth endpoints. */
+export interface GoogleAuth {
+  authorizationUrl(p: AuthorizationRequest): string;
+  exchangeCode(code: string, codeVerifier: string): Promise<TokenGrant>;
+  verifyIdToken(idToken: string): Promise<GoogleIdentity>;
+  refresh(refreshToken: string): Promise<TokenGrant>;
+  revoke(token: string): Promise<void>;
+}
+
+export interface ConnectAuditEntry {
+  teamId: string;
+  userId: string;
+  kind: 'connect' | 'disconnect' | 'connection';
+  result: string;
+  reason?: string;
+}
+
+export interface AuditLog {
+  record(e: ConnectAuditEntry): Promise<void>;
+}
+
+export interface MailboxSummaries {
+  find(connectionId: string): Promise<MailboxSummary | undefined>;
+}
+
+/** Tells the person by direct message. */
+export interface Notices {
+  tell(teamId: string, userId: string, notice: ConnectNotice): Promise<void>;
+}
+
+/** Hands a change of connection to the other modules' reactions. */
+export interface ConnectionEvents {
+  emit(change: ConnectionChange, connection: Connection): Promise<void>;
+}
