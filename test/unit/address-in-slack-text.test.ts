@@ -1,4 +1,4 @@
-import { describeNotifications } from '../../src/modules/notify/domain/status-text';
+import { describeNotifications } from '../../src/modules/notify/replies';
 import { describeStatus } from '../../src/modules/connect/domain/status';
 import { disableReply } from '../../src/modules/notify/replies';
 import type { Connection } from '../../src/modules/connect/connection-store';

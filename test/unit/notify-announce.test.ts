@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createNotifyAnnouncer } from '../../src/modules/notify/announce';
+import { createSlackAnnouncer } from '../../src/modules/notify/slack-announcer';
 import { wasNotSent } from '../../src/modules/notify/domain/failures';
 import type { MailboxRecord } from '../../src/modules/notify/domain/types';
 import { slackError } from '../../src/modules/notify/slack-errors';
@@ -31,7 +31,7 @@ function announceOnce(): Promise<unknown> {
       throw slackError(err);
     }
   };
-  const { announce } = createNotifyAnnouncer(app as never, pino({ level: 'silent' }), slackCall);
+  const { announce } = createSlackAnnouncer(app as never, pino({ level: 'silent' }), slackCall);
   const mailbox = { id: 'mb', userId: 'U1', email: 'me@example.com' } as MailboxRecord;
   const mail = {
     id: 'g1',

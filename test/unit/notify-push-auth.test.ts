@@ -2,6 +2,7 @@ import {
   checkPushClaims,
   createPushAuthenticator,
   type PushClaims,
+  type PushRefusal,
 } from '../../src/modules/notify/domain/push-auth';
 
 const expected = {
@@ -25,18 +26,18 @@ describe('checkPushClaims', () => {
     expect(checkPushClaims({ ...good, iss: 'accounts.google.com' }, expected, NOW)).toEqual({ ok: true });
   });
 
-  it.each<[string, PushClaims, 401 | 403]>([
-    ['another issuer', { ...good, iss: 'https://evil.example' }, 401],
-    ['no expiry', { ...good, exp: undefined }, 401],
-    ['expired a second ago (no skew allowed)', { ...good, exp: NOW }, 401],
-    ['another audience', { ...good, aud: 'https://attacker.example/pubsub/gmail' }, 403],
-    ['an audience list', { ...good, aud: [expected.audience] }, 403],
-    ['another service account', { ...good, email: 'x@evil.iam.gserviceaccount.com' }, 403],
-    ['no email', { ...good, email: undefined }, 403],
-    ['an unverified email', { ...good, email_verified: false }, 403],
-    ['email_verified as a string', { ...good, email_verified: 'true' as unknown as boolean }, 403],
-  ])('when the token has %s, then it is refused with %i', (_name, claims, status) => {
-    expect(checkPushClaims(claims, expected, NOW)).toMatchObject({ ok: false, status });
+  it.each<[string, PushClaims, PushRefusal]>([
+    ['another issuer', { ...good, iss: 'https://evil.example' }, 'unauthenticated'],
+    ['no expiry', { ...good, exp: undefined }, 'unauthenticated'],
+    ['expired a second ago (no skew allowed)', { ...good, exp: NOW }, 'unauthenticated'],
+    ['another audience', { ...good, aud: 'https://attacker.example/pubsub/gmail' }, 'forbidden'],
+    ['an audience list', { ...good, aud: [expected.audience] }, 'forbidden'],
+    ['another service account', { ...good, email: 'x@evil.iam.gserviceaccount.com' }, 'forbidden'],
+    ['no email', { ...good, email: undefined }, 'forbidden'],
+    ['an unverified email', { ...good, email_verified: false }, 'forbidden'],
+    ['email_verified as a string', { ...good, email_verified: 'true' as unknown as boolean }, 'forbidden'],
+  ])('when the token has %s, then it is refused as %s', (_name, claims, refusal) => {
+    expect(checkPushClaims(claims, expected, NOW)).toMatchObject({ ok: false, refusal });
   });
 });
 
@@ -51,9 +52,15 @@ describe('createPushAuthenticator', () => {
 
   it('when the header is missing or not a bearer token, then 401 without verifying anything', async () => {
     const { auth, verifySignature } = make(good);
-    await expect(auth(undefined)).resolves.toMatchObject({ status: 401, reason: 'missing_token' });
-    await expect(auth('Basic abc')).resolves.toMatchObject({ status: 401 });
-    await expect(auth('Bearer not-a-jwt')).resolves.toMatchObject({ status: 401, reason: 'malformed_token' });
+    await expect(auth(undefined)).resolves.toMatchObject({
+      refusal: 'unauthenticated',
+      reason: 'missing_token',
+    });
+    await expect(auth('Basic abc')).resolves.toMatchObject({ refusal: 'unauthenticated' });
+    await expect(auth('Bearer not-a-jwt')).resolves.toMatchObject({
+      refusal: 'unauthenticated',
+      reason: 'malformed_token',
+    });
     expect(verifySignature).not.toHaveBeenCalled();
   });
 
@@ -62,7 +69,7 @@ describe('createPushAuthenticator', () => {
     async (alg) => {
       const { auth, verifySignature } = make(good);
       await expect(auth(`Bearer ${jwt({ alg, kid: 'k' }, good)}`)).resolves.toMatchObject({
-        status: 401,
+        refusal: 'unauthenticated',
         reason: 'algorithm',
       });
       expect(verifySignature).not.toHaveBeenCalled();
@@ -72,7 +79,7 @@ describe('createPushAuthenticator', () => {
   it('when the signature does not verify, then 401', async () => {
     const { auth } = make(undefined);
     await expect(auth(`Bearer ${jwt({ alg: 'RS256' }, good)}`)).resolves.toMatchObject({
-      status: 401,
+      refusal: 'unauthenticated',
       reason: 'signature',
     });
   });
@@ -81,7 +88,7 @@ describe('createPushAuthenticator', () => {
     const other = { ...good, aud: 'https://other.example/hook' };
     const { auth, verifySignature } = make(other);
     await expect(auth(`Bearer ${jwt({ alg: 'RS256' }, other)}`)).resolves.toMatchObject({
-      status: 403,
+      refusal: 'forbidden',
       reason: 'audience',
     });
     expect(verifySignature).toHaveBeenCalledWith(expect.any(String), 'https://other.example/hook');

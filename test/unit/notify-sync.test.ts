@@ -1,12 +1,8 @@
 import { AppError } from '../../src/shared/errors';
 import { createSync, type SyncDeps } from '../../src/modules/notify/domain/sync';
-import type {
-  Announcement,
-  GmailPort,
-  MailboxRecord,
-  MailboxStore,
-  MailHeaders,
-} from '../../src/modules/notify/domain/types';
+import type { GmailPort, MailboxStore } from '../../src/modules/notify/domain/ports';
+import type { Announcement, MailboxRecord, MailHeaders } from '../../src/modules/notify/domain/types';
+import { noticeText } from '../../src/modules/notify/replies';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -114,7 +110,7 @@ function setup(gmail: GmailPort, over: Partial<SyncDeps> = {}) {
     // What Slack shows: every post so far (the DM read back through message metadata).
     findAnnounced: async () => new Set(posted.flat()),
     inFlightMs: 0,
-    tellUser: async (_m, text) => void told.push(text),
+    tell: async (m, notice) => void told.push(noticeText(m, notice)),
     publish: async () => undefined,
     scheduleRecheck: async (_id, h) => void rechecks.push(h),
     digestThreshold: 3,

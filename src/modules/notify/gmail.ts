@@ -1,19 +1,22 @@
-import { AppError } from '../../shared/errors';
-import type { GmailPort, MailHeaders } from './domain/types';
-import type { GmailApi } from '../../shared/gmail';
-import { classifyGoogleError, isTransient } from '../../shared/google-errors';
+import type { FastifyInstance } from 'fastify';
+import type { AppError } from '../../shared/errors';
+import type { GmailPort } from './domain/ports';
+import type { MailHeaders } from './domain/types';
+import { notifyErrors, type NotifyErrorCode } from './domain/errors';
+import { isNotifyError } from './domain/failures';
+import { createGmailFactory, type GmailApi } from '../../shared/gmail';
+import { classifyGoogleError } from '../../shared/google-errors';
+import type { ConnectModule } from '../connect';
 
 const HISTORY_PAGE_SIZE = 500;
 
 /**
- * Gmail failures as AppErrors the notify domain can act on: `retryable` for 429/5xx/network (and
- * 401, after which the caller drops the cached access token), `retryAfterMs` when Google says so.
+ * Gmail failures as notify's errors: transient for 429/5xx/network (and 401, after which the
+ * opener drops the cached access token), `retryAfterMs` when Google says so.
  */
-export function gmailError(err: unknown, what: string): AppError {
+export function gmailError(err: unknown, what: string): AppError<NotifyErrorCode> {
   const f = classifyGoogleError(err);
-  return new AppError(`gmail_${f.kind}`, `${what}: ${f.kind}${f.status ? ` (${f.status})` : ''}`, {
-    httpStatus: 502,
-    retryable: isTransient(f) || f.kind === 'unauthorized',
+  return notifyErrors.fail(`gmail_${f.kind}`, `${what}: ${f.kind}${f.status ? ` (${f.status})` : ''}`, {
     details: { reason: f.reason, retryAfterMs: f.retryAfterMs },
     cause: err,
   });
@@ -23,7 +26,10 @@ const header = (headers: Array<{ name?: string | null; value?: string | null }> 
   headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? '';
 
 /** The Gmail calls notifications make, for one account's access token. */
-export function createNotifyGmail(api: GmailApi, onError: (err: AppError) => void): GmailPort {
+export function createNotifyGmail(
+  api: GmailApi,
+  onError: (err: AppError<NotifyErrorCode>) => void,
+): GmailPort {
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -42,9 +48,7 @@ export function createNotifyGmail(api: GmailApi, onError: (err: AppError) => voi
         }),
       );
       if (!data.historyId || !data.expiration)
-        throw new AppError('gmail_bad_response', 'users.watch returned no historyId or expiration', {
-          retryable: true,
-        });
+        throw notifyErrors.fail('gmail_bad_response', 'users.watch returned no historyId or expiration');
       return { historyId: String(data.historyId), expiration: new Date(Number(data.expiration)) };
     },
     async stop() {
@@ -96,7 +100,7 @@ export function createNotifyGmail(api: GmailApi, onError: (err: AppError) => voi
         };
       } catch (err) {
         // Deleted between the push and now: nothing to announce.
-        if (err instanceof AppError && err.code === 'gmail_not_found') return undefined;
+        if (isNotifyError(err, 'gmail_not_found')) return undefined;
         throw err;
       }
     },
@@ -108,9 +112,27 @@ export function createNotifyGmail(api: GmailApi, onError: (err: AppError) => voi
     },
     async currentHistoryId() {
       const { data } = await call('users.getProfile', () => api.users.getProfile({ userId: 'me' }));
-      if (!data.historyId)
-        throw new AppError('gmail_bad_response', 'getProfile returned no historyId', { retryable: true });
+      if (!data.historyId) throw notifyErrors.fail('gmail_bad_response', 'getProfile returned no historyId');
       return String(data.historyId);
     },
+  };
+}
+
+/**
+ * Opens a connection's Gmail with a fresh access token (connect throws not_connected /
+ * connection_invalid when there is none). Every Gmail failure is counted; a rejected access token
+ * is dropped so the retry refreshes it (or meets invalid_grant).
+ */
+export function createGmailOpener(
+  app: Pick<FastifyInstance, 'config' | 'metrics'>,
+  accessTokens: ConnectModule['accessTokens'],
+) {
+  const gmailFor = createGmailFactory(app.config);
+  return async (connectionId: string): Promise<GmailPort> => {
+    const { accessToken } = await accessTokens.forConnection(connectionId);
+    return createNotifyGmail(gmailFor(accessToken), (err) => {
+      app.metrics.apiErrors.inc({ service: 'gmail', kind: err.code });
+      if (err.code === 'gmail_unauthorized') accessTokens.forget(connectionId);
+    });
   };
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { PushAuthenticator } from './domain/push-auth';
+import { createPushAuthenticator, type PushAuthenticator } from './domain/push-auth';
 import { MAX_PUSH_BYTES, parsePushEnvelope } from './domain/push-envelope';
-import type { PushIntake } from './domain/push-intake';
-import type { Metrics } from '../../platform/metrics';
+import { createPushIntake, type PushIntake } from './domain/push-intake';
+import { createPushDedupe } from './push-dedupe';
+import { createGoogleOAuth } from '../../shared/google-oauth';
 
 export interface PubsubRouteOptions {
   authenticate: PushAuthenticator;
   receive: PushIntake;
-  metrics: Metrics;
   log: Logger;
 }
 
@@ -19,16 +19,28 @@ declare module 'fastify' {
 }
 
 /**
- * POST /pubsub/gmail (SPEC 6.5.3). The token is checked in onRequest, before the body is even read.
- * 2xx tells Pub/Sub to stop: it is sent once the sync is recorded, and for authenticated poison
- * (retrying it cannot help). 503 asks Pub/Sub to redeliver when Redis or Postgres is down.
+ * Every answer of the webhook. 2xx tells Pub/Sub to stop: once the sync is recorded, and for
+ * authenticated poison (retrying it cannot help); 503 asks it to redeliver (Redis or Postgres down).
  */
+const ANSWERS = {
+  recorded: { status: 204, body: undefined },
+  poison: { status: 204, body: undefined },
+  unauthenticated: { status: 401, body: { error: 'unauthenticated' } },
+  forbidden: { status: 403, body: { error: 'forbidden' } },
+  unavailable: { status: 503, body: { error: 'unavailable' } },
+} as const;
+
+const answer = (reply: FastifyReply, what: keyof typeof ANSWERS) =>
+  reply.code(ANSWERS[what].status).send(ANSWERS[what].body);
+
+/** POST /pubsub/gmail (SPEC 6.5.3). The token is checked in onRequest, before the body is even read. */
 export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRouteOptions) {
-  const { metrics, log } = opts;
+  const { log } = opts;
+  const { metrics } = app;
   const poison = (reply: FastifyReply, reason: string) => {
     metrics.pushes.inc({ outcome: 'poison' });
     log.warn({ reason }, 'poison push ignored');
-    return reply.code(204).send();
+    return answer(reply, 'poison');
   };
 
   // Bodies are parsed by the route itself, so a malformed or foreign one is poison, not a 400.
@@ -45,7 +57,7 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
       }
       metrics.pushes.inc({ outcome: 'unavailable' });
       log.error({ err }, 'push could not be recorded');
-      return reply.code(503).send({ error: 'unavailable' });
+      return answer(reply, 'unavailable');
     },
   );
 
@@ -55,11 +67,9 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
       onRequest: async (req, reply) => {
         const auth = await opts.authenticate(req.headers.authorization);
         if (!auth.ok) {
-          metrics.pushes.inc({ outcome: auth.status === 401 ? 'unauthenticated' : 'forbidden' });
-          log.warn({ reason: auth.reason, status: auth.status }, 'push refused');
-          return reply
-            .code(auth.status)
-            .send({ error: auth.status === 401 ? 'unauthenticated' : 'forbidden' });
+          metrics.pushes.inc({ outcome: auth.refusal });
+          log.warn({ reason: auth.reason, status: ANSWERS[auth.refusal].status }, 'push refused');
+          return answer(reply, auth.refusal);
         }
         req.pushAuthenticated = true;
       },
@@ -76,7 +86,7 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
           { err: { message: (err as Error).message }, messageId: parsed.push.messageId },
           'push not recorded; asking Pub/Sub to retry',
         );
-        return reply.code(503).send({ error: 'unavailable' });
+        return answer(reply, 'unavailable');
       }
       if (outcome === 'unknown_mailbox') return poison(reply, outcome);
       metrics.pushes.inc({ outcome });
@@ -84,7 +94,39 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
         { outcome, messageId: parsed.push.messageId, historyId: parsed.push.historyId.toString() },
         'push received',
       );
-      return reply.code(204).send();
+      return answer(reply, 'recorded');
     },
   );
+}
+
+/**
+ * Registers the webhook: pushes are authenticated as Pub/Sub's for our audience, then recorded as a
+ * sync of every enabled mailbox of the address (domain/push-intake).
+ */
+export async function registerPushRoutes(
+  app: FastifyInstance,
+  deps: {
+    mailboxes: {
+      touchPushByEmail(email: string, now: Date): Promise<Array<{ id: string; enabled: boolean }>>;
+    };
+    enqueueSync(mailboxId: string, historyId: bigint): Promise<void>;
+    log: Logger;
+  },
+): Promise<void> {
+  const { config, clock } = app;
+  const oauth = createGoogleOAuth(config);
+  await app.register(pubsubRoutes, {
+    authenticate: createPushAuthenticator({
+      audience: config.GMAIL_PUSH_AUDIENCE,
+      serviceAccount: config.GMAIL_PUSH_SERVICE_ACCOUNT,
+      verifySignature: (token, audience) => oauth.verifyPushToken(token, audience),
+      nowSeconds: () => Math.floor(clock.now().getTime() / 1000),
+    }),
+    receive: createPushIntake({
+      dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
+      touchMailboxes: (email) => deps.mailboxes.touchPushByEmail(email, clock.now()),
+      enqueueSync: deps.enqueueSync,
+    }),
+    log: deps.log,
+  });
 }

@@ -27,6 +27,14 @@ export interface NotifyRetry {
   retries: number;
 }
 
+/** Announced-message records older than this are purged: Gmail history never reaches that far back. */
+const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
+
+const retryOf = (config: FastifyInstance['config']): NotifyRetry => ({
+  baseMs: config.NOTIFY_RETRY_BASE_MS,
+  retries: config.NOTIFY_RETRY_ATTEMPTS,
+});
+
 const retryOptions = (r: NotifyRetry) => ({
   attempts: r.retries + 1,
   backoff: { type: 'exponential', delay: r.baseMs, jitter: 0.2 },
@@ -37,8 +45,10 @@ const retryOptions = (r: NotifyRetry) => ({
  * at most one sync of a mailbox is active and at most one waits behind it, carrying the latest
  * push, so bursts coalesce and two syncs of one mailbox never run at once (on any machine).
  */
-export function createNotifyScheduler(queue: Queue, retry: NotifyRetry) {
-  return {
+export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'queues'>) {
+  const queue: Queue = app.queues.notify;
+  const retry = retryOf(app.config);
+  const scheduler = {
     async sync(
       id: string,
       p: { historyId?: bigint; recheck?: boolean; delayMs?: number } = {},
@@ -60,7 +70,13 @@ export function createNotifyScheduler(queue: Queue, retry: NotifyRetry) {
         { ...retryOptions(retry), deduplication: { id: `renew:${id}` } },
       );
     },
+    /** A push announced `historyId` for this mailbox. */
+    afterPush: (id: string, historyId: bigint) => scheduler.sync(id, { historyId }),
+    /** The one delayed look after a push that history did not show yet. */
+    recheck: (id: string, historyId: bigint) =>
+      scheduler.sync(id, { historyId, recheck: true, delayMs: app.config.NOTIFY_RECHECK_DELAY_MS }),
   };
+  return scheduler;
 }
 
 const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -83,13 +99,14 @@ export function registerNotifyJobs(
   deps: {
     sync: Sync;
     renewal: Renewal;
-    retry: NotifyRetry;
-    maintainEveryMs: number;
-    purgeNotified(): Promise<number>;
+    mailboxes: { purgeNotifiedBefore(before: Date): Promise<number> };
     log: Logger;
   },
 ) {
-  const { log } = deps;
+  const { log, mailboxes } = deps;
+  const retry = retryOf(app.config);
+  const purgeNotified = () =>
+    mailboxes.purgeNotifiedBefore(new Date(app.clock.now().getTime() - NOTIFIED_RETENTION_MS));
   app.jobs.handle('notify', SYNC_JOB, syncPayload, async (data, { job }): Promise<SyncResult> => {
     try {
       const result = await deps.sync.run({
@@ -104,7 +121,7 @@ export function registerNotifyJobs(
       return result;
     } catch (err) {
       if (isFinalAttempt(job)) await deps.sync.giveUp(data.mailboxId, err);
-      else await deferIfAsked(job, err, deps.retry);
+      else await deferIfAsked(job, err, retry);
       throw err;
     }
   });
@@ -117,14 +134,14 @@ export function registerNotifyJobs(
 
   app.jobs.handle('notify', MAINTAIN_JOB, z.object({}).passthrough(), async () => {
     const result = await deps.renewal.maintain();
-    return { ...result, purged: await deps.purgeNotified() };
+    return { ...result, purged: await purgeNotified() };
   });
 
   app.jobs.onStart(async () => {
     // Idempotent upsert: every machine may run this; the schedule exists once.
     await app.queues.notify.upsertJobScheduler(
       'notify-maintain',
-      { every: deps.maintainEveryMs },
+      { every: app.config.NOTIFY_MAINTAIN_INTERVAL_MS },
       { name: MAINTAIN_JOB, data: {} },
     );
     // Start-up reconciliation: watches that expired while no machine ran are renewed now.

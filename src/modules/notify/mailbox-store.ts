@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { MailboxRecord, MailboxState, MailboxStore } from './domain/types';
+import type { MailboxStore } from './domain/ports';
+import type { MailboxRecord, MailboxState } from './domain/types';
 
 type Row = NonNullable<Awaited<ReturnType<PrismaClient['mailbox']['findUnique']>>>;
 

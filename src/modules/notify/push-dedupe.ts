@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { PushDedupe } from './domain/push-intake';
+import type { PushDedupe } from './domain/ports';
 
 const TTL_SECONDS = 24 * 3600;
 

@@ -1,10 +1,33 @@
 import type { SlackMessage } from '../../shared/slack-messenger';
+import type { SlackErrorTexts } from '../../shared/slack-answer';
 import type { DisableResult, EnableResult } from './domain/mailbox-control';
+import type { ConnectionView } from './domain/ports';
+import type { MailboxRecord, OwnerNotice } from './domain/types';
 import { addressMrkdwn } from '../../shared/mrkdwn';
 
 const day = (d: Date) => `${d.toISOString().slice(0, 10)}`;
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-type Prompt = (purpose: 'connect' | 'notifications') => Promise<SlackMessage>;
+/** The connect (or notifications) prompt of connect, for the person who ran the command. */
+export type Prompt = (purpose: 'connect' | 'notifications') => Promise<SlackMessage>;
+
+export const NOTIFY_USAGE =
+  'Usage: `/ai-email-notifications on` (new Gmail inbox mail arrives here as a DM), `/ai-email-notifications off`, or `/ai-email-notifications status`.';
+
+export const unknownArgumentReply = (arg: string): SlackMessage => ({
+  text: `I did not understand \`${arg.replace(/[`<>&]/g, '').slice(0, 40)}\`. ${NOTIFY_USAGE}`,
+});
+
+export const FAILED_REPLY = 'Something went wrong on our side. Please try again in a minute.';
+
+/**
+ * Failures the person can act on, told as they are: connect's "no usable connection" answers. Any
+ * other failure (Gmail, Slack, the database) is logged and answered with FAILED_REPLY.
+ */
+export const NOTIFY_ERROR_TEXTS: SlackErrorTexts = {
+  not_connected: (err) => err.message,
+  connection_invalid: (err) => err.message,
+};
 
 /** The answer to `/ai-email-notifications on` (and to a finished "Grant access"). */
 export async function enableReply(result: EnableResult, prompt: Prompt): Promise<SlackMessage> {
@@ -44,5 +67,49 @@ export function disableReply(result: DisableResult): SlackMessage {
       return {
         text: `New-mail notifications for ${addressMrkdwn(result.email)} are off. Turn them on again with \`/ai-email-notifications on\`.`,
       };
+  }
+}
+
+/** The answer to /ai-email-notifications status. */
+export function describeNotifications(
+  connection: ConnectionView | undefined,
+  mailbox: MailboxRecord | undefined,
+  now: Date,
+): string {
+  if (!connection || connection.status === 'revoked')
+    return 'Gmail is not connected. Run `/ai-email-connect` first, then `/ai-email-notifications on`.';
+  if (connection.status === 'invalid')
+    return `Notifications are off: your Gmail connection (${addressMrkdwn(connection.email)}) is no longer valid. Run \`/ai-email-connect\` to reconnect.`;
+  if (!mailbox?.enabled) {
+    return `New-mail notifications for ${addressMrkdwn(connection.email)} are off. Turn them on with \`/ai-email-notifications on\`.${
+      mailbox?.state === 'error' && mailbox.stateReason ? ` (Last problem: ${mailbox.stateReason}.)` : ''
+    }`;
+  }
+  const lines = [`New-mail notifications for ${addressMrkdwn(connection.email)} are on.`];
+  const lapsed = mailbox.state === 'lapsed' || !mailbox.watchExpiresAt || mailbox.watchExpiresAt <= now;
+  lines.push(
+    lapsed
+      ? `:warning: The Gmail watch has lapsed${mailbox.stateReason ? ` (${mailbox.stateReason})` : ''}; run \`/ai-email-notifications on\` to restart it.`
+      : `Gmail watch healthy until ${when(mailbox.watchExpiresAt as Date)} (renewed daily).`,
+  );
+  if (!lapsed && mailbox.state !== 'ok' && mailbox.stateReason)
+    lines.push(`:warning: ${mailbox.stateReason}.`);
+  lines.push(`Last notification: ${mailbox.lastNotifiedAt ? when(mailbox.lastNotifiedAt) : 'none yet'}.`);
+  return lines.join('\n');
+}
+
+/** What the owner reads in their DM when notify has something to tell them. */
+export function noticeText(mailbox: Pick<MailboxRecord, 'email'>, notice: OwnerNotice): string {
+  switch (notice.kind) {
+    case 'history_lost': {
+      const n = notice.recovered;
+      return `Mailbridge lost track of your Gmail inbox for a while (Gmail no longer had the changes since the last check), so some new-mail notifications may have been missed. ${
+        n
+          ? `${n === 1 ? 'The recent message above was' : `The ${n} recent messages above were`} not announced before.`
+          : 'No recent unannounced messages were found.'
+      }`;
+    }
+    case 'watch_lapsed':
+      return `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${notice.reason}). Run \`/ai-email-notifications on\` to restart them.`;
   }
 }

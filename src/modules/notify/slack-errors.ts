@@ -1,4 +1,6 @@
-import { AppError } from '../../shared/errors';
+import type { AppError } from '../../shared/errors';
+import type { Metrics } from '../../platform/metrics';
+import { notifyErrors, type NotifyErrorCode } from './domain/errors';
 
 const TRANSIENT_PLATFORM_ERRORS = [
   'internal_error',
@@ -16,39 +18,45 @@ interface SlackErrorLike {
 }
 
 /**
- * Slack Web API failures as AppErrors for the notify jobs: rate limits carry Retry-After, outages
+ * Slack Web API failures as notify's errors for the jobs: rate limits carry Retry-After, outages
  * retry with backoff, and refusals (channel gone, user deactivated...) are not retried.
  */
-export function slackError(err: unknown): AppError {
+export function slackError(err: unknown): AppError<NotifyErrorCode> {
   const e = (err ?? {}) as SlackErrorLike;
   if (e.code === 'slack_webapi_rate_limited_error') {
-    return new AppError('slack_rate_limited', 'Slack rate limited the post', {
-      retryable: true,
+    return notifyErrors.fail('slack_rate_limited', 'Slack rate limited the post', {
       details: { retryAfterMs: (e.retryAfter ?? 1) * 1000 },
       cause: err,
     });
   }
   if (e.code === 'slack_webapi_platform_error') {
     const reason = e.data?.error ?? 'unknown';
-    return new AppError(
+    return notifyErrors.fail(
       TRANSIENT_PLATFORM_ERRORS.includes(reason) ? 'slack_unavailable' : 'slack_refused',
       `Slack: ${reason}`,
-      {
-        retryable: TRANSIENT_PLATFORM_ERRORS.includes(reason),
-        details: { reason },
-        cause: err,
-      },
+      { details: { reason }, cause: err },
     );
   }
   const status = e.statusCode;
   const refused = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
-  return new AppError(
+  return notifyErrors.fail(
     refused ? 'slack_refused' : 'slack_unavailable',
     `Slack request failed${status ? ` (${status})` : ''}`,
-    {
-      retryable: !refused,
-      details: { reason: status ? `http_${status}` : 'network' },
-      cause: err,
-    },
+    { details: { reason: status ? `http_${status}` : 'network' }, cause: err },
   );
+}
+
+/** Runs one Slack call; its failure is counted and thrown as notify's error. */
+export type SlackCall = <T>(call: () => Promise<T>) => Promise<T>;
+
+export function createSlackCall(metrics: Pick<Metrics, 'apiErrors'>): SlackCall {
+  return async (call) => {
+    try {
+      return await call();
+    } catch (err) {
+      const mapped = slackError(err);
+      metrics.apiErrors.inc({ service: 'slack', kind: mapped.code });
+      throw mapped;
+    }
+  };
 }

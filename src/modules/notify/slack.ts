@@ -1,52 +1,112 @@
-import type { App, RespondFn } from '@slack/bolt';
+import type {
+  App,
+  BlockAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
-import { isAppError } from '../../shared/errors';
-import type { SlackMessage } from '../../shared/slack-messenger';
-import { TURN_OFF_ACTION } from './blocks';
+import type { Clock } from '../../shared/clock';
+import { answeringKnownErrors } from '../../shared/slack-answer';
 import { replyEphemeral } from '../../shared/slack-reply';
+import type { SlackMessage } from '../../shared/slack-messenger';
+import type { MailboxControl } from './domain/mailbox-control';
+import type { ConnectionView } from './domain/ports';
+import { TURN_OFF_ACTION } from './blocks';
+import {
+  describeNotifications,
+  disableReply,
+  enableReply,
+  FAILED_REPLY,
+  NOTIFY_ERROR_TEXTS,
+  unknownArgumentReply,
+  type Prompt,
+} from './replies';
 
-type Run = (teamId: string, userId: string) => Promise<SlackMessage>;
-
-export interface NotifyCommandDeps {
+export interface NotifySlackDeps {
+  control: Pick<MailboxControl, 'enable' | 'disable' | 'mailboxOf'>;
+  /** connect's prompt (a fresh pairing link) for this person. */
+  prompt(teamId: string, userId: string, purpose: Parameters<Prompt>[0]): Promise<SlackMessage>;
+  clock: Clock;
   log: Logger;
-  on: Run;
-  off: Run;
-  status: Run;
 }
 
-export const NOTIFY_USAGE =
-  'Usage: `/ai-email-notifications on` (new Gmail inbox mail arrives here as a DM), `/ai-email-notifications off`, or `/ai-email-notifications status`.';
+type Run = (deps: NotifySlackDeps, teamId: string, userId: string) => Promise<SlackMessage>;
 
-export function registerNotifyCommands(app: App, deps: NotifyCommandDeps) {
-  const answer = async (respond: RespondFn, what: string, run: () => Promise<SlackMessage>) => {
-    try {
-      await replyEphemeral(respond, await run());
-    } catch (err) {
-      const known = isAppError(err) && err.httpStatus < 500;
-      if (!known) deps.log.error({ err, command: what }, 'notifications command failed');
-      await replyEphemeral(respond, {
-        text: known ? err.message : 'Something went wrong on our side. Please try again in a minute.',
-      });
-    }
-  };
+const promptFor =
+  (prompt: NotifySlackDeps['prompt'], teamId: string, userId: string): Prompt =>
+  (purpose) =>
+    prompt(teamId, userId, purpose);
 
-  app.command('/ai-email-notifications', async ({ command, ack, respond }) => {
+const RUNS = {
+  on: async (deps, teamId, userId) =>
+    enableReply(await deps.control.enable(teamId, userId), promptFor(deps.prompt, teamId, userId)),
+  off: async (deps, teamId, userId) => disableReply(await deps.control.disable(teamId, userId)),
+  status: async (deps, teamId, userId) => {
+    const { connection, mailbox } = await deps.control.mailboxOf(teamId, userId);
+    return { text: describeNotifications(connection, mailbox, deps.clock.now()) };
+  },
+} satisfies Record<string, Run>;
+
+const runOf = (arg: string): Run | undefined =>
+  Object.hasOwn(RUNS, arg) ? RUNS[arg as keyof typeof RUNS] : undefined;
+
+const answer = (
+  deps: NotifySlackDeps,
+  respond: RespondFn,
+  command: string,
+  run: () => Promise<SlackMessage>,
+) =>
+  answeringKnownErrors(async () => void (await replyEphemeral(respond, await run())), {
+    texts: NOTIFY_ERROR_TEXTS,
+    fallback: FAILED_REPLY,
+    answer: (message) => replyEphemeral(respond, message),
+    log: deps.log,
+    context: { command },
+  });
+
+/** /ai-email-notifications [on|off|status]: status when nothing is given. */
+export const notificationsCommand =
+  (deps: NotifySlackDeps) =>
+  async ({ command, ack, respond }: Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>) => {
     // Acknowledge first: turning notifications on talks to Google and must not risk Slack's 3 s limit.
     await ack();
     const arg = command.text.trim().toLowerCase() || 'status';
-    const run =
-      arg === 'on' ? deps.on : arg === 'off' ? deps.off : arg === 'status' ? deps.status : undefined;
-    if (!run)
-      return replyEphemeral(respond, {
-        text: `I did not understand \`${arg.replace(/[`<>&]/g, '').slice(0, 40)}\`. ${NOTIFY_USAGE}`,
-      });
-    await answer(respond, arg, () => run(command.team_id, command.user_id));
-  });
+    const run = runOf(arg);
+    if (!run) return void (await replyEphemeral(respond, unknownArgumentReply(arg)));
+    await answer(deps, respond, arg, () => run(deps, command.team_id, command.user_id));
+  };
 
-  // "Turn off" under each notification: the clicker turns off their own notifications, nobody else's.
-  app.action(TURN_OFF_ACTION, async ({ ack, body, respond }) => {
+/** "Turn off" under each notification: the clicker turns off their own notifications, nobody else's. */
+export const turnOffAction =
+  (deps: NotifySlackDeps) =>
+  async ({
+    ack,
+    body,
+    respond,
+  }: Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'body' | 'respond'>) => {
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? '';
-    await answer(respond, 'turn_off_button', () => deps.off(teamId, body.user.id));
-  });
+    await answer(deps, respond, 'turn_off_button', () => RUNS.off(deps, teamId, body.user.id));
+  };
+
+export function registerNotifySlack(app: App, deps: NotifySlackDeps): void {
+  app.command('/ai-email-notifications', notificationsCommand(deps));
+  app.action<BlockAction>(TURN_OFF_ACTION, turnOffAction(deps));
 }
+
+/**
+ * The person granted the notification scope (a finished "Grant access"): start the watch and tell
+ * them in their DM how it went.
+ */
+export const startNotifications =
+  (deps: {
+    control: Pick<MailboxControl, 'enableConnection'>;
+    prompt: NotifySlackDeps['prompt'];
+    dm(userId: string, message: SlackMessage): Promise<void>;
+  }) =>
+  async (connection: ConnectionView): Promise<void> => {
+    const result = await deps.control.enableConnection(connection);
+    const prompt = promptFor(deps.prompt, connection.teamId, connection.userId);
+    await deps.dm(connection.userId, await enableReply(result, prompt));
+  };

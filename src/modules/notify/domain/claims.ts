@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { notifyErrors } from './errors';
 import type { ReconcileDeps } from './reconcile';
 import type { Announcement, MailboxRecord } from './types';
 
@@ -30,8 +30,11 @@ export async function awaitOthers(
   if (pending.length === 0 && released.length === 0) return;
   const now = clock.now().getTime();
   const settledAt = Math.max(now, ...pending.map((p) => p.intendedAt.getTime() + deps.inFlightMs));
-  throw new AppError('notify_post_in_flight', 'another sync has not yet announced messages of this batch', {
-    retryable: true,
-    details: { retryAfterMs: Math.max(settledAt - now, 1) },
-  });
+  throw notifyErrors.fail(
+    'notify_post_in_flight',
+    'another sync has not yet announced messages of this batch',
+    {
+      details: { retryAfterMs: Math.max(settledAt - now, 1) },
+    },
+  );
 }

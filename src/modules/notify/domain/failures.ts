@@ -1,12 +1,18 @@
 import { isAppError } from '../../../shared/errors';
+import { connectionErrors, notifyErrors, type NotifyErrorCode } from './errors';
 
-/** Codes of a connection that can no longer be used: notifications stop until the user reconnects. */
-export const isConnectionGone = (err: unknown): boolean =>
-  isAppError(err) && (err.code === 'not_connected' || err.code === 'connection_invalid');
+/** A connection that can no longer be used: notifications stop until the user reconnects. */
+export const isConnectionGone = (err: unknown): boolean => connectionErrors.is(err);
+
+/** A failure of notify's own with this code. */
+export const isNotifyError = (err: unknown, code: NotifyErrorCode): boolean =>
+  notifyErrors.is(err) && err.code === code;
 
 /** A post of a stopped sync may still land: the sync waits (see reconcile), it did not fail. */
-export const isPostInFlight = (err: unknown): boolean =>
-  isAppError(err) && err.code === 'notify_post_in_flight';
+export const isPostInFlight = (err: unknown): boolean => isNotifyError(err, 'notify_post_in_flight');
+
+/** Whether a retry may succeed where this failure did (anything unknown is retried). */
+export const isTransient = (err: unknown): boolean => !isAppError(err) || err.retryable;
 
 /**
  * The announcement was certainly not sent to Slack (the DM could not be opened, the post was not
@@ -24,8 +30,10 @@ export function retryAfterMs(err: unknown): number | undefined {
 
 /** A sentence for /ai-email-status explaining why notifications are not flowing. */
 export function describeFailure(err: unknown): string {
-  if (!isAppError(err))
-    return 'an internal error stopped the last check; it is retried with the next new mail';
+  if (!notifyErrors.is(err))
+    return isAppError(err)
+      ? err.message
+      : 'an internal error stopped the last check; it is retried with the next new mail';
   const reason = typeof err.details?.reason === 'string' ? err.details.reason : undefined;
   switch (err.code) {
     case 'gmail_forbidden':

@@ -1,17 +1,12 @@
 import { isAppError } from '../../../shared/errors';
-import { describeFailure, isConnectionGone } from './failures';
-import type { MailboxOwner, MailboxRecord, NotifyBaseDeps } from './types';
-
-export interface ConnectionView extends MailboxOwner {
-  scopes: string[];
-  status: 'active' | 'invalid' | 'revoked';
-}
+import { READ_SCOPES } from '../../../shared/google-scopes';
+import { describeFailure, isConnectionGone, isNotifyError } from './failures';
+import type { ConnectionView, NotifyBaseDeps } from './ports';
+import type { MailboxRecord } from './types';
 
 export interface ControlDeps extends NotifyBaseDeps {
   findConnection(teamId: string, userId: string): Promise<ConnectionView | undefined>;
   topicName: string;
-  /** Scopes that allow reading headers; one of them is needed for notifications. */
-  readScopes: readonly string[];
   scheduleSync(mailboxId: string): Promise<void>;
 }
 
@@ -42,14 +37,15 @@ export function createMailboxControl(deps: ControlDeps) {
     const { email } = connection;
     if (connection.status === 'revoked') return { kind: 'not_connected' };
     if (connection.status === 'invalid') return { kind: 'connection_invalid', email };
-    if (!connection.scopes.some((s) => deps.readScopes.includes(s))) return { kind: 'needs_grant', email };
+    // Reading headers needs one of the read scopes.
+    if (!connection.scopes.some((s) => READ_SCOPES.includes(s))) return { kind: 'needs_grant', email };
     const existing = await mailboxes.findByConnection(connection.id);
     let watch: { historyId: string; expiration: Date };
     try {
       watch = await (await deps.openGmail(connection.id)).watch(deps.topicName);
     } catch (err) {
       if (isConnectionGone(err)) return { kind: 'connection_invalid', email };
-      if (isAppError(err) && err.code === 'gmail_forbidden') return { kind: 'needs_grant', email };
+      if (isNotifyError(err, 'gmail_forbidden')) return { kind: 'needs_grant', email };
       log.warn(
         { connectionId: connection.id, code: isAppError(err) ? err.code : 'unknown' },
         'users.watch failed',

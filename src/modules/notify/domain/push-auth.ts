@@ -13,27 +13,32 @@ export interface PushClaims {
   exp?: number;
 }
 
-export type PushAuthResult = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+/**
+ * `unauthenticated`: not a valid Google token for us at all; `forbidden`: a genuine Google token that
+ * is not Pub/Sub's for us.
+ */
+export type PushRefusal = 'unauthenticated' | 'forbidden';
+
+export type PushAuthResult = { ok: true } | { ok: false; refusal: PushRefusal; reason: string };
 
 export interface PushExpectations {
   audience: string;
   serviceAccount: string;
 }
 
-const reject = (status: 401 | 403, reason: string): PushAuthResult => ({ ok: false, status, reason });
+const reject = (refusal: PushRefusal, reason: string): PushAuthResult => ({ ok: false, refusal, reason });
 
-/** 401: not a valid Google token for us at all; 403: a genuine Google token that is not Pub/Sub's for us. */
 export function checkPushClaims(
   claims: PushClaims,
   expected: PushExpectations,
   nowSeconds: number,
 ): PushAuthResult {
-  if (!claims.iss || !GOOGLE_ISSUERS.includes(claims.iss)) return reject(401, 'issuer');
-  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return reject(401, 'expired');
-  if (claims.aud !== expected.audience) return reject(403, 'audience');
+  if (!claims.iss || !GOOGLE_ISSUERS.includes(claims.iss)) return reject('unauthenticated', 'issuer');
+  if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return reject('unauthenticated', 'expired');
+  if (claims.aud !== expected.audience) return reject('forbidden', 'audience');
   if (!claims.email || claims.email.toLowerCase() !== expected.serviceAccount.toLowerCase())
-    return reject(403, 'email');
-  if (claims.email_verified !== true) return reject(403, 'email_unverified');
+    return reject('forbidden', 'email');
+  if (claims.email_verified !== true) return reject('forbidden', 'email_unverified');
   return { ok: true };
 }
 
@@ -66,17 +71,17 @@ export interface PushAuthDeps extends PushExpectations {
 export function createPushAuthenticator(deps: PushAuthDeps) {
   return async function authenticate(authorization: string | undefined): Promise<PushAuthResult> {
     const token = /^Bearer ([A-Za-z0-9_.-]+=*)$/.exec(authorization ?? '')?.[1];
-    if (!token) return reject(401, 'missing_token');
+    if (!token) return reject('unauthenticated', 'missing_token');
     const decoded = decodeJwt(token);
-    if (!decoded) return reject(401, 'malformed_token');
+    if (!decoded) return reject('unauthenticated', 'malformed_token');
     // Google signs with RS256 only; anything else (notably "none") is refused before any key lookup.
-    if (decoded.header.alg !== 'RS256') return reject(401, 'algorithm');
+    if (decoded.header.alg !== 'RS256') return reject('unauthenticated', 'algorithm');
     const aud = decoded.payload.aud;
-    if (typeof aud !== 'string' || aud === '') return reject(401, 'audience_missing');
+    if (typeof aud !== 'string' || aud === '') return reject('unauthenticated', 'audience_missing');
     // Verified against the token's own audience so a valid token for another audience is told
-    // apart (403) from a forged one (401); the audience itself is compared strictly below.
+    // apart (forbidden) from a forged one (unauthenticated); the audience itself is compared strictly below.
     const verified = await deps.verifySignature(token, aud);
-    if (!verified) return reject(401, 'signature');
+    if (!verified) return reject('unauthenticated', 'signature');
     return checkPushClaims(verified, deps, deps.nowSeconds());
   };
 }

@@ -1,9 +1,5 @@
+import type { PushDedupe } from './ports';
 import type { GmailPush } from './push-envelope';
-
-export interface PushDedupe {
-  seen(messageId: string): Promise<boolean>;
-  remember(messageId: string): Promise<void>;
-}
 
 export interface PushIntakeDeps {
   dedupe: PushDedupe;

@@ -1,5 +1,6 @@
-import { AppError } from '../../../shared/errors';
-import type { MailboxRecord, NotifyBaseDeps } from './types';
+import { notifyErrors } from './errors';
+import type { NotifyBaseDeps } from './ports';
+import type { MailboxRecord } from './types';
 
 export interface ReconcileDeps extends Pick<NotifyBaseDeps, 'mailboxes' | 'clock' | 'log'> {
   /** Gmail ids that announcements in the owner's DM, posted since `since`, carry in their metadata. */
@@ -34,8 +35,7 @@ export function createReconciler(deps: ReconcileDeps) {
     if (missing.length > 0 && settledAt > now) {
       // Not a failure: the job waits exactly until the youngest missing post can no longer land
       // (without spending an attempt), then Slack's answer is final.
-      throw new AppError('notify_post_in_flight', 'an announcement may still be reaching Slack', {
-        retryable: true,
+      throw notifyErrors.fail('notify_post_in_flight', 'an announcement may still be reaching Slack', {
         details: { retryAfterMs: settledAt - now },
       });
     }

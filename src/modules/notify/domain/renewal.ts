@@ -1,7 +1,6 @@
-import { isAppError } from '../../../shared/errors';
-import { describeFailure, isConnectionGone } from './failures';
-import type { MailboxRecord, NotifyBaseDeps } from './types';
-import { addressMrkdwn } from '../../../shared/mrkdwn';
+import { describeFailure, isConnectionGone, isTransient } from './failures';
+import type { NotifyBaseDeps, TellOwner } from './ports';
+import type { MailboxRecord } from './types';
 
 const DAY_MS = 24 * 3_600_000;
 /** Gmail watches last 7 days; one renewed when under 6 days left is renewed about daily. */
@@ -12,7 +11,7 @@ export interface RenewalDeps extends NotifyBaseDeps {
   safetySyncAfterMs: number;
   scheduleSync(mailboxId: string): Promise<void>;
   scheduleRenewal(mailboxId: string): Promise<void>;
-  tellUser(mailbox: MailboxRecord, text: string): Promise<void>;
+  tell: TellOwner;
   countWatch(outcome: 'renewed' | 'lapsed' | 'failed'): void;
 }
 
@@ -29,12 +28,8 @@ export function createRenewal(deps: RenewalDeps) {
     if (!expired(mailbox, clock.now())) return;
     const reason = `renewing the Gmail watch failed: ${describeFailure(err)}`;
     await mailboxes.setState(mailbox.id, 'lapsed', reason);
-    if (await mailboxes.claimLapseNotice(mailbox.id, clock.now())) {
-      await deps.tellUser(
-        mailbox,
-        `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${describeFailure(err)}). Run \`/ai-email-notifications on\` to restart them.`,
-      );
-    }
+    if (await mailboxes.claimLapseNotice(mailbox.id, clock.now()))
+      await deps.tell(mailbox, { kind: 'watch_lapsed', reason: describeFailure(err) });
   }
 
   return {
@@ -49,7 +44,7 @@ export function createRenewal(deps: RenewalDeps) {
           await mailboxes.disable(mailbox.connectionId, 'error', 'the Gmail connection is no longer valid');
           return 'skipped';
         }
-        const retryable = isAppError(err) ? err.retryable : true;
+        const retryable = isTransient(err);
         if (!retryable || opts.finalAttempt) await giveUp(mailbox, err);
         if (retryable) throw err;
         return 'failed';

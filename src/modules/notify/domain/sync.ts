@@ -1,11 +1,12 @@
 import { isAppError } from '../../../shared/errors';
 import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
-import { describeFailure, isConnectionGone, wasNotSent } from './failures';
+import { describeFailure, isConnectionGone, isNotifyError, isTransient, wasNotSent } from './failures';
 import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
 import { awaitOthers, claimedPart } from './claims';
 import { createReconciler, type ReconcileDeps } from './reconcile';
-import type { Announcement, GmailPort, MailboxRecord, MailHeaders, NotifyBaseDeps } from './types';
+import type { GmailPort, NotifyBaseDeps, TellOwner } from './ports';
+import type { Announcement, MailboxRecord, MailHeaders } from './types';
 
 export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
   /**
@@ -14,7 +15,7 @@ export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnou
    * within `inFlightMs` of that instant (the reconciler's window).
    */
   announce(mailbox: MailboxRecord, announcement: Announcement, intendedAt: Date): Promise<void>;
-  tellUser(mailbox: MailboxRecord, text: string): Promise<void>;
+  tell: TellOwner;
   /** Best effort (the agent event sink); must not throw. */
   publish(mailbox: MailboxRecord, mail: MailHeaders): Promise<void>;
   scheduleRecheck(mailboxId: string, historyId: bigint): Promise<void>;
@@ -35,6 +36,9 @@ export type SyncResult =
   | { status: 'skipped'; reason: string }
   | { status: 'synced' | 'backfilled'; announced: number; recheck?: boolean }
   | { status: 'failed'; reason: string };
+
+/** Gmail allows only so many calls per user at once; a backfill looks at this many recent messages. */
+export const SYNC_BATCH = { fetchConcurrency: 4, backfillSize: 20 } as const;
 
 /** Margin for clocks when deciding which inbox messages arrived after the last sync. */
 const BACKFILL_CLOCK_MARGIN_MS = 5 * 60_000;
@@ -128,14 +132,7 @@ export function createSync(deps: SyncDeps) {
     const mails = (await headersOf(gmail, mailbox, recent)).filter((m) => m.receivedAt.getTime() >= since);
     if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
     // Told after the announcements succeeded, so a retried job does not repeat the notice.
-    await deps.tellUser(
-      mailbox,
-      `Mailbridge lost track of your Gmail inbox for a while (Gmail no longer had the changes since the last check), so some new-mail notifications may have been missed. ${
-        mails.length
-          ? `${mails.length === 1 ? 'The recent message above was' : `The ${mails.length} recent messages above were`} not announced before.`
-          : 'No recent unannounced messages were found.'
-      }`,
-    );
+    await deps.tell(mailbox, { kind: 'history_lost', recovered: mails.length });
     await mailboxes.advanceCursor(mailbox.id, current);
     await mailboxes.recordSync(mailbox.id, {
       now: clock.now(),
@@ -157,7 +154,7 @@ export function createSync(deps: SyncDeps) {
       try {
         return await incremental(mailbox, cursor, gmail, req);
       } catch (err) {
-        if (isAppError(err) && err.code === 'gmail_not_found') return await backfill(mailbox, gmail);
+        if (isNotifyError(err, 'gmail_not_found')) return await backfill(mailbox, gmail);
         throw err;
       }
     } catch (err) {
@@ -166,7 +163,7 @@ export function createSync(deps: SyncDeps) {
         await mailboxes.disable(mailbox.connectionId, 'error', 'the Gmail connection is no longer valid');
         return { status: 'skipped', reason: 'connection_gone' };
       }
-      if (isAppError(err) && !err.retryable) {
+      if (isAppError(err) && !isTransient(err)) {
         const reason = describeFailure(err);
         await mailboxes.setState(mailbox.id, 'error', reason);
         log.warn({ mailboxId: mailbox.id, code: err.code }, 'sync failed permanently');

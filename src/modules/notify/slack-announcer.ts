@@ -6,16 +6,16 @@ import { gmailIdsOf } from './domain/mail-filter';
 import { announcedIds, announcementMetadata } from './slack-metadata';
 import { createSlackMessenger } from '../../shared/slack-messenger';
 import { createAnnounceClient } from '../../shared/slack-single-shot-client';
-import { AppError } from '../../shared/errors';
+import type { AppError } from '../../shared/errors';
+import { notifyErrors, type NotifyErrorCode } from './domain/errors';
 import { digestMessage, newMailMessage } from './blocks';
+import { createSlackCall, type SlackCall } from './slack-errors';
+
+type NotifyError = AppError<NotifyErrorCode>;
 
 /** The same failure, marked as one where the announcement never reached Slack (see `wasNotSent`). */
-const notSent = (err: AppError) =>
-  new AppError(err.code, err.message, {
-    retryable: err.retryable,
-    details: { ...err.details, notSent: true },
-    cause: err.cause,
-  });
+const notSent = (err: NotifyError) =>
+  notifyErrors.fail(err.code, err.message, { details: { ...err.details, notSent: true }, cause: err.cause });
 
 /** Slack may store a request it received just before the client gave up on it. */
 const LANDING_MARGIN_MS = 10_000;
@@ -29,7 +29,7 @@ const AMBIGUOUS_PLATFORM_ERRORS = ['internal_error', 'fatal_error', 'service_una
  * definite answer that it did not post, except for its own failures above. HTTP-level errors and
  * timeouts say nothing about what Slack stored: they stay for the reconciler.
  */
-export function postNeverLanded(err: AppError): boolean {
+export function postNeverLanded(err: NotifyError): boolean {
   if (err.code === 'slack_rate_limited') return true;
   const cause = err.cause as { code?: unknown; data?: { error?: unknown } } | undefined;
   const reason = cause?.data?.error;
@@ -44,10 +44,10 @@ export function postNeverLanded(err: AppError): boolean {
  * The announce side of the sync: posting an announcement (with its Gmail ids in metadata) and
  * reading the owner's DM back, through a client that sends each request once.
  */
-export function createNotifyAnnouncer(
+export function createSlackAnnouncer(
   app: Pick<FastifyInstance, 'config' | 'metrics' | 'clock'>,
   log: Logger,
-  slackCall: <T>(call: () => Promise<T>) => Promise<T>,
+  slackCall: SlackCall = createSlackCall(app.metrics),
 ): Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'> {
   const { config, metrics } = app;
   const { clock } = app;
@@ -76,21 +76,20 @@ export function createNotifyAnnouncer(
     async announce(mailbox, a, intendedAt) {
       const message =
         a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
-      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: AppError) => {
+      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: NotifyError) => {
         throw notSent(err);
       });
       if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
         // Too late to start the post inside the reconciler's window: not posted, retried later.
         throw notSent(
-          new AppError('slack_unavailable', 'the announcement could not start in time', {
-            retryable: true,
+          notifyErrors.fail('slack_unavailable', 'the announcement could not start in time', {
             details: { reason: 'slow_start' },
           }),
         );
       }
       await slackCall(() =>
         announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
-      ).catch((err: AppError) => {
+      ).catch((err: NotifyError) => {
         throw postNeverLanded(err) ? notSent(err) : err;
       });
       metrics.notifications.inc({ kind: a.kind });
