@@ -1,7 +1,6 @@
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
 import type { Config } from '../config';
-import type { SentLookup } from '../modules/send/domain/types';
 
 export type GmailApi = gmail_v1.Gmail;
 
@@ -21,65 +20,3 @@ export function createGmailFactory(config: Config) {
 }
 
 export type GmailFactory = ReturnType<typeof createGmailFactory>;
-
-/**
- * Without a search, the SENT listing is read newest first, one page at a time, back to the send's
- * attempt (less a clock skew between us and Google) and never past SENT_MAX_MESSAGES messages: a
- * send followed by that many later sends of the mailbox before the lookup is reported unknown.
- */
-const SENT_PAGE_SIZE = 50;
-export const SENT_MAX_MESSAGES = 200;
-const CLOCK_SKEW_MS = 5 * 60_000;
-
-export const bareMessageId = (header: string) => header.trim().replace(/^<|>$/g, '');
-
-/**
- * The Gmail id of the sent message whose Message-ID header is `messageIdHeader`, if Gmail lists it.
- * `search` needs a scope that allows `q` (gmail.readonly and up); `list` works with gmail.metadata,
- * which allows no query: it pages through SENT from the newest message and compares their header,
- * stopping at messages older than `attemptedAt` (less the skew) or after SENT_MAX_MESSAGES.
- */
-export async function findSentMessage(
-  gmail: GmailApi,
-  messageIdHeader: string,
-  how: SentLookup,
-  attemptedAt?: Date,
-): Promise<string | undefined> {
-  const wanted = bareMessageId(messageIdHeader);
-  if (how === 'search') {
-    const res = await gmail.users.messages.list({
-      userId: 'me',
-      q: `rfc822msgid:${wanted} in:sent`,
-      maxResults: 1,
-    });
-    return res.data.messages?.[0]?.id ?? undefined;
-  }
-  const oldest = attemptedAt ? attemptedAt.getTime() - CLOCK_SKEW_MS : -Infinity;
-  let pageToken: string | undefined;
-  let read = 0;
-  while (read < SENT_MAX_MESSAGES) {
-    const res = await gmail.users.messages.list({
-      userId: 'me',
-      labelIds: ['SENT'],
-      maxResults: Math.min(SENT_PAGE_SIZE, SENT_MAX_MESSAGES - read),
-      pageToken,
-    });
-    for (const { id } of res.data.messages ?? []) {
-      if (!id || read >= SENT_MAX_MESSAGES) continue;
-      read += 1;
-      const message = await gmail.users.messages.get({
-        userId: 'me',
-        id,
-        format: 'metadata',
-        metadataHeaders: ['Message-ID'],
-      });
-      const header = message.data.payload?.headers?.find((h) => h.name?.toLowerCase() === 'message-id');
-      if (header?.value && bareMessageId(header.value) === wanted) return id;
-      // Newest first: once a message predates the attempt, ours cannot come after it.
-      if (Number(message.data.internalDate) < oldest) return undefined;
-    }
-    pageToken = res.data.nextPageToken ?? undefined;
-    if (!pageToken) return undefined;
-  }
-  return undefined;
-}

@@ -10,7 +10,7 @@ import { normalizeCode } from '../../src/modules/connect/domain/pairing';
 import { bearerToken, sendEmailBody } from '../../src/modules/send/http';
 import { limitKey } from '../../src/modules/connect/http/page-guard';
 import { escapeMrkdwn, oneLine } from '../../src/shared/mrkdwn';
-import { bareMessageId } from '../../src/shared/gmail';
+import { bareMessageId } from '../../src/modules/send/gmail';
 import { classifyGoogleError } from '../../src/shared/google-errors';
 import { verifyToken } from '../../src/shared/crypto';
 

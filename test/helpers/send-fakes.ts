@@ -1,8 +1,9 @@
+import type { DraftStore } from '../../src/modules/send/domain/ports';
 import {
   isFinalStatus,
   previewBackoffMs,
   type Draft,
-  type DraftStore,
+  type DraftContent,
 } from '../../src/modules/send/domain/types';
 
 /** A draft as staging leaves it (pending, preview shown); `over` replaces fields. */
@@ -38,22 +39,30 @@ export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
 }
 
 /** DraftStore semantics (conditional transitions with their guards) over one in-memory map. */
-export function memoryDrafts(
-  ...drafts: Draft[]
-): DraftStore & { rows: Map<string, Draft>; now: () => Date; tries: Map<string, number> } {
+export function memoryDrafts(...drafts: Draft[]): DraftStore & {
+  rows: Map<string, Draft>;
+  contents: Map<string, DraftContent>;
+  now: () => Date;
+  tries: Map<string, number>;
+} {
   const rows = new Map(drafts.map((d) => [d.id, { ...d }]));
+  /** What the store keeps sealed: content stored by `create` (tests may add their own). */
+  const contents = new Map<string, DraftContent>();
   const copy = (d: Draft | undefined) => (d ? { ...d } : undefined);
   /** As the table's updated_at and preview_tried_at; `now` is the store's clock (tests may replace it). */
   const changedAt = new Map(drafts.map((d) => [d.id, d.createdAt]));
   const triedAt = new Map<string, Date>();
   const tries = new Map<string, number>();
-  const store: DraftStore & { rows: Map<string, Draft>; now: () => Date; tries: Map<string, number> } = {
+  const store: ReturnType<typeof memoryDrafts> = {
     rows,
+    contents,
     tries,
     now: () => new Date(),
-    async create(d) {
+    async create(d, content) {
+      contents.set(d.id, content);
       rows.set(d.id, {
         ...d,
+        sealedContent: { ciphertext: Buffer.alloc(0), keyVersion: 'v1' },
         claimedAt: null,
         attemptedAt: null,
         sentAt: null,
@@ -65,6 +74,11 @@ export function memoryDrafts(
     },
     async findById(id) {
       return copy(rows.get(id));
+    },
+    openContent(d) {
+      const content = d.sealedContent && contents.get(d.id);
+      if (!content) throw new Error('the content of this draft was purged');
+      return content;
     },
     async update(id, patch) {
       rows.set(id, { ...rows.get(id)!, ...patch });

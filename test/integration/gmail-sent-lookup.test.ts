@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gmail as gmailClient, type gmail_v1 } from '@googleapis/gmail';
 import { OAuth2Client } from 'google-auth-library';
-import { SENT_MAX_MESSAGES, findSentMessage } from '../../src/shared/gmail';
+import { SENT_MAX_MESSAGES, findSentMessage } from '../../src/modules/send/gmail';
 import { startGoogleEmulator, type GoogleEmulator } from '@mailbridge/google-emulator';
 
 const REDIRECT_URI = 'http://127.0.0.1:3999/oauth/google/callback';

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createPrismaClient } from '../../src/platform/prisma';
-import { createDraftRepo } from '../../src/modules/send/draft-store';
+import { createSealer } from '../../src/shared/crypto';
+import { createDraftStore } from '../../src/modules/send/draft-store';
 import { createTriggerRepo } from '../../src/modules/triggers/trigger-store';
 import { previewBackoffMs } from '../../src/modules/send/domain/types';
 import type { PrismaClient } from '../../src/generated/prisma/client';
@@ -9,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 let db: TestDatabase;
 let prisma: PrismaClient;
 let connectionId: string;
+const sealer = createSealer({ current: 'v1', keys: new Map([['v1', randomBytes(32)]]) });
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -53,7 +55,7 @@ async function finishedDraft(status: string, previewOutcome: string | null = nul
 
 describe('preview repair lookups in Postgres', () => {
   it('when a telling failed, then the draft waits out its backoff and is listed after untried ones', async () => {
-    const repo = createDraftRepo(prisma);
+    const repo = createDraftStore(prisma, sealer);
     const tried = await finishedDraft('sent');
     const untried = await finishedDraft('failed');
     await finishedDraft('sent', 'sent');
@@ -71,6 +73,57 @@ describe('preview repair lookups in Postgres', () => {
     expect(await ids(later)).toEqual([tried]);
     const row = await prisma.emailDraft.findUnique({ where: { id: tried } });
     expect(row).toMatchObject({ previewTries: 1, previewOutcome: null });
+  });
+});
+
+describe('draft content in Postgres', () => {
+  const content = {
+    from: 'me@example.com',
+    to: [{ address: 'bob@example.com', name: 'Bob' }],
+    cc: [],
+    bcc: [],
+    subject: 'Hello',
+    body: 'Hi Bob',
+  };
+
+  it('when a draft is stored, then its content is sealed at rest and opens back only through the store', async () => {
+    const drafts = createDraftStore(prisma, sealer);
+    const id = randomUUID();
+    await drafts.create(
+      {
+        id,
+        teamId: 'T1',
+        userId: 'U1',
+        connectionId,
+        channelId: 'C1',
+        triggerTs: '1.2',
+        threadTs: null,
+        recipientCount: 1,
+        status: 'pending',
+        messageIdHeader: `<${id}@example.com>`,
+        gmailMessageId: null,
+        failureReason: null,
+        previewKind: null,
+        previewChannel: null,
+        previewTs: null,
+        responseUrl: null,
+        previewOutcome: null,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
+      content,
+    );
+    const row = await prisma.emailDraft.findUnique({ where: { id } });
+    expect(Buffer.from(row!.sealedContent!).toString('latin1')).not.toContain('Hi Bob');
+    const draft = (await drafts.findById(id))!;
+    expect(drafts.openContent(draft)).toEqual(content);
+    // Bound to its draft: the same ciphertext under another id does not open.
+    expect(() => drafts.openContent({ ...draft, id: randomUUID() })).toThrow();
+  });
+
+  it('when retention purged a draft, then opening its content fails', async () => {
+    const drafts = createDraftStore(prisma, sealer);
+    const draft = (await drafts.findById(await finishedDraft('sent')))!;
+    expect(() => drafts.openContent(draft)).toThrow('purged');
   });
 });
 

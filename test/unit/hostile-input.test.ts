@@ -13,7 +13,7 @@ import { limitKey } from '../../src/modules/connect/http/page-guard';
 import { parsePushEnvelope } from '../../src/modules/notify/domain/push-envelope';
 import { signButton, verifyButton } from '../../src/modules/send/domain/button-token';
 import { verifyToken } from '../../src/shared/crypto';
-import { bareMessageId } from '../../src/shared/gmail';
+import { bareMessageId } from '../../src/modules/send/gmail';
 import { escapeMrkdwn } from '../../src/shared/mrkdwn';
 import { classifyGoogleError } from '../../src/shared/google-errors';
 import { N, SHAPES, fill } from '../helpers/hostile-shapes';

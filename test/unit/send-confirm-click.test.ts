@@ -1,7 +1,7 @@
 import { signButton } from '../../src/modules/send/domain/button-token';
 import { createConfirmClick, type ClickReply } from '../../src/modules/send/domain/confirm-click';
 import type { Decision } from '../../src/modules/send/domain/decisions';
-import type { LimitCheck, SendLimits } from '../../src/modules/send/domain/limits';
+import type { LimitCheck, SendLimits } from '../../src/modules/send/domain/ports';
 import type { Draft } from '../../src/modules/send/domain/types';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 

@@ -1,7 +1,6 @@
 import { createSendDraft } from '../../src/modules/send/domain/send-draft';
 import { createDraftSweeper } from '../../src/modules/send/domain/sweep-drafts';
-import type { GoogleFailure } from '../../src/shared/google-errors';
-import type { Connection } from '../../src/modules/connect/connection-store';
+import type { GmailFailure, SenderConnection } from '../../src/modules/send/domain/ports';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
 
 const MAX_ATTEMPTS = 3;
@@ -15,8 +14,15 @@ function setup(firstTokenGate?: Promise<void>) {
   const draft = pendingDraft(clock.now(), { status: 'sending', claimedAt: clock.now() });
   const drafts = memoryDrafts(draft);
   const gmailCalls: Date[] = [];
-  const connection = { id: 'c1', email: 'a@example.com', scopes: [] } as unknown as Connection;
-  const rateLimited: GoogleFailure = {
+  const connection: SenderConnection = {
+    id: 'c1',
+    teamId: 'T1',
+    userId: 'U1',
+    email: 'a@example.com',
+    scopes: [],
+    status: 'active',
+  };
+  const rateLimited: GmailFailure = {
     kind: 'rate_limited',
     status: 429,
     retryAfterMs: RETRY_AFTER_MS,
@@ -37,11 +43,10 @@ function setup(firstTokenGate?: Promise<void>) {
     gmail: {
       async send() {
         gmailCalls.push(clock.now());
-        throw new Error('429');
+        return { ok: false, failure: rateLimited };
       },
-      findSent: async () => undefined,
+      findSent: async () => ({ ok: true, value: undefined }),
     },
-    classify: () => rateLimited,
     openContent: () => ({
       from: 'a@example.com',
       to: [{ address: 'b@example.com' }],

@@ -1,8 +1,9 @@
 import { parseMailbox } from '../../src/modules/send/domain/addresses';
 import { validateDraft, type DraftRequest } from '../../src/modules/send/domain/validate-draft';
 import { refuseExternalAuthor, resolveSender } from '../../src/modules/send/domain/resolve-sender';
-import type { TriggerRow } from '../../src/modules/triggers/trigger-store';
-import { isAppError } from '../../src/shared/errors';
+import type { TriggerMessage } from '../../src/modules/send/domain/ports';
+import { sendErrors } from '../../src/modules/send/domain/errors';
+import { SEND_HTTP_STATUS } from '../../src/modules/send/http';
 
 const request = (over: Partial<DraftRequest> = {}): DraftRequest => ({
   to: ['bob@example.com'],
@@ -17,8 +18,9 @@ const failure = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    if (isAppError(err))
-      return { code: err.code, status: err.httpStatus, ...err.details, message: err.message };
+    // The status is the one the assistant's tool API answers with.
+    if (sendErrors.is(err))
+      return { code: err.code, status: SEND_HTTP_STATUS[err.code], ...err.details, message: err.message };
     throw err;
   }
   throw new Error('expected a failure');
@@ -199,7 +201,13 @@ describe('draft validation', () => {
 
 describe('sender resolution', () => {
   const now = new Date('2026-12-01T12:00:00Z');
-  const row = (over: Partial<TriggerRow> = {}): TriggerRow => ({
+  /** A trigger as the triggers module records it: more than send reads. */
+  type RecordedTrigger = TriggerMessage & {
+    botId: string | null;
+    authorTeamId: string | null;
+    eventType: string;
+  };
+  const row = (over: Partial<RecordedTrigger> = {}): RecordedTrigger => ({
     teamId: 'T1',
     channelId: 'C1',
     ts: String(now.getTime() / 1000 - 60),

@@ -1,6 +1,7 @@
 import type { KnownBlock, SlackMessage } from '../../shared/slack-messenger';
-import type { ClickNotice } from './domain/confirm-click';
-import type { DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
+import type { ClickNotice, ClickReply } from './domain/confirm-click';
+import { tryOpen } from './domain/decisions';
+import type { Draft, DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 
 export const SEND_ACTION_ID = 'send_email_send';
@@ -168,3 +169,11 @@ export function noticeText(n: ClickNotice, limits: { hourly: number; daily: numb
       return `You reached your limit of ${n.scope === 'user_day' ? `${limits.daily} emails per day` : `${limits.hourly} emails per hour`}. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;
   }
 }
+
+/** A click's reply in words: the outcome that replaces the preview, or a notice to the clicker only. */
+export const clickReplyMessage =
+  (openContent: (draft: Draft) => DraftContent, limits: { hourly: number; daily: number }) =>
+  (reply: ClickReply): SlackMessage & { replace: boolean } =>
+    reply.kind === 'replace'
+      ? { ...outcomeMessage(reply.outcome, tryOpen(openContent, reply.draft)), replace: true }
+      : { text: noticeText(reply.notice, limits), replace: false };

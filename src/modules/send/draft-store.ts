@@ -1,12 +1,14 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { Sealer } from '../../shared/crypto';
+import type { DraftStore } from './domain/ports';
 import {
   FINAL_STATUSES,
   PREVIEW_BACKOFF_BASE_MS,
   PREVIEW_BACKOFF_MAX_MS,
   type Draft,
+  type DraftContent,
   type DraftPatch,
   type DraftStatus,
-  type DraftStore,
   type FinalStatus,
   type PreviewKind,
 } from './domain/types';
@@ -50,22 +52,24 @@ function toDraft(row: Row): Draft {
   };
 }
 
-export function createDraftRepo(prisma: PrismaClient): DraftStore {
+/** Drafts in `email_drafts`; their content is sealed at rest and opened only here. */
+export function createDraftStore(prisma: PrismaClient, sealer: Sealer): DraftStore {
   return {
-    async create(d) {
-      const { sealedContent, ...rest } = d;
-      if (!sealedContent) throw new Error('a new draft needs its sealed content');
+    async create(d, content) {
+      const sealed = sealer.seal(JSON.stringify(content), draftContentContext(d.id, d.teamId, d.userId));
       await prisma.emailDraft.create({
-        data: {
-          ...rest,
-          sealedContent: new Uint8Array(sealedContent.ciphertext),
-          keyVersion: sealedContent.keyVersion,
-        },
+        data: { ...d, sealedContent: new Uint8Array(sealed.ciphertext), keyVersion: sealed.keyVersion },
       });
     },
     async findById(id) {
       const row = await prisma.emailDraft.findUnique({ where: { id } });
       return row ? toDraft(row) : undefined;
+    },
+    openContent(d) {
+      if (!d.sealedContent) throw new Error('the content of this draft was purged');
+      return JSON.parse(
+        sealer.openString(d.sealedContent, draftContentContext(d.id, d.teamId, d.userId)),
+      ) as DraftContent;
     },
     async update(id, patch: DraftPatch) {
       await prisma.emailDraft.update({ where: { id }, data: patch });

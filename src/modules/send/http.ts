@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors';
+import type { AppError } from '../../shared/errors';
 import { safeEqual } from '../../shared/crypto';
+import { answerErrors } from '../../shared/http-errors';
+import { sendErrors, type SendErrorCode } from './domain/errors';
 import type { StageDraft } from './domain/stage-draft';
 import type { DraftView } from './domain/draft-view';
 import { MAX_MAILBOX_INPUT_LENGTH } from './domain/addresses';
@@ -42,6 +44,27 @@ export const sendEmailBody = z.strictObject({
   body: z.string(),
 });
 
+/** The assistant's answer to each failure; the body is `{ error, message, ...details }`. */
+export const SEND_HTTP_STATUS = {
+  invalid_request: 400,
+  unknown_field: 400,
+  invalid_address: 400,
+  too_many_recipients: 400,
+  invalid_subject: 400,
+  invalid_body: 400,
+  body_too_large: 400,
+  unknown_trigger: 404,
+  ambiguous_trigger: 409,
+  trigger_not_human: 403,
+  trigger_too_old: 410,
+  external_trigger: 403,
+  not_connected: 409,
+  connection_invalid: 409,
+  rate_limited: 429,
+  slack_unavailable: 502,
+  not_found: 404,
+} satisfies Record<SendErrorCode, number>;
+
 const ACCEPTED = 'trigger_message_ts, to, cc, bcc, subject, body and channel_id';
 
 /** An unknown field is reported before anything else: it is the likeliest sign of a confused caller. */
@@ -49,8 +72,7 @@ function badRequest(error: z.ZodError): AppError {
   const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? '';
-    return new AppError('unknown_field', `unknown field "${field}": only ${ACCEPTED} are accepted`, {
-      httpStatus: 400,
+    return sendErrors.fail('unknown_field', `unknown field "${field}": only ${ACCEPTED} are accepted`, {
       details: { field },
     });
   }
@@ -59,8 +81,7 @@ function badRequest(error: z.ZodError): AppError {
   const field =
     issue?.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') ||
     '(request)';
-  return new AppError('invalid_request', `${field}: ${issue?.message ?? 'is invalid'}`, {
-    httpStatus: 400,
+  return sendErrors.fail('invalid_request', `${field}: ${issue?.message ?? 'is invalid'}`, {
     details: { field },
   });
 }
@@ -72,6 +93,7 @@ export const bearerToken = (header: string | undefined) => /^Bearer\s+(\S+)\s*$/
 
 /** The assistant's send_email tool (SPEC 6.4). Transport only: parse, call the use case, map the result. */
 export default async function toolApiRoutes(app: FastifyInstance, opts: ToolApiOptions) {
+  app.setErrorHandler(answerErrors(SEND_HTTP_STATUS));
   const keyDigests = opts.apiKeys.map(sha256);
   // Every configured key is compared, in constant time, whatever the outcome of the previous ones.
   const authorized = (req: FastifyRequest) => {
@@ -111,7 +133,7 @@ export default async function toolApiRoutes(app: FastifyInstance, opts: ToolApiO
 
   app.get<{ Params: { id: string } }>('/api/tools/send-email/:id', async (req) => {
     const view = z.uuid().safeParse(req.params.id).success ? await opts.status(req.params.id) : undefined;
-    if (!view) throw new AppError('not_found', 'no staged email has this id', { httpStatus: 404 });
+    if (!view) throw sendErrors.fail('not_found', 'no staged email has this id');
     return view;
   });
 }

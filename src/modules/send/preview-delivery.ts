@@ -1,14 +1,20 @@
 import type { Logger } from 'pino';
-import type { SlackMessage, SlackMessenger } from '../../shared/slack-messenger';
+import { createSlackMessenger, type SlackMessage } from '../../shared/slack-messenger';
 import { signButton } from './domain/button-token';
+import { tryOpen } from './domain/decisions';
+import type { NewDraft, TriggerMessage } from './domain/ports';
 import type { Draft, DraftContent, Outcome, PreviewKind } from './domain/types';
 import type { TellResult } from './domain/sweep-drafts';
 import { outcomeMessage, previewMessage } from './blocks';
 
 export interface PreviewDeps {
-  messenger: SlackMessenger;
+  slack: Parameters<typeof createSlackMessenger>[0];
   signingKey: string;
   timeoutMs: number;
+  /** The draft's content, for the outcome's wording; a draft that cannot be opened is told without it. */
+  openContent(draft: Draft): DraftContent;
+  /** The connect prompt (with a fresh pairing link) for a person who has no working connection. */
+  prompt(teamId: string, userId: string, purpose: 'connect'): Promise<SlackMessage>;
   log: Logger;
 }
 
@@ -35,12 +41,13 @@ function isGone(err: unknown): boolean {
 
 /** Where the trigger was (thread kept), as an ephemeral only its author sees; a DM when that fails. */
 export function createPreviewDelivery(deps: PreviewDeps) {
+  const messenger = createSlackMessenger(deps.slack);
   async function toOwner(
     at: { channelId: string; threadTs: string | null; userId: string },
     message: SlackMessage,
   ): Promise<{ kind: PreviewKind; channel?: string; ts?: string }> {
     try {
-      await deps.messenger.ephemeral({
+      await messenger.ephemeral({
         channel: at.channelId,
         user: at.userId,
         threadTs: at.threadTs ?? undefined,
@@ -52,7 +59,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
         { err: { message: (err as Error).message }, channel: at.channelId },
         'ephemeral not delivered; sending a DM instead',
       );
-      const dm = await deps.messenger.dm(at.userId, message);
+      const dm = await messenger.dm(at.userId, message);
       return { kind: 'dm', channel: dm.channel, ts: dm.ts };
     }
   }
@@ -69,8 +76,16 @@ export function createPreviewDelivery(deps: PreviewDeps) {
   }
 
   return {
-    toOwner,
-    async postPreview(draft: Draft, content: DraftContent) {
+    /** Shows the trigger's author how to connect (or reconnect), where the trigger was. Best effort. */
+    async promptConnect(trigger: TriggerMessage): Promise<void> {
+      const owner = { ...trigger, userId: trigger.userId! };
+      try {
+        await toOwner(owner, await deps.prompt(owner.teamId, owner.userId, 'connect'));
+      } catch (err) {
+        deps.log.warn({ err: { message: (err as Error).message } }, 'could not show the connect prompt');
+      }
+    },
+    async postPreview(draft: NewDraft, content: DraftContent) {
       const button = (action: 'send' | 'cancel') =>
         signButton(deps.signingKey, {
           draftId: draft.id,
@@ -92,11 +107,11 @@ export function createPreviewDelivery(deps: PreviewDeps) {
      * for an ephemeral one (an ephemeral nobody clicked cannot be changed: nothing to do). Never
      * throws; `retry` when Slack failed, `gone` when it never will take it.
      */
-    async tell(draft: Draft, outcome: Outcome, content: DraftContent | undefined): Promise<TellResult> {
-      const message = outcomeMessage(outcome, content);
+    async show(draft: Draft, outcome: Outcome): Promise<TellResult> {
+      const message = outcomeMessage(outcome, tryOpen(deps.openContent, draft));
       try {
         if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
-          await deps.messenger.update({ channel: draft.previewChannel, ts: draft.previewTs, ...message });
+          await messenger.update({ channel: draft.previewChannel, ts: draft.previewTs, ...message });
         } else if (draft.responseUrl) {
           await postToResponseUrl(draft.responseUrl, message);
         }

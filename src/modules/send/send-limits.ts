@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { LimitCheck, LimitScope, SendLimits } from './domain/limits';
+import type { LimitCheck, LimitScope, SendLimits } from './domain/ports';
 
 const HOUR_S = 3600;
 const DAY_S = 24 * HOUR_S;

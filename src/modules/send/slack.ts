@@ -1,9 +1,10 @@
-import type { App, BlockButtonAction, RespondFn } from '@slack/bolt';
+import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { ButtonAction } from './domain/button-token';
 import type { ClickReply, ConfirmClick } from './domain/confirm-click';
-import { isAppError } from '../../shared/errors';
+import type { SendErrorCode } from './domain/errors';
 import { CANCEL_ACTION_ID, SEND_ACTION_ID } from './blocks';
 
 export interface SendActionDeps {
@@ -13,32 +14,35 @@ export interface SendActionDeps {
   log: Logger;
 }
 
-const reply = (respond: RespondFn, message: SlackMessage & { replace: boolean }) =>
+/**
+ * A click fails only before anything was claimed, and only for reasons that are not the person's
+ * to fix (the database, Redis, the audit trail): none of send's codes has words of its own here.
+ */
+const CLICK_ERROR_TEXTS: Partial<Record<SendErrorCode, string>> = {};
+const CLICK_FAILED = 'Something went wrong on our side; nothing was sent. Please try again.';
+
+export type ButtonClickArgs = Pick<
+  SlackActionMiddlewareArgs<BlockButtonAction>,
+  'ack' | 'body' | 'action' | 'respond'
+>;
+
+const reply = (respond: ButtonClickArgs['respond'], message: SlackMessage & { replace: boolean }) =>
   respond(
     message.replace
       ? { replace_original: true, text: message.text, blocks: message.blocks }
       : { response_type: 'ephemeral', replace_original: false, text: message.text },
   );
 
-/** Send / Cancel on a confirmation. */
-export function registerSendActions(app: App, deps: SendActionDeps) {
-  const handle =
-    (action: ButtonAction) =>
-    async ({
-      ack,
-      body,
-      action: button,
-      respond,
-    }: {
-      ack: () => Promise<void>;
-      body: BlockButtonAction;
-      action: BlockButtonAction['actions'][number];
-      respond: RespondFn;
-    }) => {
-      // Slack needs the ack within 3 s; the claim, the limits and the enqueue happen after it.
-      await ack();
-      try {
-        await deps.confirm(
+/** Send or Cancel on a confirmation, answered through the click's response_url. */
+export const buttonClick =
+  (deps: SendActionDeps, action: ButtonAction) =>
+  async ({ ack, body, action: button, respond }: ButtonClickArgs): Promise<void> => {
+    // Slack needs the ack within 3 s; the claim, the limits and the enqueue happen after it.
+    await ack();
+    // confirm throws only when nothing was claimed, so "nothing was sent" is true when it does.
+    await answeringKnownErrors(
+      () =>
+        deps.confirm(
           {
             teamId: body.team?.id ?? body.user.team_id ?? '',
             userId: body.user.id,
@@ -46,19 +50,24 @@ export function registerSendActions(app: App, deps: SendActionDeps) {
             value: button.value ?? '',
             responseUrl: body.response_url,
           },
-          (result) => reply(respond, deps.render(result)),
-        );
-      } catch (err) {
-        // confirm throws only when nothing was claimed, so "nothing was sent" is true here.
-        const known = isAppError(err) && err.httpStatus < 500;
-        if (!known) deps.log.error({ err, action }, 'send button failed');
-        await reply(respond, {
-          replace: false,
-          text: known ? err.message : 'Something went wrong on our side; nothing was sent. Please try again.',
-        }).catch(() => undefined);
-      }
-    };
+          async (result) => {
+            await reply(respond, deps.render(result));
+          },
+        ),
+      {
+        texts: CLICK_ERROR_TEXTS,
+        fallback: CLICK_FAILED,
+        answer: (message) => reply(respond, { ...message, replace: false }),
+        log: deps.log,
+        context: { action },
+      },
+    );
+  };
 
-  app.action<BlockButtonAction>({ type: 'block_actions', action_id: SEND_ACTION_ID }, handle('send'));
-  app.action<BlockButtonAction>({ type: 'block_actions', action_id: CANCEL_ACTION_ID }, handle('cancel'));
+export const sendClick = (deps: SendActionDeps) => buttonClick(deps, 'send');
+export const cancelClick = (deps: SendActionDeps) => buttonClick(deps, 'cancel');
+
+export function registerSendActions(app: App, deps: SendActionDeps) {
+  app.action<BlockButtonAction>({ type: 'block_actions', action_id: SEND_ACTION_ID }, sendClick(deps));
+  app.action<BlockButtonAction>({ type: 'block_actions', action_id: CANCEL_ACTION_ID }, cancelClick(deps));
 }

@@ -1,9 +1,9 @@
 import type { Clock } from '../../../shared/clock';
 import { verifyButton, type ButtonAction } from './button-token';
-import { aboutDraft, tryOpen, type EventLog, type RecordDecision } from './decisions';
+import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
 import { markPreviewFinal } from './preview-mark';
-import type { LimitCheck, LimitScope, SendLimits } from './limits';
-import { type Draft, type DraftContent, type DraftStatus, type DraftStore, type Outcome } from './types';
+import type { DraftStore, EventLog, LimitCheck, LimitScope, SendLimits } from './ports';
+import type { Draft, DraftContent, DraftStatus, Outcome } from './types';
 
 export interface Click {
   teamId: string;

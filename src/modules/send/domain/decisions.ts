@@ -1,19 +1,10 @@
-import type { Sealer } from '../../../shared/crypto';
-import type { AuditEntry } from '../../../shared/audit-store';
-import { auditDetailsContext } from '../../../shared/audit-store';
+import type { EventLog, SendAudit } from './ports';
 import type { Draft, DraftContent, SendDecision } from './types';
-
-/** The slice of a pino logger the send use cases write to. */
-export interface EventLog {
-  info(fields: Record<string, unknown>, msg: string): void;
-  warn(fields: Record<string, unknown>, msg: string): void;
-}
 
 export const SEND_AUDIT_EVENT = 'gmail_oauth_send_audit';
 
 export interface DecisionDeps {
-  audit: { record(e: AuditEntry): Promise<void> };
-  sealer: Sealer;
+  audit: SendAudit;
   log: EventLog;
   countSend(result: SendDecision): void;
 }
@@ -34,18 +25,7 @@ export type RecordDecision = (d: Decision) => Promise<void>;
 
 /** Every send decision: an audit row, a structured log event and a metric — never the body. */
 export function createDecisionRecorder(deps: DecisionDeps): RecordDecision {
-  return async (d) => {
-    const sealed = d.content
-      ? deps.sealer.seal(
-          JSON.stringify({
-            to: d.content.to,
-            cc: d.content.cc,
-            bcc: d.content.bcc,
-            subject: d.content.subject,
-          }),
-          auditDetailsContext(d.teamId, d.userId, 'send', d.draftId),
-        )
-      : undefined;
+  return async ({ content, ...d }) => {
     deps.log.info(
       {
         event: SEND_AUDIT_EVENT,
@@ -60,17 +40,10 @@ export function createDecisionRecorder(deps: DecisionDeps): RecordDecision {
       SEND_AUDIT_EVENT,
     );
     deps.countSend(d.result);
-    await deps.audit.record({
-      teamId: d.teamId,
-      userId: d.userId,
-      kind: 'send',
-      result: d.result,
-      draftId: d.draftId,
-      recipientCount: d.recipientCount,
-      gmailMessageId: d.gmailMessageId,
-      reason: d.reason,
-      sealed,
-    });
+    const recipients = content
+      ? { to: content.to, cc: content.cc, bcc: content.bcc, subject: content.subject }
+      : undefined;
+    await deps.audit.record({ ...d, recipients });
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DraftStore } from './ports';
 import type { Draft } from './types';
 
 /** What the assistant may learn about a staged email: its state, never its content. */
@@ -37,3 +38,11 @@ export function viewDraft(d: Draft): DraftView {
     ...(d.sealedContent ? {} : { content: 'purged' as const }),
   };
 }
+
+/** The assistant's look at one staged email; undefined when no draft has this id. */
+export const createDraftStatus =
+  (drafts: Pick<DraftStore, 'findById'>) =>
+  async (id: string): Promise<DraftView | undefined> => {
+    const draft = await drafts.findById(id);
+    return draft && viewDraft(draft);
+  };

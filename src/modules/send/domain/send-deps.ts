@@ -1,8 +1,7 @@
 import type { Clock } from '../../../shared/clock';
-import type { GoogleFailure } from '../../../shared/google-errors';
-import type { Connection } from '../../connect/connection-store';
-import type { EventLog, RecordDecision } from './decisions';
-import type { Draft, DraftContent, DraftStore, Outcome, SentLookup } from './types';
+import type { RecordDecision } from './decisions';
+import type { AccessTokens, DraftStore, EventLog, Gmail, Token } from './ports';
+import type { Draft, DraftContent, Outcome, SentLookup } from './types';
 
 export interface SendSettings {
   /** After this long an attempt can no longer be waiting for Gmail's answer anywhere. */
@@ -21,21 +20,8 @@ export interface SendSettings {
 export interface SendDeps {
   drafts: DraftStore;
   clock: Clock;
-  accessTokens: {
-    forConnection(id: string): Promise<{ accessToken: string; connection: Connection }>;
-    forget(id: string): void;
-  };
-  gmail: {
-    send(accessToken: string, raw: string): Promise<{ id: string }>;
-    /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
-    findSent(
-      accessToken: string,
-      messageIdHeader: string,
-      how: SentLookup,
-      attemptedAt: Date,
-    ): Promise<string | undefined>;
-  };
-  classify(err: unknown): GoogleFailure;
+  accessTokens: AccessTokens;
+  gmail: Gmail;
   openContent(draft: Draft): DraftContent;
   /** Replaces the preview with the outcome; best effort. */
   tell(draft: Draft, outcome: Outcome): Promise<void>;
@@ -46,8 +32,6 @@ export interface SendDeps {
 
 /** `later`: run this job again after the delay (a retry proven safe, or another look at Sent). */
 export type SendStep = { kind: 'done' } | { kind: 'later'; delayMs: number };
-
-export type Token = { accessToken: string; connection: Connection };
 
 /** A search where the grant allows one; else the newest SENT headers where it can read them. */
 export function sentLookupFor(token: Token | undefined, s: SendSettings): SentLookup | undefined {

@@ -1,13 +1,23 @@
-import { isAppError } from '../../../shared/errors';
 import { aboutDraft, tryOpen } from './decisions';
 import { composeMessage, toRaw } from './mime';
-import { sentLookupFor, type SendDeps, type SendStep, type Token } from './send-deps';
+import type { Token, TokenFailure } from './ports';
+import { sentLookupFor, type SendDeps, type SendStep } from './send-deps';
 import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
 import type { Draft, DraftContent, DraftStatus } from './types';
 
 export type { SendDeps, SendSettings, SendStep } from './send-deps';
 
 const DONE: SendStep = { kind: 'done' };
+
+const TOKEN_FAILURES: Record<TokenFailure, Failure> = {
+  not_connected: FAILURES.notConnected,
+  connection_invalid: FAILURES.connectionInvalid,
+  credentials_unreadable: FAILURES.credentialsUnreadable,
+  unavailable: FAILURES.tokenUnavailable,
+};
+
+const usable = (got: Token | { failure: TokenFailure }): Token | undefined =>
+  'failure' in got ? undefined : got;
 
 /**
  * The send job. Invariant: the draft moves `sending → attempting` (durably, with the time) before
@@ -60,16 +70,14 @@ export function createSendDraft(deps: SendDeps) {
   async function settleAmbiguous(draft: Draft, attemptedAt: Date, known?: Token): Promise<SendStep> {
     const age = deps.clock.now().getTime() - attemptedAt.getTime();
     if (!known && age < s.inFlightMs) return { kind: 'later', delayMs: s.inFlightMs - age };
-    const token = known ?? (await deps.accessTokens.forConnection(draft.connectionId).catch(() => undefined));
+    const token = known ?? usable(await deps.accessTokens.forConnection(draft.connectionId));
     const how = sentLookupFor(token, s);
     if (token && how) {
-      const found = await deps.gmail
-        .findSent(token.accessToken, draft.messageIdHeader, how, attemptedAt)
-        .catch((err: unknown) => {
-          deps.log.warn({ draftId: draft.id, kind: deps.classify(err).kind }, 'sent folder search failed');
-          return undefined;
-        });
-      if (found) return succeed(draft, found, 'reconciled');
+      const found = await deps.gmail.findSent(token.accessToken, draft.messageIdHeader, how, attemptedAt);
+      if (!found.ok) {
+        deps.log.warn({ draftId: draft.id, kind: found.failure.kind }, 'sent folder search failed');
+      }
+      if (found.ok && found.value) return succeed(draft, found.value, 'reconciled');
       if (age < s.reconcileWindowMs) {
         return { kind: 'later', delayMs: Math.min(backoff(1), s.reconcileWindowMs - age) };
       }
@@ -92,20 +100,13 @@ export function createSendDraft(deps: SendDeps) {
   }
 
   async function token(draft: Draft, attempt: number): Promise<Token | SendStep> {
-    try {
-      return await deps.accessTokens.forConnection(draft.connectionId);
-    } catch (err) {
-      const code = isAppError(err) ? err.code : '';
-      if (code === 'not_connected') return finish(draft, ['sending'], FAILURES.notConnected, 'failed');
-      if (code === 'connection_invalid')
-        return finish(draft, ['sending'], FAILURES.connectionInvalid, 'failed');
-      if (/^(unknown_key_version|sealed_data_)/.test(code)) {
-        return finish(draft, ['sending'], FAILURES.credentialsUnreadable, 'failed');
-      }
-      // Nothing was sent: Google's token endpoint was unreachable or failed.
-      if (attempt >= s.maxAttempts) return finish(draft, ['sending'], FAILURES.tokenUnavailable, 'failed');
+    const got = await deps.accessTokens.forConnection(draft.connectionId);
+    if (!('failure' in got)) return got;
+    // `unavailable`: nothing was sent; Google's token endpoint was unreachable or failed.
+    if (got.failure === 'unavailable' && attempt < s.maxAttempts) {
       return retryLater(draft, 'sending', attempt, backoff(attempt));
     }
+    return finish(draft, ['sending'], TOKEN_FAILURES[got.failure], 'failed');
   }
 
   async function attemptSend(draft: Draft): Promise<SendStep> {
@@ -132,20 +133,16 @@ export function createSendDraft(deps: SendDeps) {
       { sendAttempts: draft.sendAttempts },
     );
     if (!claimed) return DONE;
-    let sent: { id: string };
-    try {
-      sent = await deps.gmail.send(got.accessToken, raw);
-    } catch (err) {
-      const f = deps.classify(err);
-      deps.log.warn({ draftId: draft.id, kind: f.kind, status: f.status, attempt }, 'gmail send failed');
-      if (!isProvenNotSent(f)) return settleAmbiguous(draft, attemptedAt, got);
-      if (f.kind === 'unauthorized') deps.accessTokens.forget(draft.connectionId);
-      const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
-      if (!retryable || attempt >= s.maxAttempts)
-        return finish(draft, ['attempting'], gmailFailure(f), 'failed');
-      return retryLater(draft, 'attempting', attempt, backoff(attempt, f.retryAfterMs));
-    }
-    return succeed(draft, sent.id);
+    const sent = await deps.gmail.send(got.accessToken, raw);
+    if (sent.ok) return succeed(draft, sent.value);
+    const f = sent.failure;
+    deps.log.warn({ draftId: draft.id, kind: f.kind, status: f.status, attempt }, 'gmail send failed');
+    if (!isProvenNotSent(f)) return settleAmbiguous(draft, attemptedAt, got);
+    if (f.kind === 'unauthorized') deps.accessTokens.forget(draft.connectionId);
+    const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
+    if (!retryable || attempt >= s.maxAttempts)
+      return finish(draft, ['attempting'], gmailFailure(f), 'failed');
+    return retryLater(draft, 'attempting', attempt, backoff(attempt, f.retryAfterMs));
   }
 
   /** Runs the send job for `draftId` once: an attempt when one is due, else another look later. */

@@ -1,4 +1,4 @@
-import type { GoogleFailure } from '../../../shared/google-errors';
+import type { GmailFailure } from './ports';
 
 /** A reason for the audit row (`code`) and its wording for the person and the assistant (`text`). */
 export interface Failure {
@@ -38,13 +38,11 @@ export const FAILURES = {
   },
 } satisfies Record<string, Failure>;
 
-const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
-
 /**
  * Answers that prove Gmail did not send: a 4xx, or a connection that never opened. Timeouts, 5xx
  * and connections lost after the request was written are ambiguous and never resent.
  */
-export function isProvenNotSent(f: GoogleFailure): boolean {
+export function isProvenNotSent(f: GmailFailure): boolean {
   switch (f.kind) {
     case 'rate_limited':
     case 'unauthorized':
@@ -54,13 +52,13 @@ export function isProvenNotSent(f: GoogleFailure): boolean {
     case 'invalid_grant':
       return true;
     case 'network':
-      return NOT_CONNECTED_YET.test(`${f.reason ?? ''} ${f.message}`);
+      return f.neverConnected === true;
     default:
       return false;
   }
 }
 
-export function gmailFailure(f: GoogleFailure): Failure {
+export function gmailFailure(f: GmailFailure): Failure {
   const status = f.status ? ` (${f.status})` : '';
   switch (f.kind) {
     case 'rate_limited':

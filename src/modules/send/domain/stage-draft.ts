@@ -1,15 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AppError } from '../../../shared/errors';
+import { sendErrors } from './errors';
 import type { Clock } from '../../../shared/clock';
-import type { Sealer } from '../../../shared/crypto';
-import type { Connection } from '../../connect/connection-store';
-import type { TriggerRow } from '../../triggers/trigger-store';
-import { draftContentContext } from '../draft-store';
 import { refuseExternalAuthor, resolveSender } from './resolve-sender';
 import { validateDraft, type DraftRequest } from './validate-draft';
 import type { RecordDecision } from './decisions';
-import type { LimitCheck } from './limits';
-import type { Draft, DraftContent, DraftStore, PreviewKind } from './types';
+import type {
+  ConnectionLookup,
+  DraftStore,
+  LimitCheck,
+  NewDraft,
+  SenderConnection,
+  TriggerLookup,
+  TriggerMessage,
+} from './ports';
+import type { DraftContent, PreviewKind } from './types';
 
 export interface StageRequest extends DraftRequest {
   triggerTs: string;
@@ -23,19 +27,18 @@ export interface StagedDraft {
 }
 
 export interface StageDeps {
-  triggers: { findByTs(teamId: string | undefined, ts: string, channelId?: string): Promise<TriggerRow[]> };
-  connections: { findByUser(teamId: string, userId: string): Promise<Connection | undefined> };
+  triggers: TriggerLookup;
+  connections: ConnectionLookup;
   drafts: DraftStore;
-  sealer: Sealer;
   clock: Clock;
   consumeDraftQuota(teamId: string, userId: string): Promise<LimitCheck>;
   /** Posts the Send/Cancel preview; an ephemeral where the trigger was, else a DM. Throws if neither works. */
   postPreview(
-    draft: Draft,
+    draft: NewDraft,
     content: DraftContent,
   ): Promise<{ kind: PreviewKind; channel?: string; ts?: string }>;
   /** Shows the owner how to connect (or reconnect), where the trigger was. Best effort. */
-  promptConnect(trigger: TriggerRow): Promise<void>;
+  promptConnect(trigger: TriggerMessage): Promise<void>;
   record: RecordDecision;
   ttlMs: number;
   /** ALLOW_SLACK_CONNECT_TRIGGERS: whether authors from other workspaces may stage emails. */
@@ -47,21 +50,19 @@ export const newMessageId = (fromEmail: string) =>
   `<mb.${randomBytes(16).toString('hex')}@${fromEmail.split('@')[1] ?? 'mailbridge.invalid'}>`;
 
 export function createStageDraft(deps: StageDeps) {
-  async function connectionFor(trigger: TriggerRow, userId: string): Promise<Connection> {
+  async function connectionFor(trigger: TriggerMessage, userId: string): Promise<SenderConnection> {
     const connection = await deps.connections.findByUser(trigger.teamId, userId);
     if (connection?.status === 'active') return connection;
     await deps.promptConnect(trigger);
     if (connection?.status === 'invalid') {
-      throw new AppError(
+      throw sendErrors.fail(
         'connection_invalid',
         "The person's Gmail connection stopped working; they were asked in Slack to reconnect with /ai-email-connect. Nothing was staged.",
-        { httpStatus: 409 },
       );
     }
-    throw new AppError(
+    throw sendErrors.fail(
       'not_connected',
       'The person has not connected Gmail; they were shown how in Slack (/ai-email-connect). Nothing was staged.',
-      { httpStatus: 409 },
     );
   }
 
@@ -79,16 +80,16 @@ export function createStageDraft(deps: StageDeps) {
     const quota = await deps.consumeDraftQuota(trigger.teamId, userId);
     if (!quota.allowed) {
       const retryAfterSeconds = Math.ceil(quota.retryAfterMs / 1000);
-      throw new AppError(
+      throw sendErrors.fail(
         'rate_limited',
         `Too many emails staged for this person in the last hour; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
-        { httpStatus: 429, details: { retry_after_seconds: retryAfterSeconds } },
+        { details: { retry_after_seconds: retryAfterSeconds } },
       );
     }
     const connection = await connectionFor(trigger, userId);
     const content: DraftContent = { from: connection.email, ...valid };
     const id = randomUUID();
-    const draft: Draft = {
+    const draft: NewDraft = {
       id,
       teamId: trigger.teamId,
       userId,
@@ -96,10 +97,6 @@ export function createStageDraft(deps: StageDeps) {
       channelId: trigger.channelId,
       triggerTs: trigger.ts,
       threadTs: trigger.threadTs,
-      sealedContent: deps.sealer.seal(
-        JSON.stringify(content),
-        draftContentContext(id, trigger.teamId, userId),
-      ),
       recipientCount: valid.to.length + valid.cc.length + valid.bcc.length,
       status: 'pending',
       messageIdHeader: newMessageId(connection.email),
@@ -111,14 +108,8 @@ export function createStageDraft(deps: StageDeps) {
       responseUrl: null,
       previewOutcome: null,
       expiresAt: new Date(now.getTime() + deps.ttlMs),
-      claimedAt: null,
-      attemptedAt: null,
-      sentAt: null,
-      sendAttempts: 0,
-      nextAttemptAt: null,
-      createdAt: now,
     };
-    await deps.drafts.create(draft);
+    await deps.drafts.create(draft, content);
     const base = { teamId: draft.teamId, userId, draftId: id, recipientCount: draft.recipientCount, content };
 
     let preview: Awaited<ReturnType<StageDeps['postPreview']>>;
@@ -127,10 +118,10 @@ export function createStageDraft(deps: StageDeps) {
     } catch (cause) {
       await deps.drafts.transition(id, ['pending'], 'failed', { failureReason: 'preview_undeliverable' });
       await deps.record({ ...base, result: 'failed', reason: 'preview_undeliverable' });
-      throw new AppError(
+      throw sendErrors.fail(
         'slack_unavailable',
         'The confirmation could not be shown to the person in Slack; nothing was staged. Try again shortly.',
-        { httpStatus: 502, retryable: true, cause },
+        { cause },
       );
     }
     await deps.drafts.update(id, {

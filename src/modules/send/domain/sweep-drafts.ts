@@ -1,13 +1,7 @@
 import type { Clock } from '../../../shared/clock';
 import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
-import {
-  isFinalStatus,
-  type Draft,
-  type DraftContent,
-  type DraftStore,
-  type FinalStatus,
-  type Outcome,
-} from './types';
+import type { DraftStore } from './ports';
+import { isFinalStatus, type Draft, type DraftContent, type FinalStatus, type Outcome } from './types';
 
 export type TellResult = 'shown' | 'retry' | 'gone';
 

@@ -92,45 +92,6 @@ export type DraftPatch = Partial<
   >
 >;
 
-export interface TransitionGuard {
-  unexpiredAt?: Date;
-  sendAttempts?: number;
-}
-
-/** Persistence the send use cases need; every status change is a conditional update. */
-export interface DraftStore {
-  create(
-    d: Omit<Draft, 'createdAt' | 'claimedAt' | 'attemptedAt' | 'sentAt' | 'sendAttempts' | 'nextAttemptAt'>,
-  ): Promise<void>;
-  findById(id: string): Promise<Draft | undefined>;
-  update(id: string, patch: DraftPatch): Promise<void>;
-  /**
-   * Moves the draft from one of `from` to `to` in one conditional UPDATE; true only for the caller
-   * whose update matched. The guard additionally requires expires_at > `unexpiredAt`, or that no
-   * other runner has counted an attempt since the caller read `sendAttempts`.
-   */
-  transition(
-    id: string,
-    from: readonly DraftStatus[],
-    to: DraftStatus,
-    patch?: DraftPatch,
-    guard?: TransitionGuard,
-  ): Promise<boolean>;
-  listExpiredPending(now: Date, take: number): Promise<Draft[]>;
-  listInStatus(statuses: readonly DraftStatus[], take: number): Promise<Draft[]>;
-  listOpenForUser(teamId: string, userId: string): Promise<Draft[]>;
-  /** Records that the preview now shows `status`; ignored if the draft has moved on meanwhile. */
-  markPreviewShown(id: string, status: FinalStatus): Promise<void>;
-  /**
-   * Finished drafts whose preview does not show their status yet, last changed between
-   * `changedAfter` and `changedBefore` (a live runner is still telling the newer ones), and not
-   * tried again before their backoff (previewBackoffMs) has passed at `now`; least recently tried first.
-   */
-  listUnshownOutcomes(changedAfter: Date, changedBefore: Date, now: Date, take: number): Promise<Draft[]>;
-  /** A telling Slack did not take: counted for the backoff, or given up (marked as final) if `giveUp`. */
-  recordPreviewTry(id: string, status: FinalStatus, giveUp: boolean): Promise<void>;
-}
-
 export const PREVIEW_BACKOFF_BASE_MS = 15_000;
 export const PREVIEW_BACKOFF_MAX_MS = 10 * 60_000;
 /** How long after its `tries`-th failed telling a preview is told again. */

@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { sendErrors, type SendErrorCode } from './errors';
 import { parseMailbox } from './addresses';
 import { hasLoneSurrogate, unsafeTextProblem } from './unsafe-text';
 import type { Mailbox } from './types';
@@ -23,8 +23,8 @@ export interface ValidDraft {
   body: string;
 }
 
-const invalid = (field: string, code: string, message: string) =>
-  new AppError(code, message, { httpStatus: 400, details: { field } });
+const invalid = (field: string, code: SendErrorCode, message: string) =>
+  sendErrors.fail(code, message, { details: { field } });
 
 function mailboxes(field: 'to' | 'cc' | 'bcc', values: string[]): Mailbox[] {
   return values.map((value, i) => {

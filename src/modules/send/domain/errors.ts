@@ -1,0 +1,31 @@
+import { defineErrors } from '../../../shared/errors';
+
+/**
+ * Every failure the send module reports. The assistant's tool API answers each with its own status
+ * (http.ts); a click on Send or Cancel fails only for reasons that are not the person's to fix.
+ */
+export const sendErrors = defineErrors({
+  /** The request body does not have the shape of a send_email call. */
+  invalid_request: 'user',
+  unknown_field: 'user',
+  invalid_address: 'user',
+  too_many_recipients: 'user',
+  invalid_subject: 'user',
+  invalid_body: 'user',
+  body_too_large: 'user',
+  unknown_trigger: 'user',
+  ambiguous_trigger: 'user',
+  trigger_not_human: 'user',
+  trigger_too_old: 'user',
+  external_trigger: 'user',
+  not_connected: 'user',
+  connection_invalid: 'user',
+  /** The owner's hourly draft quota. */
+  rate_limited: 'transient',
+  /** The confirmation could not be shown; nothing was staged. */
+  slack_unavailable: 'transient',
+  /** No staged email has the id asked about. */
+  not_found: 'user',
+});
+
+export type SendErrorCode = (typeof sendErrors.codes)[number];

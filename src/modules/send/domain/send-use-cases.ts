@@ -1,0 +1,104 @@
+import type { Clock } from '../../../shared/clock';
+import { createConfirmClick } from './confirm-click';
+import { createDecisionRecorder } from './decisions';
+import { createDraftStatus } from './draft-view';
+import type {
+  AccessTokens,
+  ConnectionLookup,
+  DraftStore,
+  EventLog,
+  Gmail,
+  SendAudit,
+  SendLimits,
+  TriggerLookup,
+} from './ports';
+import { createTelling } from './preview-mark';
+import { createSendDraft, type SendSettings } from './send-draft';
+import { createStageDraft, type StageDeps } from './stage-draft';
+import { createDraftSweeper, type TellResult } from './sweep-drafts';
+import type { Draft, Outcome, SendDecision } from './types';
+
+/** Everything outside the send use cases that they act through. */
+export interface SendPorts {
+  drafts: DraftStore;
+  audit: SendAudit;
+  limits: SendLimits;
+  triggers: TriggerLookup;
+  connections: ConnectionLookup;
+  accessTokens: AccessTokens;
+  gmail: Gmail;
+  preview: Pick<StageDeps, 'postPreview' | 'promptConnect'> & {
+    /** Replaces the preview with the outcome; how Slack took it. */
+    show(draft: Draft, outcome: Outcome): Promise<TellResult>;
+  };
+  queue: {
+    /** Enqueues the send job (payload: the draft id only; deterministic job id). */
+    enqueue(draftId: string): Promise<void>;
+    resume(draft: Draft): Promise<void>;
+  };
+  clock: Clock;
+  log: EventLog;
+  countSend(result: SendDecision): void;
+}
+
+export interface SendUseCaseSettings {
+  signingKey: string;
+  ttlMs: number;
+  allowExternalAuthors: boolean;
+  inFlightMs: number;
+  send: SendSettings;
+}
+
+/** Stage (the assistant asks), confirm (the person clicks), send (the job), sweep (time passes), status. */
+export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
+  const { drafts, clock, log } = p;
+  const openContent = (draft: Draft) => drafts.openContent(draft);
+  const record = createDecisionRecorder({ audit: p.audit, log, countSend: p.countSend });
+  const { tell, retell } = createTelling({ show: p.preview.show, drafts, log });
+  return {
+    stage: createStageDraft({
+      triggers: p.triggers,
+      connections: p.connections,
+      drafts,
+      clock,
+      consumeDraftQuota: (teamId, userId) => p.limits.consumeDraft(teamId, userId),
+      postPreview: p.preview.postPreview,
+      promptConnect: p.preview.promptConnect,
+      record,
+      ttlMs: s.ttlMs,
+      allowExternalAuthors: s.allowExternalAuthors,
+    }),
+    confirm: createConfirmClick({
+      drafts,
+      clock,
+      signingKey: s.signingKey,
+      limits: p.limits,
+      enqueueSend: p.queue.enqueue,
+      openContent,
+      record,
+      log,
+    }),
+    sendDraft: createSendDraft({
+      drafts,
+      clock,
+      accessTokens: p.accessTokens,
+      gmail: p.gmail,
+      openContent,
+      tell,
+      record,
+      log,
+      settings: s.send,
+    }),
+    sweeper: createDraftSweeper({
+      drafts,
+      clock,
+      record,
+      openContent,
+      tell,
+      retell,
+      resume: p.queue.resume,
+      inFlightMs: s.inFlightMs,
+    }),
+    status: createDraftStatus(drafts),
+  };
+}

@@ -1,0 +1,107 @@
+import { createGmailFactory, type GmailApi } from '../../shared/gmail';
+import type { Config } from '../../config';
+import { classifyGoogleError } from '../../shared/google-errors';
+import type { Gmail, GmailAnswer, GmailFailure } from './domain/ports';
+import type { SentLookup } from './domain/types';
+
+const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
+
+/** What a googleapis error proves about the request, in the send domain's terms. */
+export function gmailFailure(err: unknown): GmailFailure {
+  const f = classifyGoogleError(err);
+  const failure: GmailFailure = {
+    kind: f.kind,
+    status: f.status,
+    retryAfterMs: f.retryAfterMs,
+    message: f.message,
+  };
+  if (f.kind === 'network' && NOT_CONNECTED_YET.test(`${f.reason ?? ''} ${f.message}`)) {
+    failure.neverConnected = true;
+  }
+  return failure;
+}
+
+async function answer<T>(call: () => Promise<T>): Promise<GmailAnswer<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    return { ok: false, failure: gmailFailure(err) };
+  }
+}
+
+/** Gmail as the send use case sees it: every failure classified, never thrown. */
+export function createGmailSender(config: Config): Gmail {
+  const gmailFor = createGmailFactory(config);
+  return {
+    send: (accessToken, raw) =>
+      answer(async () => {
+        const res = await gmailFor(accessToken).users.messages.send({ userId: 'me', requestBody: { raw } });
+        if (!res.data.id) throw new Error('Gmail answered without a message id');
+        return res.data.id;
+      }),
+    findSent: (accessToken, messageIdHeader, how, attemptedAt) =>
+      answer(() => findSentMessage(gmailFor(accessToken), messageIdHeader, how, attemptedAt)),
+  };
+}
+
+/**
+ * Without a search, the SENT listing is read newest first, one page at a time, back to the send's
+ * attempt (less a clock skew between us and Google) and never past SENT_MAX_MESSAGES messages: a
+ * send followed by that many later sends of the mailbox before the lookup is reported unknown.
+ */
+const SENT_PAGE_SIZE = 50;
+export const SENT_MAX_MESSAGES = 200;
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export const bareMessageId = (header: string) => header.trim().replace(/^<|>$/g, '');
+
+/**
+ * The Gmail id of the sent message whose Message-ID header is `messageIdHeader`, if Gmail lists it.
+ * `search` needs a scope that allows `q` (gmail.readonly and up); `list` works with gmail.metadata,
+ * which allows no query: it pages through SENT from the newest message and compares their header,
+ * stopping at messages older than `attemptedAt` (less the skew) or after SENT_MAX_MESSAGES.
+ */
+export async function findSentMessage(
+  gmail: GmailApi,
+  messageIdHeader: string,
+  how: SentLookup,
+  attemptedAt?: Date,
+): Promise<string | undefined> {
+  const wanted = bareMessageId(messageIdHeader);
+  if (how === 'search') {
+    const res = await gmail.users.messages.list({
+      userId: 'me',
+      q: `rfc822msgid:${wanted} in:sent`,
+      maxResults: 1,
+    });
+    return res.data.messages?.[0]?.id ?? undefined;
+  }
+  const oldest = attemptedAt ? attemptedAt.getTime() - CLOCK_SKEW_MS : -Infinity;
+  let pageToken: string | undefined;
+  let read = 0;
+  while (read < SENT_MAX_MESSAGES) {
+    const res = await gmail.users.messages.list({
+      userId: 'me',
+      labelIds: ['SENT'],
+      maxResults: Math.min(SENT_PAGE_SIZE, SENT_MAX_MESSAGES - read),
+      pageToken,
+    });
+    for (const { id } of res.data.messages ?? []) {
+      if (!id || read >= SENT_MAX_MESSAGES) continue;
+      read += 1;
+      const message = await gmail.users.messages.get({
+        userId: 'me',
+        id,
+        format: 'metadata',
+        metadataHeaders: ['Message-ID'],
+      });
+      const header = message.data.payload?.headers?.find((h) => h.name?.toLowerCase() === 'message-id');
+      if (header?.value && bareMessageId(header.value) === wanted) return id;
+      // Newest first: once a message predates the attempt, ours cannot come after it.
+      if (Number(message.data.internalDate) < oldest) return undefined;
+    }
+    pageToken = res.data.nextPageToken ?? undefined;
+    if (!pageToken) return undefined;
+  }
+  return undefined;
+}
