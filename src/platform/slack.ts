@@ -108,6 +108,8 @@ export default fp(
       },
     });
     fastify.decorate('slack', runtime);
+    // The drain closes the socket first; a socket it never reached closes with the app.
+    fastify.addHook('onClose', () => runtime.stop());
   },
   { name: 'slack', dependencies: ['metrics'] },
 );

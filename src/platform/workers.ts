@@ -64,7 +64,10 @@ export default fp(
         // A job that moved itself to delayed (e.g. honouring Retry-After) has not failed.
         if (err instanceof DelayedError) throw err;
         metrics.jobFailures.inc({ queue, name: job.name });
-        if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        // Only a transient failure may pass on the next attempt; any other kind fails the job for good.
+        if (isAppError(err) && err.kind !== 'transient') {
+          throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        }
         throw err;
       } finally {
         running -= 1;
@@ -137,6 +140,11 @@ export default fp(
       running: () => workers.some((w) => w.isRunning()),
     };
     app.decorate('jobs', registry);
+    // The drain (platform/lifecycle.ts) stops the workers before anything closes; any it never reached
+    // (it did not run) are closed here at once, before Redis goes.
+    app.addHook('onClose', async () => {
+      if (workers.length > 0) await registry.stop(0);
+    });
   },
   { name: 'workers', dependencies: ['redis', 'queues', 'metrics'] },
 );
