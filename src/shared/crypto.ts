@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from './errors';
+import { defineErrors } from './errors';
 import type { EncryptionKeys } from '../config';
 
 /**
@@ -10,6 +10,14 @@ import type { EncryptionKeys } from '../config';
 const FORMAT = 1;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+
+/** Stored secrets that cannot be opened: damaged data or a missing key, never fixed by a retry. */
+export const sealErrors = defineErrors({
+  unknown_key_version: 'internal',
+  sealed_data_corrupt: 'internal',
+  sealed_data_tampered: 'internal',
+});
+export type SealErrorCode = (typeof sealErrors.codes)[number];
 
 export interface Sealed {
   ciphertext: Buffer;
@@ -30,7 +38,10 @@ export function createSealer(keys: EncryptionKeys): Sealer {
   const keyFor = (version: string) => {
     const key = keys.keys.get(version);
     if (!key) {
-      throw new AppError('unknown_key_version', `no encryption key is configured for version "${version}"`);
+      throw sealErrors.fail(
+        'unknown_key_version',
+        `no encryption key is configured for version "${version}"`,
+      );
     }
     return key;
   };
@@ -39,7 +50,7 @@ export function createSealer(keys: EncryptionKeys): Sealer {
     const key = keyFor(sealed.keyVersion);
     const data = sealed.ciphertext;
     if (data.length < 1 + NONCE_BYTES + TAG_BYTES || data[0] !== FORMAT) {
-      throw new AppError('sealed_data_corrupt', 'sealed data has an unknown format');
+      throw sealErrors.fail('sealed_data_corrupt', 'sealed data has an unknown format');
     }
     const nonce = data.subarray(1, 1 + NONCE_BYTES);
     const tag = data.subarray(1 + NONCE_BYTES, 1 + NONCE_BYTES + TAG_BYTES);
@@ -49,7 +60,7 @@ export function createSealer(keys: EncryptionKeys): Sealer {
     try {
       return Buffer.concat([decipher.update(data.subarray(1 + NONCE_BYTES + TAG_BYTES)), decipher.final()]);
     } catch (cause) {
-      throw new AppError(
+      throw sealErrors.fail(
         'sealed_data_tampered',
         'sealed data failed authentication (tampered or wrong key)',
         { cause },

@@ -1,5 +1,3 @@
-import { AppError } from './errors';
-
 export type GoogleFailureKind =
   | 'invalid_grant'
   | 'unauthorized'
@@ -83,11 +81,3 @@ export function classifyGoogleError(err: unknown): GoogleFailure {
 /** Transient failures worth retrying with backoff; the rest are permanent for this request. */
 export const isTransient = (f: GoogleFailure) =>
   f.kind === 'rate_limited' || f.kind === 'server' || f.kind === 'timeout' || f.kind === 'network';
-
-export function toAppError(f: GoogleFailure, what: string): AppError {
-  return new AppError(`google_${f.kind}`, `${what}: ${f.kind}${f.status ? ` (${f.status})` : ''}`, {
-    httpStatus: 502,
-    retryable: isTransient(f),
-    details: f.reason ? { reason: f.reason } : undefined,
-  });
-}
