@@ -5,7 +5,7 @@ import { createLogger } from './shared/logger';
 import { answerErrors } from './shared/http-errors';
 import { systemClock, type Clock } from './shared/clock';
 import metricsPlugin from './platform/metrics';
-import httpServerPlugin, { httpTimeouts, serverOptions } from './platform/http-server';
+import httpServerPlugin, { fastifyOptions, httpTimeouts } from './platform/http-server';
 import prismaPlugin from './platform/prisma';
 import redisPlugin from './platform/redis';
 import queuesPlugin from './platform/queues';
@@ -13,21 +13,18 @@ import workersPlugin from './platform/workers';
 import slackPlugin from './platform/slack';
 import sealerPlugin from './platform/sealer';
 import healthRoutes from './platform/health';
+import lifecyclePlugin from './platform/lifecycle';
+import triggersModule from './modules/triggers';
 import connectModule from './modules/connect';
 import sendModule from './modules/send';
 import notifyModule from './modules/notify';
+import retentionModule from './modules/retention';
 import { connectionReactions } from './reactions';
-import { registerTriggerRecorder } from './modules/triggers/slack';
-import { registerMaintenanceJobs } from './modules/retention/jobs';
-import { createTriggerRepo } from './modules/triggers/trigger-store';
-import { withTimeout } from './shared/timeout';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     clock: Clock;
-    /** Opens the Slack socket and starts the workers; called once the HTTP server listens. */
-    startBackground(): Promise<void>;
   }
 }
 
@@ -36,31 +33,21 @@ export interface BuildOptions {
   clock?: Clock;
 }
 
-/** Composes the process: resources first, then transports. Holds no logic of its own. */
+/** Composes the process: platform resources, then the modules, then what connects them. No logic of its own. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const timeouts = httpTimeouts(config);
-  const app = Fastify({
-    loggerInstance: opts.logger ?? createLogger(config.LOG_LEVEL),
-    // Only proxies the operator names are believed about the client (req.ip); on Fly, Fly-Client-IP decides.
-    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
-    bodyLimit: 1024 * 1024,
-    requestIdHeader: 'fly-request-id',
-    forceCloseConnections: 'idle',
-    requestTimeout: timeouts.requestTimeout,
-    connectionTimeout: timeouts.timeout,
-    keepAliveTimeout: timeouts.keepAliveTimeout,
-    http: serverOptions(timeouts),
-    // Fastify bounds each close step by pluginTimeout (10 s by default), the drain below included: it
-    // must outlast SHUTDOWN_TIMEOUT_MS, which is what bounds the drain.
-    pluginTimeout: config.SHUTDOWN_TIMEOUT_MS + 10_000,
-  }) as unknown as FastifyInstance;
-
+  const app = Fastify(
+    fastifyOptions(config, opts.logger ?? createLogger(config.LOG_LEVEL)),
+  ) as unknown as FastifyInstance;
   app.decorate('config', config);
   app.decorate('clock', opts.clock ?? systemClock);
   // Module routes answer their own codes from their own tables; this answers everything else.
   app.setErrorHandler(answerErrors({}));
 
-  await app.register(metricsPlugin, { port: config.METRICS_PORT, host: config.HOST, timeouts });
+  await app.register(metricsPlugin, {
+    port: config.METRICS_PORT,
+    host: config.HOST,
+    timeouts: httpTimeouts(config),
+  });
   await app.register(httpServerPlugin);
   await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL });
   await app.register(redisPlugin, { url: config.REDIS_URL });
@@ -73,41 +60,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     timeoutMs: config.HTTP_TIMEOUT_MS,
   });
   await app.register(sealerPlugin);
-
   await app.register(healthRoutes);
-  registerTriggerRecorder(app.slack.app, {
-    triggers: createTriggerRepo(app.prisma),
-    log: app.log.child({ component: 'triggers' }) as Logger,
-    metrics: app.metrics,
-  });
-  registerMaintenanceJobs(app);
+
+  // The trigger recorder goes first: it stands in front of every other Slack listener.
+  const triggers = triggersModule(app);
   const connect = await connectModule(app);
   const send = await sendModule(app, connect);
   const notify = await notifyModule(app, connect);
+  retentionModule(app, { triggers, connect });
   connect.react(connectionReactions({ connect, send, notify }));
 
-  // Stop taking new work before anything closes, all within SHUTDOWN_TIMEOUT_MS: HTTP stops accepting and
-  // answers what it holds; the socket closes, then the workers let active jobs finish or abandon them.
-  // A signal during start-up waits for the start to settle, so nothing opens after resources close.
-  let starting: Promise<void> = Promise.resolve();
-  app.addHook('preClose', async () => {
-    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
-    const left = () => deadline - Date.now();
-    const stopBackground = async () => {
-      await withTimeout(starting, left()).catch(() => undefined);
-      await withTimeout(app.slack.stop(), left()).catch((err) =>
-        app.log.warn({ err }, 'slack socket did not close cleanly'),
-      );
-      await app.jobs.stop(left());
-    };
-    await Promise.all([app.drainHttp(left()), stopBackground()]);
-  });
-  app.decorate('startBackground', () => {
-    starting = (async () => {
-      await app.jobs.start();
-      await app.slack.start();
-    })();
-    return starting;
-  });
+  await app.register(lifecyclePlugin, { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   return app;
 }

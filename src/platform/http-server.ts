@@ -1,5 +1,7 @@
 import type { Server, ServerOptions } from 'node:http';
+import type { FastifyHttpOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { withTimeout } from '../shared/timeout';
 
@@ -31,6 +33,26 @@ export const serverOptions = (t: HttpTimeouts): ServerOptions => ({
   keepAliveTimeout: t.keepAliveTimeout,
   connectionsCheckingInterval: 1_000,
 });
+
+/** The HTTP server's own settings: bounds on bodies and slow clients, and which proxies are believed. */
+export function fastifyOptions(config: Config, logger: Logger): FastifyHttpOptions<Server> {
+  const timeouts = httpTimeouts(config);
+  return {
+    loggerInstance: logger,
+    // Only proxies the operator names are believed about the client (req.ip); on Fly, Fly-Client-IP decides.
+    trustProxy: (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'fly-request-id',
+    forceCloseConnections: 'idle',
+    requestTimeout: timeouts.requestTimeout,
+    connectionTimeout: timeouts.timeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    http: serverOptions(timeouts),
+    // Fastify bounds each close step by pluginTimeout (10 s by default), the drain included: it must
+    // outlast SHUTDOWN_TIMEOUT_MS, which is what bounds the drain.
+    pluginTimeout: config.SHUTDOWN_TIMEOUT_MS + 10_000,
+  };
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,18 +1,14 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { FINAL_STATUSES } from '../send/domain/types';
+import type { RetentionStore } from './domain/ports';
 
-/**
- * Retention in bounded statements: each call touches at most `batch` rows, so a large backlog never
- * holds long locks or one huge transaction; the caller repeats until a call returns less than `batch`.
- */
-export function createRetentionRepo(prisma: PrismaClient) {
+export function createRetentionStore(prisma: PrismaClient): RetentionStore {
   return {
     /**
-     * Empties the sealed content of drafts finished before `cutoff` (updated_at is the time of their
-     * last change, the final status at the latest). Row, status and ids stay for the status API.
+     * updated_at is the time of a draft's last change, its final status at the latest.
      * SKIP LOCKED: a draft a send or sweep holds right now is simply left for the next run.
      */
-    async purgeDraftContent(cutoff: Date, batch: number): Promise<number> {
+    async purgeDraftContent(cutoff, batch) {
       return prisma.$executeRaw`
         UPDATE email_drafts SET sealed_content = NULL, key_version = NULL
          WHERE id IN (
@@ -23,8 +19,7 @@ export function createRetentionRepo(prisma: PrismaClient) {
             LIMIT ${batch}
             FOR UPDATE SKIP LOCKED)`;
     },
-    /** Deletes audit rows created before `cutoff`, oldest first. */
-    async purgeAudit(cutoff: Date, batch: number): Promise<number> {
+    async purgeAudit(cutoff, batch) {
       return prisma.$executeRaw`
         DELETE FROM audit_events
          WHERE id IN (
@@ -32,5 +27,3 @@ export function createRetentionRepo(prisma: PrismaClient) {
     },
   };
 }
-
-export type RetentionRepo = ReturnType<typeof createRetentionRepo>;

@@ -1,34 +1,8 @@
-import type { TriggerRow } from '../trigger-store';
-
-/** The parts of a Slack message event that identify its author and place — never its text. */
-export interface IncomingMessage {
-  type: string;
-  subtype?: string;
-  team?: string;
-  channel?: string;
-  ts?: string;
-  thread_ts?: string;
-  user?: string;
-  bot_id?: string;
-  /** Slack Connect: the author's own workspace, and the workspace the message came from. */
-  user_team?: string;
-  source_team?: string;
-}
+import type { TriggerStore } from './ports';
+import type { EnvelopeContext, IncomingMessage, NewTrigger } from './types';
 
 /** Subtypes that are not new messages by someone (edits, deletions, joins...) are not triggers. */
 const AUTHORED_SUBTYPES = new Set([undefined, 'bot_message', 'thread_broadcast', 'file_share', 'me_message']);
-
-export const TRIGGER_RETENTION_DAYS = 7;
-
-/** What the envelope around the event says about the workspace and the channel. */
-export interface EnvelopeContext {
-  /** The workspace this app serves (envelope `team_id`), where connections live. */
-  teamId: string;
-  /** Enterprise Grid: the organisation of that workspace (envelope `enterprise_id`). */
-  enterpriseId?: string | null;
-  /** The channel is shared with another organisation (Slack Connect). */
-  isExtSharedChannel?: boolean;
-}
 
 /**
  * Whether the author belongs here, decided only from what Slack states:
@@ -48,10 +22,8 @@ function authorMembership(authorTeamId: string | null, ctx: EnvelopeContext): bo
   return sameOrg;
 }
 
-export function toTriggerRow(
-  event: IncomingMessage,
-  context: EnvelopeContext,
-): Omit<TriggerRow, 'createdAt'> | undefined {
+/** The trigger a message event stands for, or undefined when it is no new message by someone. */
+export function toTrigger(event: IncomingMessage, context: EnvelopeContext): NewTrigger | undefined {
   if (!AUTHORED_SUBTYPES.has(event.subtype) || !event.channel || !event.ts) return undefined;
   if (!event.user && !event.bot_id) return undefined;
   const teamId = context.teamId || event.team || '';
@@ -70,6 +42,20 @@ export function toTriggerRow(
   };
 }
 
-export function triggerCutoff(now: Date): Date {
-  return new Date(now.getTime() - TRIGGER_RETENTION_DAYS * 24 * 3600 * 1000);
-}
+export type RecordTrigger = (
+  event: IncomingMessage,
+  context: EnvelopeContext,
+) => Promise<NewTrigger | undefined>;
+
+/**
+ * Records the event when it is a trigger of a known workspace and resolves the trigger once it is stored,
+ * undefined for any other event. A failed write rejects: the caller must not acknowledge the event then.
+ */
+export const createRecordTrigger =
+  (deps: { store: Pick<TriggerStore, 'record'> }): RecordTrigger =>
+  async (event, context) => {
+    const trigger = toTrigger(event, context);
+    if (!trigger?.teamId) return undefined;
+    await deps.store.record(trigger);
+    return trigger;
+  };
