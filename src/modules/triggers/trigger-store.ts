@@ -1,8 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TriggerStore } from './domain/ports';
 
-export type { Trigger as TriggerRow } from './domain/types';
-
 export function createTriggerRepo(prisma: PrismaClient): TriggerStore {
   return {
     async record(trigger) {
