@@ -1,0 +1,105 @@
+import { gmailError } from '../../src/modules/notify/gmail';
+import { slackError } from '../../src/modules/notify/slack-errors';
+import { describeFailure, isConnectionGone, isTransient } from '../../src/modules/notify/domain/failures';
+import { connectionErrors, notifyErrors } from '../../src/modules/notify/domain/errors';
+
+const google = (status: number | undefined, extra: object = {}) =>
+  status === undefined
+    ? { code: 'ECONNRESET', message: 'socket hang up', ...extra }
+    : {
+        response: { status, data: { error: { errors: [{ reason: 'r' }] } }, headers: {} },
+        message: 'x',
+        ...extra,
+      };
+
+describe('Gmail failures', () => {
+  it.each([
+    [401, 'gmail_unauthorized', true],
+    [403, 'gmail_forbidden', false],
+    [404, 'gmail_not_found', false],
+    [400, 'gmail_bad_request', false],
+    [429, 'gmail_rate_limited', true],
+    [503, 'gmail_server', true],
+    [undefined, 'gmail_network', true],
+  ])('when Gmail answers %s, then the code is %s and a job retries it: %s', (status, code, retried) => {
+    const err = gmailError(google(status), 'history.list');
+    expect(err.code).toBe(code);
+    expect(err.retryable).toBe(retried);
+    expect(isTransient(err)).toBe(retried);
+  });
+
+  it('when the grant is gone (invalid_grant), then it is not retried', () => {
+    const err = gmailError(
+      { response: { status: 400, data: { error: 'invalid_grant' } }, message: 'x' },
+      'w',
+    );
+    expect(err).toMatchObject({ code: 'gmail_invalid_grant', retryable: false });
+  });
+
+  it('when Gmail answers without the fields it must send, then it is retried', () => {
+    expect(notifyErrors.fail('gmail_bad_response', 'no historyId').retryable).toBe(true);
+  });
+});
+
+describe('Slack failures', () => {
+  it('when Slack rate-limits, then it is retried after the time Slack asks for', () => {
+    const err = slackError({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
+    expect(err).toMatchObject({
+      code: 'slack_rate_limited',
+      retryable: true,
+      details: { retryAfterMs: 7000 },
+    });
+  });
+
+  it.each([
+    ['internal_error', 'slack_unavailable', true],
+    ['ratelimited', 'slack_unavailable', true],
+    ['channel_not_found', 'slack_refused', false],
+    ['user_not_found', 'slack_refused', false],
+  ])('when Slack answers ok:false %s, then the code is %s and retried: %s', (reason, code, retried) => {
+    const err = slackError({ code: 'slack_webapi_platform_error', data: { error: reason } });
+    expect(err).toMatchObject({ code, retryable: retried, details: { reason } });
+  });
+
+  it.each([
+    [403, 'slack_refused', false, 'http_403'],
+    [408, 'slack_unavailable', true, 'http_408'],
+    [429, 'slack_unavailable', true, 'http_429'],
+    [502, 'slack_unavailable', true, 'http_502'],
+    [undefined, 'slack_unavailable', true, 'network'],
+  ])(
+    'when the HTTP request answers %s, then the code is %s (retried: %s)',
+    (statusCode, code, retried, reason) => {
+      const err = slackError({ code: 'slack_webapi_http_error', statusCode });
+      expect(err).toMatchObject({ code, retryable: retried, details: { reason } });
+    },
+  );
+});
+
+describe('what the mailbox says about a failure', () => {
+  it('when Gmail no longer grants header reading, then the person is told how to grant it again', () => {
+    const err = notifyErrors.fail('gmail_forbidden', 'x', { details: { reason: 'insufficientPermissions' } });
+    expect(describeFailure(err)).toBe(
+      'Gmail no longer grants permission to read new-mail headers; run `/ai-email-notifications on` to grant it again',
+    );
+  });
+
+  it('when Slack refused the DM, then its reason is named', () => {
+    expect(
+      describeFailure(
+        slackError({ code: 'slack_webapi_platform_error', data: { error: 'account_inactive' } }),
+      ),
+    ).toBe('Slack refused the direct message (account_inactive)');
+  });
+
+  it('when the failure is not an AppError, then it is an internal error retried with the next mail', () => {
+    expect(describeFailure(new Error('boom'))).toBe(
+      'an internal error stopped the last check; it is retried with the next new mail',
+    );
+  });
+
+  it("when connect says the connection is unusable, then it is gone for notify; notify's own codes are not", () => {
+    expect(isConnectionGone(connectionErrors.fail('connection_invalid', 'x'))).toBe(true);
+    expect(isConnectionGone(notifyErrors.fail('gmail_unauthorized', 'x'))).toBe(false);
+  });
+});
