@@ -7,7 +7,7 @@ import type {
 } from '../../src/modules/send/domain/ports';
 import { createSendDraft } from '../../src/modules/send/domain/send-draft';
 import type { DraftContent, Outcome } from '../../src/modules/send/domain/types';
-import { gmailFailure } from '../../src/modules/send/gmail';
+import { classifyGmailError } from '../../src/modules/send/gmail';
 import { senderTokens } from '../../src/modules/send/sender-tokens';
 import { AppError } from '../../src/shared/errors';
 import { manualClock, memoryDrafts, pendingDraft, quietLog } from '../helpers/send-fakes';
@@ -149,9 +149,9 @@ describe('the send job', () => {
 describe('send adapters', () => {
   it('when a Gmail call fails before connecting, then the failure says nothing reached Gmail', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    expect(gmailFailure(refused)).toMatchObject({ kind: 'network', neverConnected: true });
+    expect(classifyGmailError(refused)).toMatchObject({ kind: 'network', neverConnected: true });
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    expect(gmailFailure(reset)).toEqual({ kind: 'network', message: 'socket hang up' });
+    expect(classifyGmailError(reset)).toEqual({ kind: 'network', message: 'socket hang up' });
   });
 
   it('when connect fails to give a token, then its failure is told in send’s terms', async () => {

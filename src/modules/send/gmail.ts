@@ -7,7 +7,7 @@ import type { SentLookup } from './domain/types';
 const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
 
 /** What a googleapis error proves about the request, in the send domain's terms. */
-export function gmailFailure(err: unknown): GmailFailure {
+export function classifyGmailError(err: unknown): GmailFailure {
   const f = classifyGoogleError(err);
   const failure: GmailFailure = {
     kind: f.kind,
@@ -25,7 +25,7 @@ async function answer<T>(call: () => Promise<T>): Promise<GmailAnswer<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (err) {
-    return { ok: false, failure: gmailFailure(err) };
+    return { ok: false, failure: classifyGmailError(err) };
   }
 }
 
