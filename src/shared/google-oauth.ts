@@ -4,11 +4,10 @@ import { classifyGoogleError } from './google-errors';
 import { connectErrors } from '../modules/connect/domain/errors';
 import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../modules/connect/domain/types';
 
-export { SCOPES, READ_SCOPES, SEARCH_SCOPES } from './google-scopes';
+// The scopes live in google-scopes.ts (pure constants); kept here for callers that still name this file.
+export { READ_SCOPES, SEARCH_SCOPES } from './google-scopes';
 
 const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
-
-export type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../modules/connect/domain/types';
 
 export type GoogleOAuth = ReturnType<typeof createGoogleOAuth>;
 

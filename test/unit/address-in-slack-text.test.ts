@@ -1,7 +1,7 @@
 import { describeNotifications } from '../../src/modules/notify/replies';
-import { describeStatus } from '../../src/modules/connect/domain/status';
+import { describeStatus } from '../../src/modules/connect/replies';
 import { disableReply } from '../../src/modules/notify/replies';
-import type { Connection } from '../../src/modules/connect/connection-store';
+import type { Connection } from '../../src/modules/connect/domain/types';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 // A quoted local part may legally hold Slack's markup characters.

@@ -2,8 +2,6 @@ import type { Logger } from 'pino';
 import type { ConnectionEvents as EmitChanges } from './domain/ports';
 import type { Connection, ConnectionChange } from './domain/types';
 
-export type { ConnectionChange } from './domain/types';
-
 export type ConnectionReaction = (connection: Connection) => Promise<void>;
 export type ConnectionReactions = Readonly<Record<ConnectionChange, readonly ConnectionReaction[]>>;
 

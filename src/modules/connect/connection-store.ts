@@ -3,8 +3,7 @@ import type { Sealed } from '../../shared/crypto';
 import type { ConnectionStore } from './domain/ports';
 import type { Connection, ConnectionStatus } from './domain/types';
 
-// Other modules and the key rotation still name these here; the domain is where they live.
-export type { Connection, ConnectionStatus } from './domain/types';
+// The key rotation names the AAD context here; the domain is where it lives.
 export { tokenContext } from './domain/types';
 
 type Row = Awaited<ReturnType<PrismaClient['gmailConnection']['findFirst']>>;

@@ -2,8 +2,6 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { PairingStore } from './domain/ports';
 import type { OAuthAttempt, Pairing, PairingPurpose } from './domain/types';
 
-export type { OAuthAttempt, Pairing, PairingPurpose } from './domain/types';
-
 export function createPairingRepo(prisma: PrismaClient): PairingStore {
   return {
     /**
