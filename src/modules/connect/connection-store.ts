@@ -27,8 +27,8 @@ function toConnection(row: NonNullable<Row>): Connection {
   };
 }
 
-export function createConnectionRepo(prisma: PrismaClient) {
-  const store = {
+export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
+  return {
     async findByUser(teamId: string, userId: string): Promise<Connection | undefined> {
       const row = await prisma.gmailConnection.findUnique({ where: { teamId_userId: { teamId, userId } } });
       return row ? toConnection(row) : undefined;
@@ -112,7 +112,4 @@ export function createConnectionRepo(prisma: PrismaClient) {
       });
     },
   };
-  return store satisfies ConnectionStore;
 }
-
-export type ConnectionRepo = ReturnType<typeof createConnectionRepo>;
