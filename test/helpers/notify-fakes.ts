@@ -1,5 +1,14 @@
 import type { GmailPort, MailboxStore, NotifyLog } from '../../src/modules/notify/domain/ports';
-import type { MailboxOwner, MailboxRecord, OwnerNotice } from '../../src/modules/notify/domain/types';
+import type {
+  MailboxOwner,
+  MailboxProblem,
+  MailboxRecord,
+  OwnerNotice,
+} from '../../src/modules/notify/domain/types';
+import { problemText } from '../../src/modules/notify/replies';
+
+/** The reason in words, as the Prisma store writes it. */
+const reasonOf = (problem: MailboxProblem | null) => (problem ? problemText(problem) : null);
 
 export const NOW = new Date('2026-11-20T12:00:00Z');
 export const DAY_MS = 24 * 3_600_000;
@@ -65,11 +74,11 @@ export function memoryMailboxes(rows: MailboxRecord[] = []) {
       byId.set(row.id, row);
       return { ...row };
     },
-    async disable(connectionId, state, reason) {
+    async disable(connectionId, state, problem) {
       const row = byConnection(connectionId);
       if (!row) return undefined;
       const wasEnabled = row.enabled;
-      Object.assign(row, { enabled: false, state, stateReason: reason });
+      Object.assign(row, { enabled: false, state, stateReason: reasonOf(problem) });
       return { id: row.id, email: row.email, wasEnabled };
     },
     async recordWatch(id, watchExpiresAt) {
@@ -84,10 +93,10 @@ export function memoryMailboxes(rows: MailboxRecord[] = []) {
       return true;
     },
     async recordSync(id, p) {
-      Object.assign(byId.get(id)!, { lastSyncAt: p.now, state: p.state, stateReason: p.reason });
+      Object.assign(byId.get(id)!, { lastSyncAt: p.now, state: p.state, stateReason: reasonOf(p.problem) });
     },
-    async setState(id, state, reason) {
-      Object.assign(byId.get(id)!, { state, stateReason: reason });
+    async setState(id, state, problem) {
+      Object.assign(byId.get(id)!, { state, stateReason: reasonOf(problem) });
     },
     async claimLapseNotice(id, now) {
       const row = byId.get(id)!;

@@ -1,6 +1,9 @@
 import { gmailError } from '../../src/modules/notify/gmail';
 import { slackError } from '../../src/modules/notify/slack-errors';
-import { describeFailure, isConnectionGone, isTransient } from '../../src/modules/notify/domain/failures';
+import { failureOf, isConnectionGone, isTransient } from '../../src/modules/notify/domain/failures';
+import { failureText, problemText } from '../../src/modules/notify/replies';
+
+const describeFailure = (err: unknown) => failureText(failureOf(err));
 import { connectionErrors, notifyErrors } from '../../src/modules/notify/domain/errors';
 
 const google = (status: number | undefined, extra: object = {}) =>
@@ -95,6 +98,22 @@ describe('what the mailbox says about a failure', () => {
   it('when the failure is not an AppError, then it is an internal error retried with the next mail', () => {
     expect(describeFailure(new Error('boom'))).toBe(
       'an internal error stopped the last check; it is retried with the next new mail',
+    );
+  });
+
+  it('when another module failed, then its own message is shown', () => {
+    expect(describeFailure(connectionErrors.fail('not_connected', 'Gmail is not connected'))).toBe(
+      'Gmail is not connected',
+    );
+  });
+
+  it('when a renewal failed or history was lost, then the mailbox keeps the reason in words', () => {
+    const failure = failureOf(notifyErrors.fail('gmail_timeout', 'users.watch: timeout'));
+    expect(problemText({ kind: 'renewal_failed', failure })).toBe(
+      'renewing the Gmail watch failed: Gmail could not be reached after several tries; the next new mail triggers another attempt',
+    );
+    expect(problemText({ kind: 'history_lost', at: new Date('2026-11-20T12:34:56Z') })).toBe(
+      'Gmail history was lost on 2026-11-20 12:34 UTC; recent inbox messages were checked, some mail may have been missed',
     );
   });
 

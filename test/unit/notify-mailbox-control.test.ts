@@ -3,6 +3,7 @@ import { notifyErrors } from '../../src/modules/notify/domain/errors';
 import type { ConnectionView, GmailPort } from '../../src/modules/notify/domain/ports';
 import { connectionErrors } from '../../src/modules/notify/domain/errors';
 import { SCOPES } from '../../src/shared/google-scopes';
+import { enableReply } from '../../src/modules/notify/replies';
 import { DAY_MS, NOW, fakeWatchGmail, mailboxRow, memoryMailboxes, silentLog } from '../helpers/notify-fakes';
 
 const connection = (over: Partial<ConnectionView> = {}): ConnectionView => ({
@@ -117,15 +118,19 @@ describe('turning notifications on', () => {
     await expect(control.enable('T1', 'U1')).resolves.toMatchObject({ kind: 'needs_grant' });
   });
 
-  it('when Gmail is down, then it failed with the reason in words and nothing is turned on', async () => {
+  it("when Gmail is down, then it failed with Gmail's failure and nothing is turned on", async () => {
     const { control, mailboxes } = setup({
       gmail: failingWatch(notifyErrors.fail('gmail_server', 'users.watch: server')),
     });
-    await expect(control.enable('T1', 'U1')).resolves.toEqual({
+    const result = await control.enable('T1', 'U1');
+    expect(result).toEqual({
       kind: 'failed',
       email: 'ada@example.com',
-      reason: 'Gmail could not be reached after several tries; the next new mail triggers another attempt',
+      failure: { code: 'gmail_server', message: 'users.watch: server' },
     });
+    expect((await enableReply(result, async () => ({ text: '' }))).text).toBe(
+      'Could not turn on new-mail notifications for ada@example.com: Gmail could not be reached after several tries; the next new mail triggers another attempt. Please try again in a minute.',
+    );
     expect(mailboxes.rows.size).toBe(0);
   });
 });

@@ -126,7 +126,15 @@ describe('a renewal that fails', () => {
       state: 'lapsed',
       stateReason: `renewing the Gmail watch failed: ${reason}`,
     });
-    expect(told).toEqual([{ userId: 'U1', notice: { kind: 'watch_lapsed', reason } }]);
+    expect(told).toEqual([
+      {
+        userId: 'U1',
+        notice: {
+          kind: 'watch_lapsed',
+          failure: { code: 'gmail_server', message: 'users.watch: server (503)' },
+        },
+      },
+    ]);
     expect(noticeText(mailboxRow(), told[0]!.notice)).toBe(
       `New-mail notifications for ada@example.com have stopped: the Gmail watch lapsed and could not be renewed (${reason}). Run \`/ai-email-notifications on\` to restart them.`,
     );

@@ -1,8 +1,13 @@
 import { AppError } from '../../src/shared/errors';
 import { createSync, type SyncDeps } from '../../src/modules/notify/domain/sync';
 import type { GmailPort, MailboxStore } from '../../src/modules/notify/domain/ports';
-import type { Announcement, MailboxRecord, MailHeaders } from '../../src/modules/notify/domain/types';
-import { noticeText } from '../../src/modules/notify/replies';
+import type {
+  Announcement,
+  MailboxProblem,
+  MailboxRecord,
+  MailHeaders,
+} from '../../src/modules/notify/domain/types';
+import { noticeText, problemText } from '../../src/modules/notify/replies';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -21,12 +26,12 @@ function fakeStore(mailbox: MailboxRecord) {
       store.mailbox.historyId = h;
       return true;
     },
-    recordSync: async (_id: string, p: { state: MailboxRecord['state']; reason: string | null }) => {
+    recordSync: async (_id: string, p: { state: MailboxRecord['state']; problem: MailboxProblem | null }) => {
       store.mailbox.state = p.state;
-      store.mailbox.stateReason = p.reason;
+      store.mailbox.stateReason = p.problem && problemText(p.problem);
     },
-    setState: async (_id: string, state: MailboxRecord['state'], reason: string | null) => {
-      Object.assign(store.mailbox, { state, stateReason: reason });
+    setState: async (_id: string, state: MailboxRecord['state'], problem: MailboxProblem | null) => {
+      Object.assign(store.mailbox, { state, stateReason: problem && problemText(problem) });
     },
     disable: async () => {
       store.mailbox.enabled = false;

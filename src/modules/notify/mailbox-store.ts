@@ -1,8 +1,12 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { MailboxStore } from './domain/ports';
-import type { MailboxRecord, MailboxState } from './domain/types';
+import type { MailboxProblem, MailboxRecord, MailboxState } from './domain/types';
+import { problemText } from './replies';
 
 type Row = NonNullable<Awaited<ReturnType<PrismaClient['mailbox']['findUnique']>>>;
+
+/** The state reason is kept in words, as the status commands of both modules show it. */
+const reasonOf = (problem: MailboxProblem | null) => (problem ? problemText(problem) : null);
 
 function toRecord(row: Row): MailboxRecord {
   return {
@@ -57,7 +61,8 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       });
       return toRecord(row);
     },
-    async disable(connectionId, state, reason) {
+    async disable(connectionId, state, problem) {
+      const reason = reasonOf(problem);
       // One statement reads the previous state and writes the new one, so two concurrent
       // "off"s cannot both believe they turned notifications off. Pending intents are abandoned in
       // the same statement: a turned-off mailbox announces nothing, turning it on again starts from
@@ -93,14 +98,19 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       });
       return count === 1;
     },
-    async recordSync(id, { now, notified, state, reason }) {
+    async recordSync(id, { now, notified, state, problem }) {
       await prisma.mailbox.updateMany({
         where: { id },
-        data: { lastSyncAt: now, state, stateReason: reason, ...(notified ? { lastNotifiedAt: now } : {}) },
+        data: {
+          lastSyncAt: now,
+          state,
+          stateReason: reasonOf(problem),
+          ...(notified ? { lastNotifiedAt: now } : {}),
+        },
       });
     },
-    async setState(id, state, reason) {
-      await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reason } });
+    async setState(id, state, problem) {
+      await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reasonOf(problem) } });
     },
     async claimLapseNotice(id, now) {
       const { count } = await prisma.mailbox.updateMany({

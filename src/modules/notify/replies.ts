@@ -2,7 +2,7 @@ import type { SlackMessage } from '../../shared/slack-messenger';
 import type { SlackErrorTexts } from '../../shared/slack-answer';
 import type { DisableResult, EnableResult } from './domain/mailbox-control';
 import type { ConnectionView } from './domain/ports';
-import type { MailboxRecord, OwnerNotice } from './domain/types';
+import type { Failure, MailboxProblem, MailboxRecord, OwnerNotice } from './domain/types';
 import { addressMrkdwn } from '../../shared/mrkdwn';
 
 const day = (d: Date) => `${d.toISOString().slice(0, 10)}`;
@@ -48,7 +48,7 @@ export async function enableReply(result: EnableResult, prompt: Prompt): Promise
       };
     case 'failed':
       return {
-        text: `Could not turn on new-mail notifications for ${addressMrkdwn(result.email)}: ${result.reason}. Please try again in a minute.`,
+        text: `Could not turn on new-mail notifications for ${addressMrkdwn(result.email)}: ${failureText(result.failure)}. Please try again in a minute.`,
       };
     case 'enabled':
       return {
@@ -110,6 +110,62 @@ export function noticeText(mailbox: Pick<MailboxRecord, 'email'>, notice: OwnerN
       }`;
     }
     case 'watch_lapsed':
-      return `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${notice.reason}). Run \`/ai-email-notifications on\` to restart them.`;
+      return `New-mail notifications for ${addressMrkdwn(mailbox.email)} have stopped: the Gmail watch lapsed and could not be renewed (${failureText(notice.failure)}). Run \`/ai-email-notifications on\` to restart them.`;
+  }
+}
+
+const GMAIL_UNREACHABLE =
+  'Gmail could not be reached after several tries; the next new mail triggers another attempt';
+const SLACK_UNREACHABLE =
+  'Slack could not be reached after several tries; the next new mail triggers another attempt';
+
+/** A sentence for /ai-email-status explaining why notifications are not flowing. */
+export function failureText({ code, reason, message }: Failure): string {
+  switch (code) {
+    case undefined:
+      return message ?? 'an internal error stopped the last check; it is retried with the next new mail';
+    case 'gmail_forbidden':
+      return reason === 'insufficientPermissions'
+        ? 'Gmail no longer grants permission to read new-mail headers; run `/ai-email-notifications on` to grant it again'
+        : `Gmail refused access (${reason ?? '403'})`;
+    case 'gmail_bad_request':
+      return `Gmail rejected the request (${reason ?? '400'})`;
+    case 'gmail_rate_limited':
+    case 'gmail_server':
+    case 'gmail_timeout':
+    case 'gmail_network':
+    case 'gmail_unauthorized':
+      return GMAIL_UNREACHABLE;
+    case 'slack_refused':
+      return `Slack refused the direct message (${reason ?? 'error'})`;
+    case 'slack_rate_limited':
+    case 'slack_unavailable':
+      return SLACK_UNREACHABLE;
+    default:
+      return message ?? code;
+  }
+}
+
+/** The reason a mailbox keeps (mailboxes.state_reason), shown by the status commands. */
+export function problemText(problem: MailboxProblem): string {
+  switch (problem.kind) {
+    case 'turned_off':
+      return 'turned off with /ai-email-notifications off';
+    case 'disconnected':
+      return 'Gmail was disconnected';
+    case 'grant_invalid':
+      return 'Google no longer accepts the Gmail connection (access removed or expired)';
+    case 'connection_gone':
+      return 'the Gmail connection is no longer valid';
+    case 'watch_expired':
+      return 'the Gmail watch expired; renewing it';
+    case 'renewal_failed':
+      return `renewing the Gmail watch failed: ${failureText(problem.failure)}`;
+    case 'failed':
+      return failureText(problem.failure);
+    case 'history_lost':
+      return `Gmail history was lost on ${when(problem.at)}; recent inbox messages were checked, some mail may have been missed`;
+    case 'recorded':
+      return problem.text;
   }
 }

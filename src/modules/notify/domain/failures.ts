@@ -1,5 +1,6 @@
 import { isAppError } from '../../../shared/errors';
 import { connectionErrors, notifyErrors, type NotifyErrorCode } from './errors';
+import type { Failure } from './types';
 
 /** A connection that can no longer be used: notifications stop until the user reconnects. */
 export const isConnectionGone = (err: unknown): boolean => connectionErrors.is(err);
@@ -28,32 +29,10 @@ export function retryAfterMs(err: unknown): number | undefined {
   return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
-/** A sentence for /ai-email-status explaining why notifications are not flowing. */
-export function describeFailure(err: unknown): string {
-  if (!notifyErrors.is(err))
-    return isAppError(err)
-      ? err.message
-      : 'an internal error stopped the last check; it is retried with the next new mail';
+/** What a failure says about itself: notify's code with the reason Google or Slack gave, or a message. */
+export function failureOf(err: unknown): Failure {
+  if (!isAppError(err)) return {};
+  if (!notifyErrors.is(err)) return { message: err.message };
   const reason = typeof err.details?.reason === 'string' ? err.details.reason : undefined;
-  switch (err.code) {
-    case 'gmail_forbidden':
-      return reason === 'insufficientPermissions'
-        ? 'Gmail no longer grants permission to read new-mail headers; run `/ai-email-notifications on` to grant it again'
-        : `Gmail refused access (${reason ?? '403'})`;
-    case 'gmail_bad_request':
-      return `Gmail rejected the request (${reason ?? '400'})`;
-    case 'gmail_rate_limited':
-    case 'gmail_server':
-    case 'gmail_timeout':
-    case 'gmail_network':
-    case 'gmail_unauthorized':
-      return 'Gmail could not be reached after several tries; the next new mail triggers another attempt';
-    case 'slack_refused':
-      return `Slack refused the direct message (${reason ?? 'error'})`;
-    case 'slack_rate_limited':
-    case 'slack_unavailable':
-      return 'Slack could not be reached after several tries; the next new mail triggers another attempt';
-    default:
-      return err.message;
-  }
+  return { code: err.code, reason, message: err.message };
 }

@@ -1,8 +1,8 @@
 import { isAppError } from '../../../shared/errors';
 import { READ_SCOPES } from '../../../shared/google-scopes';
-import { describeFailure, isConnectionGone, isNotifyError } from './failures';
+import { failureOf, isConnectionGone, isNotifyError } from './failures';
 import type { ConnectionView, NotifyBaseDeps } from './ports';
-import type { MailboxRecord } from './types';
+import type { Failure, MailboxRecord } from './types';
 
 export interface ControlDeps extends NotifyBaseDeps {
   findConnection(teamId: string, userId: string): Promise<ConnectionView | undefined>;
@@ -15,7 +15,7 @@ export type EnableResult =
   | { kind: 'connection_invalid'; email: string }
   | { kind: 'needs_grant'; email: string }
   | { kind: 'enabled'; email: string; watchExpiresAt: Date; alreadyOn: boolean }
-  | { kind: 'failed'; email: string; reason: string };
+  | { kind: 'failed'; email: string; failure: Failure };
 
 export type DisableResult =
   { kind: 'not_connected' } | { kind: 'already_off' } | { kind: 'disabled'; email: string };
@@ -50,7 +50,7 @@ export function createMailboxControl(deps: ControlDeps) {
         { connectionId: connection.id, code: isAppError(err) ? err.code : 'unknown' },
         'users.watch failed',
       );
-      return { kind: 'failed', email, reason: describeFailure(err) };
+      return { kind: 'failed', email, failure: failureOf(err) };
     }
     // Mail that arrived while notifications were off (or for another account) is not announced.
     const alreadyOn = existing?.enabled === true && existing.email === email && existing.historyId !== null;
@@ -76,11 +76,7 @@ export function createMailboxControl(deps: ControlDeps) {
     async disable(teamId: string, userId: string): Promise<DisableResult> {
       const connection = await deps.findConnection(teamId, userId);
       if (!connection) return { kind: 'not_connected' };
-      const before = await mailboxes.disable(
-        connection.id,
-        'ok',
-        'turned off with /ai-email-notifications off',
-      );
+      const before = await mailboxes.disable(connection.id, 'ok', { kind: 'turned_off' });
       if (!before?.wasEnabled) return { kind: 'already_off' };
       await stopWatch(connection.id);
       return { kind: 'disabled', email: before.email };
@@ -88,17 +84,13 @@ export function createMailboxControl(deps: ControlDeps) {
 
     /** Disconnect or replaced account: the grant still works, so the watch is stopped too. */
     async connectionEnded(connectionId: string): Promise<void> {
-      const before = await mailboxes.disable(connectionId, 'ok', 'Gmail was disconnected');
+      const before = await mailboxes.disable(connectionId, 'ok', { kind: 'disconnected' });
       if (before?.wasEnabled) await stopWatch(connectionId);
     },
 
     /** invalid_grant: no token is left to call users.stop with; the watch lapses by itself. */
     async connectionInvalid(connectionId: string): Promise<void> {
-      await mailboxes.disable(
-        connectionId,
-        'error',
-        'Google no longer accepts the Gmail connection (access removed or expired)',
-      );
+      await mailboxes.disable(connectionId, 'error', { kind: 'grant_invalid' });
     },
 
     async mailboxOf(

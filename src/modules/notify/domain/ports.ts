@@ -2,6 +2,7 @@ import type { Clock } from '../../../shared/clock';
 import type {
   HistoryPage,
   MailboxOwner,
+  MailboxProblem,
   MailboxRecord,
   MailboxState,
   MailHeaders,
@@ -24,7 +25,7 @@ export interface MailboxStore {
   disable(
     connectionId: string,
     state: MailboxState,
-    reason: string | null,
+    problem: MailboxProblem | null,
   ): Promise<{ id: string; email: string; wasEnabled: boolean } | undefined>;
   /** A renewed watch: new expiry, lapse cleared. */
   recordWatch(id: string, watchExpiresAt: Date): Promise<void>;
@@ -32,9 +33,9 @@ export interface MailboxStore {
   advanceCursor(id: string, historyId: bigint): Promise<boolean>;
   recordSync(
     id: string,
-    p: { now: Date; notified: boolean; state: MailboxState; reason: string | null },
+    p: { now: Date; notified: boolean; state: MailboxState; problem: MailboxProblem | null },
   ): Promise<void>;
-  setState(id: string, state: MailboxState, reason: string | null): Promise<void>;
+  setState(id: string, state: MailboxState, problem: MailboxProblem | null): Promise<void>;
   /** Claims the single "your notifications lapsed" message until the next successful renewal. */
   claimLapseNotice(id: string, now: Date): Promise<boolean>;
   /** The subset of `gmailIds` neither announced nor about to be (no intent) for this mailbox, in order. */

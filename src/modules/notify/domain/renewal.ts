@@ -1,4 +1,4 @@
-import { describeFailure, isConnectionGone, isTransient } from './failures';
+import { failureOf, isConnectionGone, isTransient } from './failures';
 import type { NotifyBaseDeps, TellOwner } from './ports';
 import type { MailboxRecord } from './types';
 
@@ -26,10 +26,10 @@ export function createRenewal(deps: RenewalDeps) {
   async function giveUp(mailbox: MailboxRecord, err: unknown): Promise<void> {
     deps.countWatch('failed');
     if (!expired(mailbox, clock.now())) return;
-    const reason = `renewing the Gmail watch failed: ${describeFailure(err)}`;
-    await mailboxes.setState(mailbox.id, 'lapsed', reason);
+    const failure = failureOf(err);
+    await mailboxes.setState(mailbox.id, 'lapsed', { kind: 'renewal_failed', failure });
     if (await mailboxes.claimLapseNotice(mailbox.id, clock.now()))
-      await deps.tell(mailbox, { kind: 'watch_lapsed', reason: describeFailure(err) });
+      await deps.tell(mailbox, { kind: 'watch_lapsed', failure });
   }
 
   return {
@@ -41,7 +41,7 @@ export function createRenewal(deps: RenewalDeps) {
         watch = await (await deps.openGmail(mailbox.connectionId)).watch(deps.topicName);
       } catch (err) {
         if (isConnectionGone(err)) {
-          await mailboxes.disable(mailbox.connectionId, 'error', 'the Gmail connection is no longer valid');
+          await mailboxes.disable(mailbox.connectionId, 'error', { kind: 'connection_gone' });
           return 'skipped';
         }
         const retryable = isTransient(err);
@@ -65,7 +65,7 @@ export function createRenewal(deps: RenewalDeps) {
       for (const mailbox of due) {
         if (expired(mailbox, now) && mailbox.state !== 'lapsed') {
           deps.countWatch('lapsed');
-          await mailboxes.setState(mailbox.id, 'lapsed', 'the Gmail watch expired; renewing it');
+          await mailboxes.setState(mailbox.id, 'lapsed', { kind: 'watch_expired' });
         }
         await deps.scheduleRenewal(mailbox.id);
       }

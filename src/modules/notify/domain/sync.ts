@@ -1,12 +1,12 @@
 import { isAppError } from '../../../shared/errors';
 import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
-import { describeFailure, isConnectionGone, isNotifyError, isTransient, wasNotSent } from './failures';
+import { failureOf, isConnectionGone, isNotifyError, isTransient, wasNotSent } from './failures';
 import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
 import { awaitOthers, claimedPart } from './claims';
 import { createReconciler, type ReconcileDeps } from './reconcile';
 import type { GmailPort, NotifyBaseDeps, TellOwner } from './ports';
-import type { Announcement, MailboxRecord, MailHeaders } from './types';
+import type { Announcement, Failure, MailboxRecord, MailHeaders } from './types';
 
 export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
   /**
@@ -35,7 +35,7 @@ export interface SyncRequest {
 export type SyncResult =
   | { status: 'skipped'; reason: string }
   | { status: 'synced' | 'backfilled'; announced: number; recheck?: boolean }
-  | { status: 'failed'; reason: string };
+  | { status: 'failed'; failure: Failure };
 
 /** Gmail allows only so many calls per user at once; a backfill looks at this many recent messages. */
 export const SYNC_BATCH = { fetchConcurrency: 4, backfillSize: 20 } as const;
@@ -113,7 +113,10 @@ export function createSync(deps: SyncDeps) {
       now: clock.now(),
       notified: mails.length > 0,
       state: mailbox.state === 'lapsed' ? 'lapsed' : 'ok',
-      reason: mailbox.state === 'lapsed' ? mailbox.stateReason : null,
+      problem:
+        mailbox.state === 'lapsed' && mailbox.stateReason
+          ? { kind: 'recorded', text: mailbox.stateReason }
+          : null,
     });
     // Gmail's history can trail its push by a moment: a push beyond what history shows gets one
     // more look later. Pushes already covered by the cursor (coalesced bursts) need none.
@@ -138,7 +141,7 @@ export function createSync(deps: SyncDeps) {
       now: clock.now(),
       notified: mails.length > 0,
       state: 'backfilled',
-      reason: `Gmail history was lost on ${clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC; recent inbox messages were checked, some mail may have been missed`,
+      problem: { kind: 'history_lost', at: clock.now() },
     });
     return { status: 'backfilled', announced: mails.length } as const;
   }
@@ -160,14 +163,14 @@ export function createSync(deps: SyncDeps) {
     } catch (err) {
       if (isConnectionGone(err)) {
         // The connection hooks normally did this already; a sync must not depend on it.
-        await mailboxes.disable(mailbox.connectionId, 'error', 'the Gmail connection is no longer valid');
+        await mailboxes.disable(mailbox.connectionId, 'error', { kind: 'connection_gone' });
         return { status: 'skipped', reason: 'connection_gone' };
       }
       if (isAppError(err) && !isTransient(err)) {
-        const reason = describeFailure(err);
-        await mailboxes.setState(mailbox.id, 'error', reason);
+        const failure = failureOf(err);
+        await mailboxes.setState(mailbox.id, 'error', { kind: 'failed', failure });
         log.warn({ mailboxId: mailbox.id, code: err.code }, 'sync failed permanently');
-        return { status: 'failed', reason };
+        return { status: 'failed', failure };
       }
       throw err;
     }
@@ -177,7 +180,7 @@ export function createSync(deps: SyncDeps) {
     run,
     /** The last retry failed too: the mailbox says why until a later sync succeeds. */
     async giveUp(mailboxId: string, err: unknown): Promise<void> {
-      await mailboxes.setState(mailboxId, 'error', describeFailure(err));
+      await mailboxes.setState(mailboxId, 'error', { kind: 'failed', failure: failureOf(err) });
     },
   };
 }

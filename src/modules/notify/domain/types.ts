@@ -1,3 +1,5 @@
+import type { NotifyErrorCode } from './errors';
+
 /** Health of a mailbox's Gmail push, as shown by /ai-email-status and /ai-email-notifications status. */
 export type MailboxState = 'ok' | 'lapsed' | 'error' | 'backfilled';
 
@@ -47,9 +49,31 @@ export interface MailHeaders {
 /** One Slack post about new mail: a message of its own, or a digest of many. */
 export type Announcement = { kind: 'single'; mail: MailHeaders } | { kind: 'digest'; mails: MailHeaders[] };
 
+/** What is known of a failure: notify's code and Google's or Slack's reason, or another module's message. */
+export interface Failure {
+  code?: NotifyErrorCode;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * Why a mailbox is off or unwell, as data; the store writes it in words (replies.ts) for the
+ * status commands. `recorded` is a reason read back from the mailbox, written again as it is.
+ */
+export type MailboxProblem =
+  | { kind: 'turned_off' }
+  | { kind: 'disconnected' }
+  | { kind: 'grant_invalid' }
+  | { kind: 'connection_gone' }
+  | { kind: 'watch_expired' }
+  | { kind: 'renewal_failed'; failure: Failure }
+  | { kind: 'failed'; failure: Failure }
+  | { kind: 'history_lost'; at: Date }
+  | { kind: 'recorded'; text: string };
+
 /** Something the owner is told in their DM, outside any announcement. */
 export type OwnerNotice =
   /** Gmail no longer had the history since the last check; `recovered` recent messages were announced. */
   | { kind: 'history_lost'; recovered: number }
-  /** The watch could not be renewed and has lapsed; `reason` says why (as stored on the mailbox). */
-  | { kind: 'watch_lapsed'; reason: string };
+  /** The watch could not be renewed and has lapsed. */
+  | { kind: 'watch_lapsed'; failure: Failure };
