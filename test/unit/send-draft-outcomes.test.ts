@@ -5,6 +5,7 @@ import type {
   SenderConnection,
   TokenFailure,
 } from '../../src/modules/send/domain/ports';
+import { failureText } from '../../src/modules/send/failure-texts';
 import { createSendDraft } from '../../src/modules/send/domain/send-draft';
 import type { DraftContent, Outcome } from '../../src/modules/send/domain/types';
 import { classifyGmailError } from '../../src/modules/send/gmail';
@@ -58,6 +59,7 @@ function setup(over: {
       findSent: async () => (over.findSent ? over.findSent() : { ok: true, value: undefined }),
     },
     openContent: (d) => drafts.openContent(d),
+    describe: failureText,
     tell: async (_d, outcome) => {
       told.push(outcome);
     },
@@ -143,6 +145,19 @@ describe('the send job', () => {
     await t.sendDraft(t.draft.id);
     expect(t.row().status).toBe('failed');
     expect(t.decisions.map((d) => d.reason)).toEqual(['gmail_forbidden']);
+    expect(t.row().failureReason).toBe(
+      'Gmail refused to send it (403): permission denied. Nothing was sent; reconnect with /ai-email-connect.',
+    );
+    expect(t.told).toEqual([{ kind: 'failed', reason: t.row().failureReason }]);
+  });
+
+  it('when Gmail rejects the message as malformed, then the reason quotes Gmail’s answer, shortened', async () => {
+    const t = setup({ send: () => failure({ kind: 'bad_request', status: 400, message: 'x'.repeat(300) }) });
+    await t.sendDraft(t.draft.id);
+    expect(t.row().failureReason).toBe(
+      `Gmail rejected the message (400): ${'x'.repeat(200)}. Nothing was sent.`,
+    );
+    expect(t.decisions.map((d) => d.reason)).toEqual(['gmail_bad_request']);
   });
 });
 

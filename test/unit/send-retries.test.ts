@@ -1,3 +1,4 @@
+import { failureText } from '../../src/modules/send/failure-texts';
 import { createSendDraft } from '../../src/modules/send/domain/send-draft';
 import { createDraftSweeper } from '../../src/modules/send/domain/sweep-drafts';
 import type { GmailFailure, SenderConnection } from '../../src/modules/send/domain/ports';
@@ -55,6 +56,7 @@ function setup(firstTokenGate?: Promise<void>) {
       subject: 's',
       body: 'b',
     }),
+    describe: failureText,
     tell: async () => undefined,
     record: async () => undefined,
     log: quietLog,

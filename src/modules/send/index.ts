@@ -6,6 +6,7 @@ import type { SenderConnection } from './domain/ports';
 import { createSendUseCases } from './domain/send-use-cases';
 import { clickReplyMessage } from './blocks';
 import { createDraftStore } from './draft-store';
+import { failureText } from './failure-texts';
 import { createGmailSender } from './gmail';
 import toolApiRoutes from './http';
 import { createSendQueue, registerSendJobs } from './jobs';
@@ -43,6 +44,7 @@ export default async function sendModule(
       accessTokens: senderTokens(connect.accessTokens),
       gmail: createGmailSender(config),
       preview: createPreviewDelivery(previewDeps),
+      describe: failureText,
       queue: createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS),
       clock: app.clock,
       log,

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../shared/clock';
 import type { RecordDecision } from './decisions';
+import type { SendFailure } from './send-failures';
 import type { AccessTokens, DraftStore, EventLog, Gmail, Token } from './ports';
 import type { Draft, DraftContent, Outcome, SentLookup } from './types';
 
@@ -23,6 +24,8 @@ export interface SendDeps {
   accessTokens: AccessTokens;
   gmail: Gmail;
   openContent(draft: Draft): DraftContent;
+  /** The failure in the words the person and the assistant read (kept on the draft). */
+  describe(failure: SendFailure): string;
   /** Replaces the preview with the outcome; best effort. */
   tell(draft: Draft, outcome: Outcome): Promise<void>;
   record: RecordDecision;

@@ -2,18 +2,18 @@ import { aboutDraft, tryOpen } from './decisions';
 import { composeMessage, toRaw } from './mime';
 import type { Token, TokenFailure } from './ports';
 import { sentLookupFor, type SendDeps, type SendStep } from './send-deps';
-import { FAILURES, gmailFailure, isProvenNotSent, type Failure } from './send-failures';
+import { gmailRefusal, isProvenNotSent, type SendFailure } from './send-failures';
 import type { Draft, DraftContent, DraftStatus } from './types';
 
 export type { SendDeps, SendSettings, SendStep } from './send-deps';
 
 const DONE: SendStep = { kind: 'done' };
 
-const TOKEN_FAILURES: Record<TokenFailure, Failure> = {
-  not_connected: FAILURES.notConnected,
-  connection_invalid: FAILURES.connectionInvalid,
-  credentials_unreadable: FAILURES.credentialsUnreadable,
-  unavailable: FAILURES.tokenUnavailable,
+const TOKEN_FAILURES: Record<TokenFailure, SendFailure> = {
+  not_connected: { code: 'not_connected' },
+  connection_invalid: { code: 'connection_invalid' },
+  credentials_unreadable: { code: 'credentials_unreadable' },
+  unavailable: { code: 'token_unavailable' },
 };
 
 const usable = (got: Token | { failure: TokenFailure }): Token | undefined =>
@@ -36,17 +36,18 @@ export function createSendDraft(deps: SendDeps) {
   async function finish(
     draft: Draft,
     from: DraftStatus[],
-    failure: Failure,
+    failure: SendFailure,
     status: 'failed' | 'outcome_unknown',
   ) {
-    if (!(await deps.drafts.transition(draft.id, from, status, { failureReason: failure.text }))) return DONE;
+    const text = deps.describe(failure);
+    if (!(await deps.drafts.transition(draft.id, from, status, { failureReason: text }))) return DONE;
     await deps.record({
       ...aboutDraft(draft),
       result: status,
       reason: failure.code,
       content: tryOpen(deps.openContent, draft),
     });
-    await deps.tell(draft, { kind: status, reason: failure.text });
+    await deps.tell(draft, { kind: status, reason: text });
     return DONE;
   }
 
@@ -81,9 +82,9 @@ export function createSendDraft(deps: SendDeps) {
       if (age < s.reconcileWindowMs) {
         return { kind: 'later', delayMs: Math.min(backoff(1), s.reconcileWindowMs - age) };
       }
-      return finish(draft, ['attempting'], FAILURES.notInSent, 'outcome_unknown');
+      return finish(draft, ['attempting'], { code: 'not_found_in_sent' }, 'outcome_unknown');
     }
-    return finish(draft, ['attempting'], FAILURES.noAnswer, 'outcome_unknown');
+    return finish(draft, ['attempting'], { code: 'gmail_no_answer' }, 'outcome_unknown');
   }
 
   /** Schedules the next attempt on the draft; a runner that lost the draft meanwhile just stops. */
@@ -117,10 +118,10 @@ export function createSendDraft(deps: SendDeps) {
     try {
       content = deps.openContent(draft);
     } catch {
-      return finish(draft, ['sending'], FAILURES.draftUnreadable, 'failed');
+      return finish(draft, ['sending'], { code: 'draft_unreadable' }, 'failed');
     }
     if (got.connection.email.toLowerCase() !== content.from.toLowerCase()) {
-      return finish(draft, ['sending'], FAILURES.connectionChanged, 'failed');
+      return finish(draft, ['sending'], { code: 'connection_changed' }, 'failed');
     }
     const attemptedAt = deps.clock.now();
     const raw = toRaw(composeMessage(content, { messageId: draft.messageIdHeader, date: attemptedAt }));
@@ -141,7 +142,7 @@ export function createSendDraft(deps: SendDeps) {
     if (f.kind === 'unauthorized') deps.accessTokens.forget(draft.connectionId);
     const retryable = f.kind === 'rate_limited' || f.kind === 'unauthorized' || f.kind === 'network';
     if (!retryable || attempt >= s.maxAttempts)
-      return finish(draft, ['attempting'], gmailFailure(f), 'failed');
+      return finish(draft, ['attempting'], gmailRefusal(f), 'failed');
     return retryLater(draft, 'attempting', attempt, backoff(attempt, f.retryAfterMs));
   }
 

@@ -13,7 +13,7 @@ import type {
   TriggerLookup,
 } from './ports';
 import { createTelling } from './preview-mark';
-import { createSendDraft, type SendSettings } from './send-draft';
+import { createSendDraft, type SendDeps, type SendSettings } from './send-draft';
 import { createStageDraft, type StageDeps } from './stage-draft';
 import { createDraftSweeper, type TellResult } from './sweep-drafts';
 import type { Draft, Outcome, SendDecision } from './types';
@@ -36,6 +36,8 @@ export interface SendPorts {
     enqueue(draftId: string): Promise<void>;
     resume(draft: Draft): Promise<void>;
   };
+  /** A failed send in words (see SendDeps). */
+  describe: SendDeps['describe'];
   clock: Clock;
   log: EventLog;
   countSend(result: SendDecision): void;
@@ -84,6 +86,7 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       accessTokens: p.accessTokens,
       gmail: p.gmail,
       openContent,
+      describe: p.describe,
       tell,
       record,
       log,
