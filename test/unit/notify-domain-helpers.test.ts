@@ -1,7 +1,7 @@
 import { mapBounded } from '../../src/modules/notify/domain/bounded';
 import { claimedPart } from '../../src/modules/notify/domain/claims';
 import { newMailEvent } from '../../src/modules/notify/domain/agent-event';
-import type { MailHeaders } from '../../src/modules/notify/domain/types';
+import type { Announcement, MailHeaders } from '../../src/modules/notify/domain/types';
 import { NOW, mailboxRow } from '../helpers/notify-fakes';
 
 const mail = (id: string): MailHeaders => ({
@@ -36,13 +36,13 @@ describe('bounded mapping', () => {
 
 describe('the part of an announcement a sync claimed', () => {
   it('when a single message is claimed, then it is announced as it is; when not, nothing is', () => {
-    const single = { kind: 'single', mail: mail('a') } as const;
+    const single: Announcement = { kind: 'single', mail: mail('a') };
     expect(claimedPart(single, new Set(['a']))).toBe(single);
     expect(claimedPart(single, new Set())).toBeUndefined();
   });
 
   it('when only some messages of a digest are claimed, then the digest shrinks to them (one becomes a single post)', () => {
-    const digest = { kind: 'digest', mails: [mail('a'), mail('b'), mail('c')] } as const;
+    const digest: Announcement = { kind: 'digest', mails: [mail('a'), mail('b'), mail('c')] };
     expect(claimedPart(digest, new Set(['a', 'b', 'c']))).toBe(digest);
     expect(claimedPart(digest, new Set(['a', 'c']))).toEqual({
       kind: 'digest',

@@ -4,6 +4,7 @@ import { createPushAuthenticator, type PushAuthenticator } from './domain/push-a
 import { MAX_PUSH_BYTES, parsePushEnvelope } from './domain/push-envelope';
 import { createPushIntake, type PushIntake } from './domain/push-intake';
 import { createPushDedupe } from './push-dedupe';
+import type { NotifyScheduler } from './jobs';
 import { createGoogleOAuth } from '../../shared/google-oauth';
 
 export interface PubsubRouteOptions {
@@ -109,7 +110,7 @@ export async function registerPushRoutes(
     mailboxes: {
       touchPushByEmail(email: string, now: Date): Promise<Array<{ id: string; enabled: boolean }>>;
     };
-    enqueueSync(mailboxId: string, historyId: bigint): Promise<void>;
+    schedule: Pick<NotifyScheduler, 'afterPush'>;
     log: Logger;
   },
 ): Promise<void> {
@@ -125,7 +126,7 @@ export async function registerPushRoutes(
     receive: createPushIntake({
       dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
       touchMailboxes: (email) => deps.mailboxes.touchPushByEmail(email, clock.now()),
-      enqueueSync: deps.enqueueSync,
+      enqueueSync: deps.schedule.afterPush,
     }),
     log: deps.log,
   });

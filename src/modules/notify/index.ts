@@ -49,7 +49,7 @@ export default async function notifyModule(
     countWatch: (outcome) => app.metrics.watchExpiries.inc({ outcome }),
   });
 
-  await registerPushRoutes(app, { mailboxes, enqueueSync: schedule.afterPush, log });
+  await registerPushRoutes(app, { mailboxes, schedule, log });
   registerNotifySlack(app.slack.app, { control, prompt, clock, log });
   registerNotifyJobs(app, { sync, renewal, mailboxes, log });
   return {

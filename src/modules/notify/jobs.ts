@@ -27,7 +27,7 @@ export interface NotifyRetry {
   retries: number;
 }
 
-/** Announced-message records older than this are purged: Gmail history never reaches that far back. */
+/** The record of announced messages is kept this long, then purged by the maintenance job. */
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
 
 const retryOf = (config: FastifyInstance['config']): NotifyRetry => ({
@@ -78,6 +78,8 @@ export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'que
   };
   return scheduler;
 }
+
+export type NotifyScheduler = ReturnType<typeof createNotifyScheduler>;
 
 const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 

@@ -15,5 +15,5 @@ export function createOwnerDm(app: Pick<FastifyInstance, 'slack' | 'metrics'>) {
     await slackCall(() => messenger.dm(userId, message));
   };
   const tell: TellOwner = (mailbox, notice) => dm(mailbox.userId, { text: noticeText(mailbox, notice) });
-  return { dm, tell, slackCall };
+  return { dm, tell };
 }
