@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import type { AppError } from '../../shared/errors';
 import type { Metrics } from '../../platform/metrics';
 import { notifyErrors, type NotifyErrorCode } from './domain/errors';
@@ -23,13 +24,13 @@ interface SlackErrorLike {
  */
 export function slackError(err: unknown): AppError<NotifyErrorCode> {
   const e = (err ?? {}) as SlackErrorLike;
-  if (e.code === 'slack_webapi_rate_limited_error') {
+  if (e.code === webApi.ErrorCode.RateLimitedError) {
     return notifyErrors.fail('slack_rate_limited', 'Slack rate limited the post', {
       details: { retryAfterMs: (e.retryAfter ?? 1) * 1000 },
       cause: err,
     });
   }
-  if (e.code === 'slack_webapi_platform_error') {
+  if (e.code === webApi.ErrorCode.PlatformError) {
     const reason = e.data?.error ?? 'unknown';
     return notifyErrors.fail(
       TRANSIENT_PLATFORM_ERRORS.includes(reason) ? 'slack_unavailable' : 'slack_refused',
