@@ -1,3 +1,4 @@
+import { AppError } from '../../src/shared/errors';
 import pino from 'pino';
 import {
   notificationsCommand,
@@ -125,6 +126,22 @@ describe('/ai-email-notifications', () => {
     });
     await command('on');
     expect(replies[0]!.text).toBe('Gmail is not connected; run /ai-email-connect');
+  });
+
+  it("when a connect prompt is refused for too many links, then connect's words are the answer", async () => {
+    const { deps, command, replies } = setup({ enable: async () => ({ kind: 'not_connected' }) });
+    deps.prompt = async () =>
+      Promise.reject(
+        new AppError(
+          'rate_limited',
+          'Too many connection attempts in the last hour. Please try again later.',
+          {
+            kind: 'user',
+          },
+        ),
+      );
+    await command('on');
+    expect(replies[0]!.text).toBe('Too many connection attempts in the last hour. Please try again later.');
   });
 
   it('when anything else fails, then the answer says something went wrong on our side', async () => {

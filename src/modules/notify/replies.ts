@@ -21,12 +21,14 @@ export const unknownArgumentReply = (arg: string): SlackMessage => ({
 export const FAILED_REPLY = 'Something went wrong on our side. Please try again in a minute.';
 
 /**
- * Failures the person can act on, told as they are: connect's "no usable connection" answers. Any
- * other failure (Gmail, Slack, the database) is logged and answered with FAILED_REPLY.
+ * Failures the person can act on, told in connect's own words: no usable connection, or too many
+ * connection links asked for (a prompt creates one). Any other failure (Gmail, Slack, the database)
+ * is logged and answered with FAILED_REPLY.
  */
 export const NOTIFY_ERROR_TEXTS: SlackErrorTexts = {
   not_connected: (err) => err.message,
   connection_invalid: (err) => err.message,
+  rate_limited: (err) => err.message,
 };
 
 /** The answer to `/ai-email-notifications on` (and to a finished "Grant access"). */
