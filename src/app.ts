@@ -65,7 +65,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // The trigger recorder goes first: it stands in front of every other Slack listener.
   const triggers = triggersModule(app);
   const connect = await connectModule(app);
-  const send = await sendModule(app, connect);
+  const send = await sendModule(app, { connect, triggers });
   const notify = await notifyModule(app, connect);
   retentionModule(app, { triggers, connect });
   connect.react(connectionReactions({ connect, send, notify }));

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { ConnectModule } from '../connect';
-import { createTriggerRepo } from '../triggers/trigger-store';
-import type { SenderConnection } from './domain/ports';
+import type { SendModule, SendNeeds } from './api';
+export type { SendModule } from './api';
 import { createSendUseCases } from './domain/send-use-cases';
 import { clickReplyMessage } from './blocks';
 import { createDraftStore } from './draft-store';
@@ -17,29 +16,23 @@ import { senderTokens } from './sender-tokens';
 import { sendSettings } from './settings';
 import { registerSendActions } from './slack';
 
-/** What the other modules use of send. */
-export interface SendModule {
-  /** Cancels the person's open confirmations: they were made for a grant that no longer holds. */
-  cancelOpen(connection: SenderConnection, reason: 'connection_changed' | 'disconnected'): Promise<void>;
-}
-
 /** Composes the send feature: its adapters, use cases, routes, Slack listeners and jobs. */
 export default async function sendModule(
   app: FastifyInstance,
-  connect: Pick<ConnectModule, 'connections' | 'accessTokens' | 'prompt'>,
+  { connect, triggers }: SendNeeds,
 ): Promise<SendModule> {
   const { config } = app;
   const s = sendSettings(config);
   const log = app.log.child({ component: 'send' }) as Logger;
   const drafts = createDraftStore(app.prisma, app.sealer);
-  const { openContent } = drafts;
+  const openContent = drafts.openContent;
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };
   const send = createSendUseCases(
     {
       drafts,
       audit: createSendAudit(app.prisma, app.sealer),
       limits: createSendLimits(app.redis, s.limits),
-      triggers: createTriggerRepo(app.prisma),
+      triggers,
       connections: connect.connections,
       accessTokens: senderTokens(connect.accessTokens),
       gmail: createGmailSender(config),
