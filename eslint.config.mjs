@@ -40,9 +40,9 @@ const DOMAIN_BOUNDARY = [
         message: "Only another module's domain (its ports and types) may be imported from domain code.",
       },
       {
-        regex: '^\\.\\./\\.\\./\\.\\./(?!shared/(errors|clock|crypto|google-scopes)$)',
+        regex: '^\\.\\./\\.\\./\\.\\./(?!shared/(errors|clock|crypto|google-scopes|google-failure)$)',
         message:
-          'From outside the modules, domain code may import only shared/errors, clock, crypto, google-scopes.',
+          'From outside the modules, domain code may import only shared/errors, clock, crypto, google-scopes, google-failure.',
       },
       {
         regex: 'generated/prisma',

@@ -14,10 +14,6 @@ export interface AppErrorOptions {
   kind?: ErrorKind;
   details?: Record<string, unknown>;
   cause?: unknown;
-  /** @deprecated Transitional: transports map codes to statuses in their own tables. */
-  httpStatus?: number;
-  /** @deprecated Transitional: the kind decides (`transient` is retried). */
-  retryable?: boolean;
 }
 
 /** A failure with a stable code the transports map to HTTP statuses, pages, Slack replies and job retries. */
@@ -25,29 +21,19 @@ export class AppError<C extends string = string> extends Error {
   readonly code: C;
   readonly kind: ErrorKind;
   readonly details?: Record<string, unknown>;
-  /** @deprecated Transitional, see AppErrorOptions. */
-  readonly httpStatus: number;
-  private readonly retry?: boolean;
 
   constructor(code: C, message: string, opts: AppErrorOptions = {}) {
     super(message, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
-    this.kind = opts.kind ?? legacyKind(opts);
+    this.kind = opts.kind ?? 'internal';
     this.details = opts.details;
-    this.httpStatus = opts.httpStatus ?? (this.kind === 'user' ? 400 : this.kind === 'transient' ? 503 : 500);
-    this.retry = opts.retryable;
   }
 
   /** Jobs retry transient failures only; anything else fails for good at once. */
   get retryable(): boolean {
-    return this.retry ?? this.kind === 'transient';
+    return this.kind === 'transient';
   }
-}
-
-function legacyKind(opts: AppErrorOptions): ErrorKind {
-  if (opts.httpStatus !== undefined && opts.httpStatus < 500) return 'user';
-  return opts.retryable ? 'transient' : 'internal';
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,21 +1,6 @@
-export type GoogleFailureKind =
-  | 'invalid_grant'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'not_found'
-  | 'bad_request'
-  | 'server'
-  | 'timeout'
-  | 'network';
+import type { GoogleFailure } from './google-failure';
 
-export interface GoogleFailure {
-  kind: GoogleFailureKind;
-  status?: number;
-  reason?: string;
-  retryAfterMs?: number;
-  message: string;
-}
+export type { GoogleFailure, GoogleFailureKind } from './google-failure';
 
 interface GaxiosLike {
   status?: number;

@@ -1,8 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError } from './errors';
+import { isAppError, type ErrorKind } from './errors';
 
 /** A transport's answer to each of its module's codes; `satisfies Record<Code, number>` keeps it exhaustive. */
 export type HttpStatusTable = Readonly<Record<string, number>>;
+
+/** A code another module let through (no row in the table) still answers by what kind of failure it is. */
+const STATUS_BY_KIND: Record<ErrorKind, number> = { user: 400, transient: 503, internal: 500 };
 
 /**
  * The error handler of one route plugin: a known code gets its status from the plugin's own table and the
@@ -12,7 +15,7 @@ export type HttpStatusTable = Readonly<Record<string, number>>;
 export function answerErrors(statusOf: HttpStatusTable) {
   return (err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(err)) {
-      const status = statusOf[err.code] ?? err.httpStatus;
+      const status = statusOf[err.code] ?? STATUS_BY_KIND[err.kind];
       if (status >= 500) req.log.error({ err }, 'request failed');
       return reply.code(status).send({ error: err.code, message: err.message, ...err.details });
     }

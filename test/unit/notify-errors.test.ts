@@ -4,7 +4,8 @@ import { failureOf, isConnectionGone, isTransient } from '../../src/modules/noti
 import { failureText, problemText } from '../../src/modules/notify/replies';
 
 const describeFailure = (err: unknown) => failureText(failureOf(err));
-import { connectionErrors, notifyErrors } from '../../src/modules/notify/domain/errors';
+import { notifyErrors } from '../../src/modules/notify/domain/errors';
+import { connectErrors } from '../../src/modules/connect/domain/errors';
 
 const google = (status: number | undefined, extra: object = {}) =>
   status === undefined
@@ -102,7 +103,7 @@ describe('what the mailbox says about a failure', () => {
   });
 
   it('when another module failed, then its own message is shown', () => {
-    expect(describeFailure(connectionErrors.fail('not_connected', 'Gmail is not connected'))).toBe(
+    expect(describeFailure(connectErrors.fail('not_connected', 'Gmail is not connected'))).toBe(
       'Gmail is not connected',
     );
   });
@@ -118,7 +119,7 @@ describe('what the mailbox says about a failure', () => {
   });
 
   it("when connect says the connection is unusable, then it is gone for notify; notify's own codes are not", () => {
-    expect(isConnectionGone(connectionErrors.fail('connection_invalid', 'x'))).toBe(true);
+    expect(isConnectionGone(connectErrors.fail('connection_invalid', 'x'))).toBe(true);
     expect(isConnectionGone(notifyErrors.fail('gmail_unauthorized', 'x'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { createMailboxControl } from '../../src/modules/notify/domain/mailbox-control';
 import { notifyErrors } from '../../src/modules/notify/domain/errors';
 import type { ConnectionView, GmailPort } from '../../src/modules/notify/domain/ports';
-import { connectionErrors } from '../../src/modules/notify/domain/errors';
+import { connectErrors } from '../../src/modules/connect/domain/errors';
 import { SCOPES } from '../../src/shared/google-scopes';
 import { enableReply } from '../../src/modules/notify/replies';
 import { DAY_MS, NOW, fakeWatchGmail, mailboxRow, memoryMailboxes, silentLog } from '../helpers/notify-fakes';
@@ -105,7 +105,7 @@ describe('turning notifications on', () => {
 
   it('when connect finds the connection no longer usable while opening Gmail, then it is connection_invalid', async () => {
     const { control, mailboxes } = setup({
-      openGmail: async () => Promise.reject(connectionErrors.fail('connection_invalid', 'gone')),
+      openGmail: async () => Promise.reject(connectErrors.fail('connection_invalid', 'gone')),
     });
     await expect(control.enable('T1', 'U1')).resolves.toMatchObject({ kind: 'connection_invalid' });
     expect(mailboxes.rows.size).toBe(0);

@@ -1,5 +1,6 @@
 import { createRenewal, RENEW_WHEN_EXPIRING_WITHIN_MS } from '../../src/modules/notify/domain/renewal';
-import { connectionErrors, notifyErrors } from '../../src/modules/notify/domain/errors';
+import { notifyErrors } from '../../src/modules/notify/domain/errors';
+import { connectErrors } from '../../src/modules/connect/domain/errors';
 import type { GmailPort } from '../../src/modules/notify/domain/ports';
 import type { MailboxRecord } from '../../src/modules/notify/domain/types';
 import { noticeText } from '../../src/modules/notify/replies';
@@ -84,7 +85,7 @@ describe('renewing a watch', () => {
   it('when the connection is gone, then notifications turn off with an error', async () => {
     const { renewal, mailboxes } = setup(
       [mailboxRow()],
-      failing(connectionErrors.fail('not_connected', 'no token')),
+      failing(connectErrors.fail('not_connected', 'no token')),
     );
     await expect(renewal.renew('mb-1', { finalAttempt: false })).resolves.toBe('skipped');
     expect(mailboxes.rows.get('mb-1')).toMatchObject({

@@ -6,7 +6,8 @@ import {
   turnOffAction,
   type NotifySlackDeps,
 } from '../../src/modules/notify/slack';
-import { connectionErrors, notifyErrors } from '../../src/modules/notify/domain/errors';
+import { notifyErrors } from '../../src/modules/notify/domain/errors';
+import { connectErrors } from '../../src/modules/connect/domain/errors';
 import { FAILED_REPLY, NOTIFY_USAGE } from '../../src/modules/notify/replies';
 import type { SlackMessage } from '../../src/shared/slack-messenger';
 import { DAY_MS, NOW, mailboxRow } from '../helpers/notify-fakes';
@@ -120,9 +121,7 @@ describe('/ai-email-notifications', () => {
   it('when connect says the connection is unusable, then its words are the answer', async () => {
     const { command, replies } = setup({
       enable: async () =>
-        Promise.reject(
-          connectionErrors.fail('not_connected', 'Gmail is not connected; run /ai-email-connect'),
-        ),
+        Promise.reject(connectErrors.fail('not_connected', 'Gmail is not connected; run /ai-email-connect')),
     });
     await command('on');
     expect(replies[0]!.text).toBe('Gmail is not connected; run /ai-email-connect');

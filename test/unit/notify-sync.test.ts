@@ -142,7 +142,7 @@ describe('mailbox sync', () => {
     const { sync, store, posted } = setup(fakeGmail(['a', 'b']), {
       announce: async (_m, a) => {
         if (a.kind === 'single' && a.mail.id === 'b' && fail)
-          throw new AppError('slack_unavailable', 'down', { retryable: true });
+          throw new AppError('slack_unavailable', 'down', { kind: 'transient' });
         posted.push(a.kind === 'single' ? [a.mail.id] : []);
       },
     });
@@ -216,7 +216,7 @@ describe('mailbox sync', () => {
 
   it('when the connection became invalid, then the mailbox is turned off', async () => {
     const { sync, store } = setup(fakeGmail([]), {
-      openGmail: async () => Promise.reject(new AppError('connection_invalid', 'gone', { httpStatus: 409 })),
+      openGmail: async () => Promise.reject(new AppError('connection_invalid', 'gone', { kind: 'user' })),
     });
     await expect(sync.run({ mailboxId: 'mb' })).resolves.toEqual({
       status: 'skipped',
@@ -312,7 +312,7 @@ describe('announcement intents across a stopped sync', () => {
     };
     await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
       code: 'notify_post_in_flight',
-      retryable: true,
+      kind: 'transient',
       details: { retryAfterMs: 29_000 },
     });
     expect(ctx.posted).toEqual([['a']]);
@@ -374,7 +374,7 @@ describe('announcement intents across a stopped sync', () => {
         if (limited) {
           limited = false;
           throw new AppError('slack_rate_limited', 'slow down', {
-            retryable: true,
+            kind: 'transient',
             details: { retryAfterMs: 1_000, notSent: true },
           });
         }
@@ -390,7 +390,8 @@ describe('announcement intents across a stopped sync', () => {
   it('when the outcome of a post is unknown (timeout, 5xx), then its intent stays for the reconciler', async () => {
     const ctx = setup(fakeGmail(['a']), {
       inFlightMs: 30_000,
-      announce: async () => Promise.reject(new AppError('slack_unavailable', 'timeout', { retryable: true })),
+      announce: async () =>
+        Promise.reject(new AppError('slack_unavailable', 'timeout', { kind: 'transient' })),
     });
     await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({ code: 'slack_unavailable' });
     expect(ctx.store.pending.has('a')).toBe(true);
@@ -402,7 +403,7 @@ describe('announcement intents across a stopped sync', () => {
     // The job is told to wait until the post can no longer land (30 s after its intent), no longer.
     await expect(ctx.sync.run({ mailboxId: 'mb' })).rejects.toMatchObject({
       code: 'notify_post_in_flight',
-      retryable: true,
+      kind: 'transient',
       details: { retryAfterMs: 29_000 },
     });
     expect(ctx.posted).toEqual([]);

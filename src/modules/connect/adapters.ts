@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAuditRepo } from '../../shared/audit-store';
-import { createGoogleOAuth } from '../../shared/google-oauth';
+import { createGoogleOAuth } from './google-oauth';
 import { createSlackMessenger } from '../../shared/slack-messenger';
 import { createConnectionEvents } from './connection-events';
 import { createConnectionRepo } from './connection-store';

@@ -29,23 +29,15 @@ function toConnection(row: NonNullable<Row>): Connection {
 
 export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
   return {
-    async findByUser(teamId: string, userId: string): Promise<Connection | undefined> {
+    async findByUser(teamId, userId) {
       const row = await prisma.gmailConnection.findUnique({ where: { teamId_userId: { teamId, userId } } });
       return row ? toConnection(row) : undefined;
     },
-    async findById(id: string): Promise<Connection | undefined> {
+    async findById(id) {
       const row = await prisma.gmailConnection.findUnique({ where: { id } });
       return row ? toConnection(row) : undefined;
     },
-    async upsertActive(p: {
-      teamId: string;
-      userId: string;
-      googleSub: string;
-      email: string;
-      scopes: string[];
-      sealed: Sealed;
-      now: Date;
-    }): Promise<Connection> {
+    async upsertActive(p) {
       const data = {
         googleSub: p.googleSub,
         email: p.email,

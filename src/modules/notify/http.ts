@@ -5,7 +5,7 @@ import { MAX_PUSH_BYTES, parsePushEnvelope } from './domain/push-envelope';
 import { createPushIntake, type PushIntake } from './domain/push-intake';
 import { createPushDedupe } from './push-dedupe';
 import type { NotifyScheduler } from './jobs';
-import { createGoogleOAuth } from '../../shared/google-oauth';
+import { createPushTokenVerifier } from './push-token-verifier';
 
 export interface PubsubRouteOptions {
   authenticate: PushAuthenticator;
@@ -115,12 +115,11 @@ export async function registerPushRoutes(
   },
 ): Promise<void> {
   const { config, clock } = app;
-  const oauth = createGoogleOAuth(config);
   await app.register(pubsubRoutes, {
     authenticate: createPushAuthenticator({
       audience: config.GMAIL_PUSH_AUDIENCE,
       serviceAccount: config.GMAIL_PUSH_SERVICE_ACCOUNT,
-      verifySignature: (token, audience) => oauth.verifyPushToken(token, audience),
+      verifySignature: createPushTokenVerifier(config),
       nowSeconds: () => Math.floor(clock.now().getTime() / 1000),
     }),
     receive: createPushIntake({

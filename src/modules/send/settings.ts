@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { READ_SCOPES, SEARCH_SCOPES } from '../../shared/google-oauth';
+import { READ_SCOPES, SEARCH_SCOPES } from '../../shared/google-scopes';
 import type { SendSettings } from './domain/send-deps';
 import type { SendUseCaseSettings } from './domain/send-use-cases';
 import type { SendLimitSettings } from './send-limits';

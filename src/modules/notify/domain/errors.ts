@@ -24,9 +24,3 @@ export const notifyErrors = defineErrors({
 });
 
 export type NotifyErrorCode = (typeof notifyErrors.codes)[number];
-
-/**
- * The codes with which connect says a connection can no longer be used (its access tokens throw
- * them): notifications stop until the person reconnects.
- */
-export const connectionErrors = defineErrors({ not_connected: 'user', connection_invalid: 'user' });

@@ -1,9 +1,11 @@
 import { isAppError } from '../../../shared/errors';
-import { connectionErrors, notifyErrors, type NotifyErrorCode } from './errors';
+import { connectErrors } from '../../connect/domain/errors';
+import { notifyErrors, type NotifyErrorCode } from './errors';
 import type { Failure } from './types';
 
-/** A connection that can no longer be used: notifications stop until the user reconnects. */
-export const isConnectionGone = (err: unknown): boolean => connectionErrors.is(err);
+/** Connect's answer for a connection that can no longer be used: notifications stop until the person reconnects. */
+export const isConnectionGone = (err: unknown): boolean =>
+  connectErrors.is(err) && (err.code === 'not_connected' || err.code === 'connection_invalid');
 
 /** A failure of notify's own with this code. */
 export const isNotifyError = (err: unknown, code: NotifyErrorCode): boolean =>

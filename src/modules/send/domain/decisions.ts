@@ -1,4 +1,4 @@
-import type { EventLog, SendAudit } from './ports';
+import type { EventLog, SendAudit, SendAuditEntry } from './ports';
 import type { Draft, DraftContent, SendDecision } from './types';
 
 export const SEND_AUDIT_EVENT = 'gmail_oauth_send_audit';
@@ -9,14 +9,8 @@ export interface DecisionDeps {
   countSend(result: SendDecision): void;
 }
 
-export interface Decision {
-  teamId: string;
-  userId: string;
-  draftId: string;
-  result: SendDecision;
-  recipientCount?: number;
-  gmailMessageId?: string;
-  reason?: string;
+/** A send decision as the use cases tell it: the audit entry, with the whole content instead of its recipients. */
+export interface Decision extends Omit<SendAuditEntry, 'recipients'> {
   /** Recipients and subject go into the audit row sealed; the body never does. */
   content?: DraftContent;
 }

@@ -1,3 +1,4 @@
+import type { GoogleFailureKind } from '../../../shared/google-failure';
 import type {
   Draft,
   DraftContent,
@@ -63,16 +64,7 @@ export interface AccessTokens {
   forget(connectionId: string): void;
 }
 
-export type GmailFailureKind =
-  | 'invalid_grant'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'not_found'
-  | 'bad_request'
-  | 'server'
-  | 'timeout'
-  | 'network';
+export type GmailFailureKind = GoogleFailureKind;
 
 /** What a failed Gmail call proves about the request. */
 export interface GmailFailure {

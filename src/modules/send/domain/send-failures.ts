@@ -46,20 +46,19 @@ export function isProvenNotSent(f: GmailFailure): boolean {
   }
 }
 
+/** Refusals that carry nothing but their code; the others keep Gmail's status (and message). */
+const BARE_REFUSALS: Partial<Record<GmailFailure['kind'], PlainFailureCode>> = {
+  rate_limited: 'gmail_rate_limited',
+  unauthorized: 'gmail_unauthorized',
+  invalid_grant: 'gmail_invalid_grant',
+  network: 'gmail_unreachable',
+};
+
 /** Gmail's refusal of a message it did not send. */
 export function gmailRefusal(f: GmailFailure): SendFailure {
-  switch (f.kind) {
-    case 'rate_limited':
-      return { code: 'gmail_rate_limited' };
-    case 'unauthorized':
-      return { code: 'gmail_unauthorized' };
-    case 'invalid_grant':
-      return { code: 'gmail_invalid_grant' };
-    case 'forbidden':
-      return { code: 'gmail_forbidden', status: f.status };
-    case 'network':
-      return { code: 'gmail_unreachable' };
-    default:
-      return { code: `gmail_${f.kind}`, status: f.status, message: f.message };
-  }
+  const bare = BARE_REFUSALS[f.kind];
+  if (bare) return { code: bare };
+  if (f.kind === 'forbidden') return { code: 'gmail_forbidden', status: f.status };
+  return { code: `gmail_${f.kind}` as GmailRejectionCode, status: f.status, message: f.message };
 }
+

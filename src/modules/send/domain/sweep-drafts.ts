@@ -39,16 +39,9 @@ export const PREVIEW_REPAIR_WINDOW_MS = 60 * 60_000;
 /** The outcome a finished draft's preview must show, as the use cases told it. */
 export function outcomeOf(draft: Draft & { status: FinalStatus }): Outcome {
   const reason = draft.failureReason ?? '';
-  switch (draft.status) {
-    case 'sent':
-      return { kind: 'sent' };
-    case 'expired':
-      return { kind: 'expired' };
-    case 'cancelled':
-      return reason ? { kind: 'cancelled', reason } : { kind: 'cancelled' };
-    default:
-      return { kind: draft.status, reason };
-  }
+  if (draft.status === 'sent' || draft.status === 'expired') return { kind: draft.status };
+  if (draft.status === 'cancelled') return reason ? { kind: 'cancelled', reason } : { kind: 'cancelled' };
+  return { kind: draft.status, reason };
 }
 
 /**

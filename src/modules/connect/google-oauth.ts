@@ -1,11 +1,8 @@
 import { OAuth2Client, type TokenPayload } from 'google-auth-library';
-import type { Config } from '../config';
-import { classifyGoogleError } from './google-errors';
-import { connectErrors } from '../modules/connect/domain/errors';
-import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from '../modules/connect/domain/types';
-
-// The scopes live in google-scopes.ts (pure constants); kept here for callers that still name this file.
-export { READ_SCOPES, SEARCH_SCOPES } from './google-scopes';
+import type { Config } from '../../config';
+import { classifyGoogleError } from '../../shared/google-errors';
+import { connectErrors } from './domain/errors';
+import type { AuthorizationRequest, GoogleIdentity, TokenGrant } from './domain/types';
 
 const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
@@ -92,15 +89,6 @@ export function createGoogleOAuth(config: Config) {
         email: payload.email.toLowerCase(),
         emailVerified: payload.email_verified === true,
       };
-    },
-    /** Verifies a Pub/Sub push OIDC token; returns the payload or undefined when it does not verify. */
-    async verifyPushToken(idToken: string, audience: string): Promise<TokenPayload | undefined> {
-      try {
-        const ticket = await verifier.verifyIdToken({ idToken, audience });
-        return ticket.getPayload();
-      } catch {
-        return undefined;
-      }
     },
     async refresh(refreshToken: string): Promise<TokenGrant> {
       const c = client(false);
