@@ -71,7 +71,7 @@ describe('foundation: the real server against the emulators', () => {
       type: 'app_mention',
       channel: 'C200',
       user: 'U200',
-      text: '<@U0MAILBRIDGE> hi',
+      text: `<@${stack.slack.botUserId}> hi`,
       ts: '1800000000.000300',
     });
     // The envelope is acknowledged only after the row is written, so the rows exist now.

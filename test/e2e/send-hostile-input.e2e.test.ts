@@ -123,7 +123,12 @@ describe('confirm-to-send with hostile or foreign input', () => {
     const { stack, db } = ctx;
     const { userId } = await connectedUser(stack);
     const ts = freshTs();
-    const mention = { channel: CHANNEL, text: '<@U0MAILBRIDGE> please email them', ts, user: userId };
+    const mention = {
+      channel: CHANNEL,
+      text: `<@${stack.slack.botUserId}> please email them`,
+      ts,
+      user: userId,
+    };
     await stack.slack.event({ type: 'app_mention', ...mention }, { isExtSharedChannel: false });
     await stack.slack.event({ type: 'message', ...mention, team: OTHER_TEAM, user_team: OTHER_TEAM });
     const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT });
@@ -144,7 +149,13 @@ describe('confirm-to-send with hostile or foreign input', () => {
     const { userId } = await connectedUser(stack);
     const ts = freshTs();
     await stack.slack.event(
-      { type: 'app_mention', channel: CHANNEL, text: '<@U0MAILBRIDGE> email them', ts, user: userId },
+      {
+        type: 'app_mention',
+        channel: CHANNEL,
+        text: `<@${stack.slack.botUserId}> email them`,
+        ts,
+        user: userId,
+      },
       { isExtSharedChannel: true },
     );
     const answer = await callTool(stack, { trigger_message_ts: ts, ...DEFAULT_DRAFT });
