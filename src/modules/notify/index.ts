@@ -4,7 +4,7 @@ import { createSync, SYNC_BATCH } from './domain/sync';
 import { createMailboxControl } from './domain/mailbox-control';
 import { createRenewal } from './domain/renewal';
 import type { ConnectModule } from '../connect';
-import type { NotifyModule } from './module-api';
+import type { NotifyModule } from './api';
 import { createMailboxRepo } from './mailbox-store';
 import { createGmailOpener } from './gmail';
 import { createAgentPublisher } from './agent-events';
@@ -14,7 +14,7 @@ import { createNotifyScheduler, registerNotifyJobs } from './jobs';
 import { registerNotifySlack, startNotifications } from './slack';
 import { registerPushRoutes } from './http';
 
-export type { NotifyModule } from './module-api';
+export type { NotifyModule } from './api';
 
 /** Composes the notify feature (SPEC 6.5): its routes, Slack listeners and jobs. */
 export default async function notifyModule(
