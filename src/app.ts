@@ -19,6 +19,7 @@ import connectModule from './modules/connect';
 import sendModule from './modules/send';
 import notifyModule from './modules/notify';
 import retentionModule from './modules/retention';
+import assistantModule from './modules/assistant';
 import { connectionReactions } from './reactions';
 
 declare module 'fastify' {
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const connect = await connectModule(app);
   const send = await sendModule(app, { connect, triggers });
   const notify = await notifyModule(app, connect);
+  await assistantModule(app, { send, triggers, connect });
   retentionModule(app, { triggers, connect });
   connect.react(connectionReactions({ connect, send, notify }));
 

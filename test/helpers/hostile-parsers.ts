@@ -7,7 +7,8 @@ import { createPushAuthenticator, decodeJwt } from '../../src/modules/notify/dom
 import { parseHistoryId } from '../../src/modules/notify/domain/history-id';
 import { parsePushEnvelope } from '../../src/modules/notify/domain/push-envelope';
 import { normalizeCode } from '../../src/modules/connect/domain/pairing';
-import { bearerToken, sendEmailBody } from '../../src/modules/send/http';
+import { sendEmailBody } from '../../src/modules/send/tool-contract';
+import { bearerToken } from '../../src/shared/agent-auth';
 import { limitKey } from '../../src/modules/connect/http/page-guard';
 import { escapeMrkdwn, oneLine } from '../../src/shared/mrkdwn';
 import { bareMessageId } from '../../src/modules/send/gmail';

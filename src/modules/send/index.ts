@@ -49,5 +49,9 @@ export default async function sendModule(
   registerSendActions(app.slack.app, { confirm: send.confirm, render, log });
   registerSendJobs(app, { ...send, sweepEveryMs: config.SEND_SWEEP_INTERVAL_MS });
   await app.register(toolApiRoutes, { apiKeys: config.AGENT_API_KEYS, ...send });
-  return { cancelOpen: (c, reason) => send.sweeper.cancelOpen(c.teamId, c.userId, reason) };
+  return {
+    cancelOpen: (c, reason) => send.sweeper.cancelOpen(c.teamId, c.userId, reason),
+    stage: send.stage,
+    status: send.status,
+  };
 }

@@ -1,0 +1,59 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { FastifyInstance } from 'fastify';
+import { requireAgentKey } from '../../shared/agent-auth';
+import { createMcpServer, type AssistantTools } from './mcp-server';
+import { TOOLS, jsonSchemaOf } from './tools';
+
+export interface AssistantRouteOptions extends AssistantTools {
+  apiKeys: readonly string[];
+}
+
+/**
+ * POST /mcp (streamable HTTP, stateless) and GET /api/tools, both behind the assistant's bearer key. Each MCP
+ * request gets a server and transport of its own: no session outlives its request, so any machine can answer.
+ */
+export default async function assistantRoutes(app: FastifyInstance, opts: AssistantRouteOptions) {
+  const { apiKeys, ...tools } = opts;
+  app.addHook('onRequest', requireAgentKey(apiKeys));
+
+  app.post('/mcp', { bodyLimit: 512 * 1024 }, async (req, reply) => {
+    const server = createMcpServer(tools);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    reply.raw.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    reply.hijack();
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req.raw, reply.raw, req.body);
+    } catch (err) {
+      req.log.error({ err }, 'mcp request failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(
+          JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }),
+        );
+      }
+    }
+  });
+
+  // Stateless: there is no stream to open (GET) and no session to end (DELETE).
+  const notAllowed = { error: 'method_not_allowed', message: 'this MCP endpoint accepts POST only' };
+  app.get('/mcp', (_req, reply) => reply.code(405).header('allow', 'POST').send(notAllowed));
+  app.delete('/mcp', (_req, reply) => reply.code(405).header('allow', 'POST').send(notAllowed));
+
+  app.get('/api/tools', async () => ({ tools: TOOLS.filter((t) => t.http).map(functionTool) }));
+}
+
+/** A tool for assistants that call functions: its JSON Schema and the HTTP route that runs it. */
+const functionTool = (t: (typeof TOOLS)[number]) => ({
+  name: t.name,
+  description: t.description,
+  parameters: jsonSchemaOf(t.input),
+  annotations: t.annotations,
+  http: t.http,
+});

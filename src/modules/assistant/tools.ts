@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { channelId, sendEmailBody, triggerMessageTs } from '../send/tool-contract';
+
+/** MCP's hints about a tool's effects, which clients use to decide when to ask the person first. */
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolDefinition {
+  name: 'send_email' | 'get_email_status' | 'get_connection_status';
+  /** Written for a model: what the tool does, when to use it and what happens next. */
+  description: string;
+  input: z.ZodType;
+  annotations: ToolAnnotations;
+  /** The route of the HTTP tool API that runs the same tool, when there is one. */
+  http?: { method: 'POST' | 'GET'; path: string };
+}
+
+export const getEmailStatusInput = z.strictObject({
+  id: z.string().describe('The id that send_email returned.'),
+});
+
+export const getConnectionStatusInput = z.strictObject({
+  trigger_message_ts: triggerMessageTs,
+  channel_id: channelId,
+});
+
+const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** The assistant's tools, shared by MCP (tools/list) and function calling (GET /api/tools). */
+export const TOOLS: readonly ToolDefinition[] = [
+  {
+    name: 'send_email',
+    description:
+      "Prepares an email from the Gmail account of the Slack user who wrote the trigger message, and shows them a preview in Slack with Send and Cancel buttons. Nothing is sent by this tool: the email goes out only if that person clicks Send, within the expiry time. The sender is always the trigger message's author; use the ts of the message in which they asked for the email. If they have not connected Gmail, the call is refused and they are shown how to connect (/ai-email-connect). After calling, tell the person to review the preview and click Send in Slack; use get_email_status with the returned id to learn whether it was sent.",
+    input: sendEmailBody,
+    annotations: {
+      title: 'Stage an email for the person to send',
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: false,
+      openWorldHint: true,
+    },
+    http: { method: 'POST', path: '/api/tools/send-email' },
+  },
+  {
+    name: 'get_email_status',
+    description:
+      'Tells what became of an email staged with send_email: pending_confirmation (waiting for the person to click Send), sending, sent, cancelled, expired, failed (with a reason) or outcome_unknown (the person should check their Sent folder). Never returns the content.',
+    input: getEmailStatusInput,
+    annotations: { title: 'Status of a staged email', ...readOnly },
+    http: { method: 'GET', path: '/api/tools/send-email/{id}' },
+  },
+  {
+    name: 'get_connection_status',
+    description:
+      "Tells whether the author of a Slack message has connected their Gmail to Mailbridge: as which address, with which permissions (send, read_headers, read…) and whether new-mail notifications are on. Use it before send_email when unsure; if they are not connected, or the connection stopped working, suggest that they run /ai-email-connect in Slack instead of trying to send. Answers only about that message's author.",
+    input: getConnectionStatusInput,
+    annotations: { title: "The person's Gmail connection", ...readOnly },
+  },
+];
+
+/** A tool's JSON Schema (draft 2020-12) as callers send its arguments; the same in MCP, /api/tools and OpenAPI. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _draft, ...rest } = z.toJSONSchema(schema, { io: 'input' });
+  return rest;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { AppError } from '../../shared/errors';
+import { sendErrors } from './domain/errors';
+import type { StageRequest, StagedDraft } from './domain/stage-draft';
+import type { DraftView } from './domain/draft-view';
+import { MAX_MAILBOX_INPUT_LENGTH } from './domain/addresses';
+
+/** Capped before any parsing looks at it: address parsing never sees a long string. */
+const addressString = z
+  .string()
+  .max(
+    MAX_MAILBOX_INPUT_LENGTH,
+    `must be at most ${MAX_MAILBOX_INPUT_LENGTH} characters: one address, optionally with a display name`,
+  );
+
+/** A single string is accepted as a one-element list (SPEC 6.4.1). */
+const addressList = z
+  .union([addressString, z.array(addressString).max(1000)])
+  .transform((v) => (typeof v === 'string' ? [v] : v));
+
+const recipients = (which: string) =>
+  addressList.describe(
+    `${which}: email addresses, each optionally with a display name ("Ana Lima <ana@example.com>"); 50 recipients at most in to, cc and bcc together.`,
+  );
+
+/** The Slack message that asked for the email; its author is the only possible sender. */
+export const triggerMessageTs = z
+  .string()
+  .regex(/^\d{6,12}\.\d{1,8}$/, 'must be the ts of a Slack message, e.g. 1712345678.123456')
+  .describe(
+    'The ts of the Slack message in which the person asked for this, e.g. "1712345678.123456". Its author is the only possible sender; it must be a person and at most 24 hours old.',
+  );
+
+/** Context only: narrows the trigger lookup when a ts is seen in several channels. */
+export const channelId = z
+  .string()
+  .regex(/^[A-Z0-9]{2,40}$/, 'must be a Slack channel id, e.g. C0123ABCD')
+  .optional()
+  .describe('The Slack channel id of that message, e.g. "C0123ABCD"; needed only when the ts is ambiguous.');
+
+/** Exactly these fields: no from, on_behalf_of, headers or anything else. */
+export const sendEmailBody = z.strictObject({
+  trigger_message_ts: triggerMessageTs,
+  channel_id: channelId,
+  to: recipients('To'),
+  cc: recipients('Cc').optional(),
+  bcc: recipients('Bcc').optional(),
+  subject: z.string().describe('Plain-text subject, one line.'),
+  body: z.string().describe('Plain-text body.'),
+});
+
+export const SEND_EMAIL_FIELDS = 'trigger_message_ts, to, cc, bcc, subject, body and channel_id';
+
+/**
+ * A tool call whose arguments do not fit its schema, named the way every transport names it. An unknown
+ * field is reported before anything else: it is the likeliest sign of a confused caller.
+ */
+export function toolInputError(error: z.ZodError, accepted = SEND_EMAIL_FIELDS): AppError {
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const field = issue.keys[0] ?? '';
+    return sendErrors.fail('unknown_field', `unknown field "${field}": only ${accepted} are accepted`, {
+      details: { field },
+    });
+  }
+  // An empty path is the request body itself (not an object); "body" would name the email's body field.
+  // Array items are named as the send checks name them: `to[0]`.
+  const field =
+    issue?.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') ||
+    '(request)';
+  return sendErrors.fail('invalid_request', `${field}: ${issue?.message ?? 'is invalid'}`, {
+    details: { field },
+  });
+}
+
+/** A send_email call as the stage use case takes it; throws the refusal the caller is answered with. */
+export function parseSendEmail(input: unknown): StageRequest {
+  const parsed = sendEmailBody.safeParse(input);
+  if (!parsed.success) throw toolInputError(parsed.error);
+  const b = parsed.data;
+  return {
+    triggerTs: b.trigger_message_ts,
+    channelId: b.channel_id,
+    to: b.to,
+    cc: b.cc ?? [],
+    bcc: b.bcc ?? [],
+    subject: b.subject,
+    body: b.body,
+  };
+}
+
+/** The answer to an accepted send_email call: staged, waiting for the person's click. */
+export const stagedAnswer = (staged: StagedDraft) => ({
+  status: 'pending_confirmation' as const,
+  id: staged.id,
+  expires_at: staged.expiresAt.toISOString(),
+  confirmation: staged.previewKind === 'dm' ? ('direct_message' as const) : ('ephemeral' as const),
+});
+
+/** A staged email's state; `not_found` for an id that names none (a malformed id is never looked up). */
+export async function stagedEmail(
+  status: (id: string) => Promise<DraftView | undefined>,
+  id: string,
+): Promise<DraftView> {
+  const view = z.uuid().safeParse(id).success ? await status(id) : undefined;
+  if (!view) throw sendErrors.fail('not_found', 'no staged email has this id');
+  return view;
+}
