@@ -17,6 +17,7 @@ import {
 import { eventually } from '../helpers/stack';
 
 const CHANNEL = 'C0MCPTEST';
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 interface FunctionTool {
   name: string;
@@ -173,7 +174,7 @@ describe('the assistant over MCP and function calling', () => {
     });
     expect(unknownField.structuredContent).toMatchObject({ error: 'unknown_field', field: 'from' });
 
-    const missing = await call(client, 'get_email_status', { id: '00000000-0000-4000-8000-000000000000' });
+    const missing = await call(client, 'get_email_status', { id: UNKNOWN_ID });
     expect(missing).toMatchObject({ isError: true, structuredContent: { error: 'not_found' } });
   });
 
@@ -242,6 +243,14 @@ describe('the assistant over MCP and function calling', () => {
       ['send_email', { method: 'POST', path: '/api/tools/send-email' }],
       ['get_email_status', { method: 'GET', path: '/api/tools/send-email/{id}' }],
     ]);
+    // A caller runs a listed tool by its route, as the README's example does.
+    const status = list.find((t) => t.name === 'get_email_status')!.http;
+    const byRoute = await fetch(`${stack.baseUrl}${status.path.replace('{id}', UNKNOWN_ID)}`, {
+      method: status.method,
+      headers: { authorization: `Bearer ${stack.env.AGENT_API_KEY}`, 'content-type': 'application/json' },
+    });
+    expect(byRoute.status).toBe(404);
+    expect(await byRoute.json()).toMatchObject({ error: 'not_found' });
     const mcpTools = (await (await mcpClient()).listTools()).tools;
     for (const t of list) expect(t.parameters).toEqual(mcpTools.find((m) => m.name === t.name)!.inputSchema);
 
