@@ -1,12 +1,34 @@
 import type { Logger } from 'pino';
-import { isAppError, type AppError } from './errors';
+import type { AppError } from './errors';
 import type { SlackMessage } from './slack-messenger';
 
-/** A listener's words for each known code: fixed text, or text built from the error's details. */
-export type SlackErrorTexts = Readonly<Record<string, string | ((err: AppError) => string)>>;
+/** Words for some of one module's codes: fixed text, or text built from the error's details. */
+export type ErrorWords<C extends string> = Partial<Record<C, string | ((err: AppError<C>) => string)>>;
+
+/** Finds the words for a failure, if it is one of the codes a table words. */
+export interface KnownErrors {
+  wordsFor(err: unknown): string | undefined;
+}
+
+/**
+ * Ties a words table to the module catalog its codes belong to, so a code is matched only as that
+ * module's code (two modules may both name a `rate_limited`).
+ */
+export function knownErrors<C extends string>(
+  errors: { is(err: unknown): err is AppError<C> },
+  words: ErrorWords<C>,
+): KnownErrors {
+  return {
+    wordsFor(err) {
+      if (!errors.is(err)) return undefined;
+      const entry = words[err.code];
+      return typeof entry === 'function' ? entry(err) : entry;
+    },
+  };
+}
 
 export interface KnownErrorAnswer {
-  texts: SlackErrorTexts;
+  known: readonly KnownErrors[];
   /** What the person reads when the failure is not theirs to fix (it is logged). */
   fallback: string;
   answer(message: SlackMessage): Promise<unknown>;
@@ -16,16 +38,15 @@ export interface KnownErrorAnswer {
 }
 
 /**
- * Runs a Slack listener's work after its ack. A failure whose code the listener knows is answered with its
- * words; any other failure is logged and answered with the fallback. The answer itself may fail (an expired
- * response_url): that is logged, never thrown into Bolt.
+ * Runs a Slack listener's work after its ack. A failure one of the listener's tables words is answered
+ * with those words; any other failure is logged and answered with the fallback. The answer itself may
+ * fail (an expired response_url): that is logged, never thrown into Bolt.
  */
 export async function answeringKnownErrors(work: () => Promise<void>, o: KnownErrorAnswer): Promise<void> {
   try {
     await work();
   } catch (err) {
-    const entry = isAppError(err) ? o.texts[err.code] : undefined;
-    const text = entry === undefined ? undefined : typeof entry === 'string' ? entry : entry(err as AppError);
+    const text = o.known.map((k) => k.wordsFor(err)).find((t) => t !== undefined);
     if (text === undefined) o.log.error({ err, ...o.context }, 'slack listener failed');
     await o
       .answer({ text: text ?? o.fallback })

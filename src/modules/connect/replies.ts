@@ -1,7 +1,7 @@
 import { addressMrkdwn } from '../../shared/mrkdwn';
-import type { SlackErrorTexts } from '../../shared/slack-answer';
+import { knownErrors } from '../../shared/slack-answer';
 import type { SlackMessenger } from '../../shared/slack-messenger';
-import type { ConnectErrorCode } from './domain/errors';
+import { connectErrors } from './domain/errors';
 import type { DisconnectResult } from './domain/disconnect';
 import type { Notices } from './domain/ports';
 import { assessStatus, type StatusCheck, type StatusReport } from './domain/status';
@@ -99,9 +99,11 @@ export function createNotices(messenger: Pick<SlackMessenger, 'dm'>): Notices {
   };
 }
 
-/** What the connect commands say for the failures a person can act on; anything else gets the fallback. */
-export const COMMAND_ERROR_TEXTS = {
+/** What Slack says for connect's failures a person can act on; anything else gets the listener's fallback. */
+export const CONNECT_ERROR_WORDS = knownErrors(connectErrors, {
   rate_limited: 'Too many connection attempts in the last hour. Please try again later.',
-} as const satisfies Partial<Record<ConnectErrorCode, string>> & SlackErrorTexts;
+  not_connected: 'Gmail is not connected; run /ai-email-connect',
+  connection_invalid: 'the Gmail connection is no longer valid; reconnect with /ai-email-connect',
+});
 
 export const COMMAND_FALLBACK = 'Something went wrong on our side. Please try again in a minute.';

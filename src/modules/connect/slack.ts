@@ -6,7 +6,7 @@ import { replyEphemeral } from '../../shared/slack-reply';
 import type { CheckStatus } from './domain/status';
 import type { Disconnect } from './domain/disconnect';
 import type { PairingPurpose } from './domain/types';
-import { COMMAND_ERROR_TEXTS, COMMAND_FALLBACK, disconnectText, statusText } from './replies';
+import { CONNECT_ERROR_WORDS, COMMAND_FALLBACK, disconnectText, statusText } from './replies';
 
 export interface ConnectSlackDeps {
   log: Logger;
@@ -23,7 +23,7 @@ const command =
   async ({ command: c, ack, respond }: CommandArgs) => {
     await ack();
     await answeringKnownErrors(async () => replyEphemeral(respond, await run(c.team_id, c.user_id)), {
-      texts: COMMAND_ERROR_TEXTS,
+      known: [CONNECT_ERROR_WORDS],
       fallback: COMMAND_FALLBACK,
       answer: (message) => replyEphemeral(respond, message),
       log,

@@ -1,5 +1,4 @@
 import type { SlackMessage } from '../../shared/slack-messenger';
-import type { SlackErrorTexts } from '../../shared/slack-answer';
 import type { DisableResult, EnableResult } from './domain/mailbox-control';
 import type { ConnectionView } from './domain/ports';
 import type { Failure, MailboxProblem, MailboxRecord, OwnerNotice } from './domain/types';
@@ -19,17 +18,6 @@ export const unknownArgumentReply = (arg: string): SlackMessage => ({
 });
 
 export const FAILED_REPLY = 'Something went wrong on our side. Please try again in a minute.';
-
-/**
- * Failures the person can act on, told in connect's own words: no usable connection, or too many
- * connection links asked for (a prompt creates one). Any other failure (Gmail, Slack, the database)
- * is logged and answered with FAILED_REPLY.
- */
-export const NOTIFY_ERROR_TEXTS: SlackErrorTexts = {
-  not_connected: (err) => err.message,
-  connection_invalid: (err) => err.message,
-  rate_limited: (err) => err.message,
-};
 
 /** The answer to `/ai-email-notifications on` (and to a finished "Grant access"). */
 export async function enableReply(result: EnableResult, prompt: Prompt): Promise<SlackMessage> {

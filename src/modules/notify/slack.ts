@@ -8,6 +8,7 @@ import type {
 import type { Logger } from 'pino';
 import type { Clock } from '../../shared/clock';
 import { answeringKnownErrors } from '../../shared/slack-answer';
+import { CONNECT_ERROR_WORDS } from '../connect/replies';
 import { replyEphemeral } from '../../shared/slack-reply';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { MailboxControl } from './domain/mailbox-control';
@@ -18,7 +19,6 @@ import {
   disableReply,
   enableReply,
   FAILED_REPLY,
-  NOTIFY_ERROR_TEXTS,
   unknownArgumentReply,
   type Prompt,
 } from './replies';
@@ -58,7 +58,8 @@ const answer = (
   run: () => Promise<SlackMessage>,
 ) =>
   answeringKnownErrors(async () => void (await replyEphemeral(respond, await run())), {
-    texts: NOTIFY_ERROR_TEXTS,
+    // Failures the person can act on (no usable connection, too many connection links) are connect's.
+    known: [CONNECT_ERROR_WORDS],
     fallback: FAILED_REPLY,
     answer: (message) => replyEphemeral(respond, message),
     log: deps.log,

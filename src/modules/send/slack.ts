@@ -4,7 +4,6 @@ import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { ButtonAction } from './domain/button-token';
 import type { ClickReply, ConfirmClick } from './domain/confirm-click';
-import type { SendErrorCode } from './domain/errors';
 import { CANCEL_ACTION_ID, SEND_ACTION_ID } from './blocks';
 
 export interface SendActionDeps {
@@ -18,7 +17,6 @@ export interface SendActionDeps {
  * A click fails only before anything was claimed, and only for reasons that are not the person's
  * to fix (the database, Redis, the audit trail): none of send's codes has words of its own here.
  */
-const CLICK_ERROR_TEXTS: Partial<Record<SendErrorCode, string>> = {};
 const CLICK_FAILED = 'Something went wrong on our side; nothing was sent. Please try again.';
 
 export type ButtonClickArgs = Pick<
@@ -55,7 +53,8 @@ export const buttonClick =
           },
         ),
       {
-        texts: CLICK_ERROR_TEXTS,
+        // A click fails only before anything was claimed, never for a reason the person could fix.
+        known: [],
         fallback: CLICK_FAILED,
         answer: (message) => reply(respond, { ...message, replace: false }),
         log: deps.log,
