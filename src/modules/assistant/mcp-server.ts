@@ -8,7 +8,7 @@ import {
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import { parseSendEmail, stagedEmail, toolInputError } from '../send/tool-contract';
+import { parseSendEmail, stagedAnswer, stagedEmail, toolInputError } from '../send/tool-contract';
 import type { SendModule } from '../send/api';
 import type { GetConnectionStatus } from './domain/connection-status';
 import { refusal, success, type ToolResult } from './tool-results';
@@ -35,12 +35,8 @@ function runners(t: AssistantTools): Record<ToolDefinition['name'], (args: unkno
   return {
     async send_email(args) {
       const staged = await t.send.stage(parseSendEmail(args));
-      const data = {
-        id: staged.id,
-        status: 'pending_confirmation',
-        expires_at: staged.expiresAt.toISOString(),
-      };
-      return success(stagedText(staged), data);
+      const { id, status, expires_at } = stagedAnswer(staged);
+      return success(stagedText(staged), { id, status, expires_at });
     },
     async get_email_status(args) {
       const parsed = getEmailStatusInput.safeParse(args);
