@@ -6,7 +6,8 @@ import type { Connection, PairingPurpose } from './domain/types';
 
 /** What the other modules use of a connection. */
 export interface ConnectModule {
-  connections: ConnectionStore;
+  /** Read-only: a connection changes only through connect's own use cases, which emit the change. */
+  connections: Pick<ConnectionStore, 'findByUser'>;
   accessTokens: AccessTokens;
   /** The connect (or notifications) prompt with a fresh pairing link and code. */
   prompt(teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage>;

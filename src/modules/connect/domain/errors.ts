@@ -36,7 +36,7 @@ export const connectErrors = defineErrors({
   sealed_data_corrupt: 'internal',
   // Revocation at Google.
   revocation_failed: 'transient',
-  // Google's OAuth endpoints (shared/google-oauth).
+  // Google's OAuth endpoints (modules/connect/google-oauth.ts).
   invalid_grant: 'internal',
   google_bad_response: 'internal',
   google_unauthorized: 'internal',
