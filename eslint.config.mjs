@@ -3,53 +3,36 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Domain code (src/modules/<capability>/domain) is pure: ports, types and use cases. It may import its own
- * domain files, another module's domain, and the shared pieces free of I/O; never an adapter, a transport, a
- * module's wiring, the platform, or a framework or SDK.
+ * domain files (`./x`), another module's domain (`../../<module>/domain/x`), the shared pieces free of I/O, Node's
+ * built-ins and zod; never an adapter, a transport, a module's wiring, the platform, or a framework or SDK.
+ * Written as allow-lists over the specifier's text, so `./../x`, `..`, `a/domain/../b` or an absolute path cannot
+ * slip through; dynamic `import()`, `import('…')` types and `require` are refused outright in domain code.
  */
+const SHARED_FOR_DOMAIN = ['errors', 'clock', 'crypto', 'google-scopes', 'google-failure'];
 const DOMAIN_BOUNDARY = [
   'error',
   {
     patterns: [
       {
-        group: [
-          '@prisma/*',
-          'fastify',
-          'fastify-*',
-          '@fastify/*',
-          '@slack/*',
-          'bullmq',
-          'ioredis',
-          'pg',
-          'googleapis',
-          '@googleapis/*',
-          'google-auth-library',
-          'undici',
-          'pino',
-          'prom-client',
-          'rate-limiter-flexible',
-        ],
-        message: 'Domain code takes side effects as ports; adapters and transports import the SDK.',
-      },
-      {
-        regex: '^\\.\\./(?!\\.\\./)',
+        regex: '^(?!node:|zod$)[^./]',
         message:
-          "Domain code may not import its module's adapters, transports or wiring; declare a port instead.",
+          'Domain code imports no package but zod and node: built-ins; side effects come in as ports (adapters import the SDK).',
       },
       {
-        regex: '^\\.\\./\\.\\./[^./][^/]*(/(?!domain/).*)?$',
-        message: "Only another module's domain (its ports and types) may be imported from domain code.",
-      },
-      {
-        regex: '^\\.\\./\\.\\./\\.\\./(?!shared/(errors|clock|crypto|google-scopes|google-failure)$)',
-        message:
-          'From outside the modules, domain code may import only shared/errors, clock, crypto, google-scopes, google-failure.',
-      },
-      {
-        regex: 'generated/prisma',
-        message: 'Domain code never sees Prisma types.',
+        regex: `^(?!\\./[\\w-]+$|\\.\\./\\.\\./[\\w-]+/domain/[\\w-]+$|\\.\\./\\.\\./\\.\\./shared/(${SHARED_FOR_DOMAIN.join('|')})$)[./]`,
+        message: `Domain code imports only its own domain (./x), another module's domain (../../<module>/domain/x) and shared/{${SHARED_FOR_DOMAIN.join(',')}}; declare a port for anything else.`,
       },
     ],
   },
+];
+const DOMAIN_NO_LOADING = [
+  'error',
+  { selector: 'ImportExpression', message: 'Domain code does not load modules at run time.' },
+  {
+    selector: 'TSImportType',
+    message: "Domain code names types through imports its boundary allows, not import('…').",
+  },
+  { selector: "CallExpression[callee.name='require']", message: 'Domain code does not require modules.' },
 ];
 
 export default tseslint.config(
@@ -65,7 +48,11 @@ export default tseslint.config(
   },
   {
     files: ['src/modules/*/domain/**/*.ts'],
-    rules: { 'no-restricted-imports': DOMAIN_BOUNDARY, '@typescript-eslint/no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-imports': DOMAIN_BOUNDARY,
+      'no-restricted-syntax': DOMAIN_NO_LOADING,
+      '@typescript-eslint/no-restricted-imports': 'off',
+    },
   },
   {
     // The emulators are packages of their own, usable without the service.
