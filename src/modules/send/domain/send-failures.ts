@@ -61,4 +61,3 @@ export function gmailRefusal(f: GmailFailure): SendFailure {
   if (f.kind === 'forbidden') return { code: 'gmail_forbidden', status: f.status };
   return { code: `gmail_${f.kind}` as GmailRejectionCode, status: f.status, message: f.message };
 }
-
