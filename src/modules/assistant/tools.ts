@@ -31,6 +31,21 @@ export const getConnectionStatusInput = z.strictObject({
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
+/** A tool that only reads: it changes nothing, in Mailbridge or outside. */
+const readTool = (
+  name: ToolDefinition['name'],
+  title: string,
+  input: z.ZodType,
+  description: string,
+  http?: ToolDefinition['http'],
+): ToolDefinition => ({
+  name,
+  description,
+  input,
+  annotations: { title, ...readOnly },
+  ...(http ? { http } : {}),
+});
+
 /** The assistant's tools, shared by MCP (tools/list) and function calling (GET /api/tools). */
 export const TOOLS: readonly ToolDefinition[] = [
   {
@@ -47,21 +62,22 @@ export const TOOLS: readonly ToolDefinition[] = [
     },
     http: { method: 'POST', path: '/api/tools/send-email' },
   },
-  {
-    name: 'get_email_status',
-    description:
-      'Tells what became of an email staged with send_email: pending_confirmation (waiting for the person to click Send), sending, sent, cancelled, expired, failed (with a reason) or outcome_unknown (the person should check their Sent folder). Never returns the content.',
-    input: getEmailStatusInput,
-    annotations: { title: 'Status of a staged email', ...readOnly },
-    http: { method: 'GET', path: '/api/tools/send-email/{id}' },
-  },
-  {
-    name: 'get_connection_status',
-    description:
-      "Tells whether the author of a Slack message has connected their Gmail to Mailbridge: as which address, with which permissions (send, read_headers, read…) and whether new-mail notifications are on. Use it before send_email when unsure; if they are not connected, or the connection stopped working, suggest that they run /ai-email-connect in Slack instead of trying to send. Answers only about that message's author.",
-    input: getConnectionStatusInput,
-    annotations: { title: "The person's Gmail connection", ...readOnly },
-  },
+  readTool(
+    'get_email_status',
+    'Status of a staged email',
+    getEmailStatusInput,
+    'Tells what became of an email staged with send_email: pending_confirmation (waiting for the person to click Send), sending, sent, cancelled, expired, failed (with a reason) or outcome_unknown (the person should check their Sent folder). Never returns the content.',
+    {
+      method: 'GET',
+      path: '/api/tools/send-email/{id}',
+    },
+  ),
+  readTool(
+    'get_connection_status',
+    "The person's Gmail connection",
+    getConnectionStatusInput,
+    "Tells whether the author of a Slack message has connected their Gmail to Mailbridge: as which address, with which permissions (send, read_headers, read…) and whether new-mail notifications are on. Use it before send_email when unsure; if they are not connected, or the connection stopped working, suggest that they run /ai-email-connect in Slack instead of trying to send. Answers only about that message's author.",
+  ),
 ];
 
 /** A tool's JSON Schema (draft 2020-12) as callers send its arguments; the same in MCP, /api/tools and OpenAPI. */
