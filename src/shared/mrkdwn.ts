@@ -75,6 +75,16 @@ export function codeMrkdwn(text: string): string {
   return `\`${escapeMrkdwn(text, Infinity, { verbatim: true, singleLine: true })}\``;
 }
 
+/**
+ * What the person just typed (a command's argument), echoed as inline code, at most `maxLength`
+ * characters. Backticks and the entity characters are dropped rather than escaped, so the echo can
+ * neither close the code span nor mention, link or broadcast (`<!here>` reads `!here`); it stays one line.
+ */
+export const typedCodeMrkdwn = (text: string, maxLength: number): string =>
+  `\`${oneLine(text)
+    .replace(/[`<>&]/g, '')
+    .slice(0, maxLength)}\``;
+
 /** An address held in our own records (a connected mailbox) in Slack text: shown exactly, one line. */
 export const addressMrkdwn = (email: string): string =>
   escapeMrkdwn(email, Infinity, { verbatim: true, singleLine: true });

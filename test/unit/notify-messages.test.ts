@@ -1,5 +1,6 @@
 import type { MailHeaders } from '../../src/modules/notify/domain/types';
 import { digestMessage, newMailMessage } from '../../src/modules/notify/blocks';
+import { NOTIFY_USAGE, unknownArgumentReply } from '../../src/modules/notify/replies';
 import { escapeMrkdwn } from '../../src/shared/mrkdwn';
 
 const mail = (over: Partial<MailHeaders> = {}): MailHeaders => ({
@@ -123,5 +124,19 @@ describe('single-line email fields', () => {
     expect(escapeMrkdwn('x\ny', Infinity, { verbatim: true, singleLine: true })).toBe('x y');
     // Multi-line text (the assistant's body) keeps its lines unless asked.
     expect(escapeMrkdwn('x\ny')).toBe('x\ny');
+  });
+});
+
+describe('echoing an unknown command argument', () => {
+  it('when the argument carries markup, backticks, line breaks or bidi controls, then the echo is one inert line of inline code', () => {
+    const { text } = unknownArgumentReply('<!channel>\n`x`\u202eevil &amp;');
+    expect(text.startsWith('I did not understand `!channel xevil amp;`. ')).toBe(true);
+    expect(liveMarkup(text)).toEqual([]);
+  });
+
+  it('when the argument is long, then at most 40 of its characters are echoed', () => {
+    expect(unknownArgumentReply('a'.repeat(100)).text).toBe(
+      `I did not understand \`${'a'.repeat(40)}\`. ${NOTIFY_USAGE}`,
+    );
   });
 });
