@@ -108,6 +108,36 @@ describe('what the mailbox says about a failure', () => {
     );
   });
 
+  it("when another module's failure is not the person's to act on, then its message is not shown", () => {
+    expect(describeFailure(connectErrors.fail('sealed_data_tampered', 'row 42: tag mismatch'))).toBe(
+      'an internal error stopped the last check; it is retried with the next new mail',
+    );
+  });
+
+  it.each([
+    [
+      'gmail_bad_response',
+      'users.watch returned no historyId or expiration',
+      'Gmail gave an unexpected answer',
+    ],
+    ['gmail_not_found', 'users.watch: not_found (404)', 'Gmail gave an unexpected answer'],
+    [
+      'gmail_invalid_grant',
+      'users.watch: invalid_grant (400)',
+      'Google no longer accepts the Gmail connection (access removed or expired)',
+    ],
+    [
+      'notify_post_in_flight',
+      'an announcement may still be reaching Slack',
+      'Slack did not confirm an announcement in time; the next new mail triggers another attempt',
+    ],
+  ] as const)(
+    'when notify fails with %s, then its own words are shown, never the message meant for the logs',
+    (code, message, words) => {
+      expect(describeFailure(notifyErrors.fail(code, message))).toBe(words);
+    },
+  );
+
   it('when a renewal failed or history was lost, then the mailbox keeps the reason in words', () => {
     const failure = failureOf(notifyErrors.fail('gmail_timeout', 'users.watch: timeout'));
     expect(problemText({ kind: 'renewal_failed', failure })).toBe(

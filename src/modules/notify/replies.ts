@@ -2,7 +2,7 @@ import type { SlackMessage } from '../../shared/slack-messenger';
 import type { DisableResult, EnableResult } from './domain/mailbox-control';
 import type { ConnectionView } from './domain/ports';
 import type { Failure, MailboxProblem, MailboxRecord, OwnerNotice } from './domain/types';
-import { addressMrkdwn } from '../../shared/mrkdwn';
+import { addressMrkdwn, typedCodeMrkdwn } from '../../shared/mrkdwn';
 
 const day = (d: Date) => `${d.toISOString().slice(0, 10)}`;
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -14,7 +14,7 @@ export const NOTIFY_USAGE =
   'Usage: `/ai-email-notifications on` (new Gmail inbox mail arrives here as a DM), `/ai-email-notifications off`, or `/ai-email-notifications status`.';
 
 export const unknownArgumentReply = (arg: string): SlackMessage => ({
-  text: `I did not understand \`${arg.replace(/[`<>&]/g, '').slice(0, 40)}\`. ${NOTIFY_USAGE}`,
+  text: `I did not understand ${typedCodeMrkdwn(arg, 40)}. ${NOTIFY_USAGE}`,
 });
 
 export const FAILED_REPLY = 'Something went wrong on our side. Please try again in a minute.';
@@ -108,11 +108,16 @@ const GMAIL_UNREACHABLE =
   'Gmail could not be reached after several tries; the next new mail triggers another attempt';
 const SLACK_UNREACHABLE =
   'Slack could not be reached after several tries; the next new mail triggers another attempt';
+const GRANT_GONE = 'Google no longer accepts the Gmail connection (access removed or expired)';
 
-/** A sentence for /ai-email-status explaining why notifications are not flowing. */
+/**
+ * A sentence for /ai-email-status explaining why notifications are not flowing. Every notify code
+ * has its words here; an error's own message is never shown for them (it is written for the logs).
+ */
 export function failureText({ code, reason, message }: Failure): string {
   switch (code) {
     case undefined:
+      // Another module's failure the person can act on (failureOf keeps only those messages).
       return message ?? 'an internal error stopped the last check; it is retried with the next new mail';
     case 'gmail_forbidden':
       return reason === 'insufficientPermissions'
@@ -120,6 +125,11 @@ export function failureText({ code, reason, message }: Failure): string {
         : `Gmail refused access (${reason ?? '403'})`;
     case 'gmail_bad_request':
       return `Gmail rejected the request (${reason ?? '400'})`;
+    case 'gmail_invalid_grant':
+      return GRANT_GONE;
+    case 'gmail_not_found':
+    case 'gmail_bad_response':
+      return `Gmail gave an unexpected answer${reason ? ` (${reason})` : ''}`;
     case 'gmail_rate_limited':
     case 'gmail_server':
     case 'gmail_timeout':
@@ -131,8 +141,8 @@ export function failureText({ code, reason, message }: Failure): string {
     case 'slack_rate_limited':
     case 'slack_unavailable':
       return SLACK_UNREACHABLE;
-    default:
-      return message ?? code;
+    case 'notify_post_in_flight':
+      return 'Slack did not confirm an announcement in time; the next new mail triggers another attempt';
   }
 }
 
@@ -144,7 +154,7 @@ export function problemText(problem: MailboxProblem): string {
     case 'disconnected':
       return 'Gmail was disconnected';
     case 'grant_invalid':
-      return 'Google no longer accepts the Gmail connection (access removed or expired)';
+      return GRANT_GONE;
     case 'connection_gone':
       return 'the Gmail connection is no longer valid';
     case 'watch_expired':

@@ -31,10 +31,13 @@ export function retryAfterMs(err: unknown): number | undefined {
   return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
-/** What a failure says about itself: notify's code with the reason Google or Slack gave, or a message. */
+/**
+ * What a failure says about itself: notify's code with the reason Google or Slack gave, or another
+ * module's message when it is the person's to act on (`user`); any other message stays in the logs.
+ */
 export function failureOf(err: unknown): Failure {
   if (!isAppError(err)) return {};
-  if (!notifyErrors.is(err)) return { message: err.message };
+  if (!notifyErrors.is(err)) return err.kind === 'user' ? { message: err.message } : {};
   const reason = typeof err.details?.reason === 'string' ? err.details.reason : undefined;
   return { code: err.code, reason, message: err.message };
 }

@@ -49,7 +49,10 @@ export interface MailHeaders {
 /** One Slack post about new mail: a message of its own, or a digest of many. */
 export type Announcement = { kind: 'single'; mail: MailHeaders } | { kind: 'digest'; mails: MailHeaders[] };
 
-/** What is known of a failure: notify's code and Google's or Slack's reason, or another module's message. */
+/**
+ * What is known of a failure: notify's code and Google's or Slack's reason, or the message of another
+ * module's failure that the person can act on (see failureOf).
+ */
 export interface Failure {
   code?: NotifyErrorCode;
   reason?: string;
