@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { TriggerStore } from './domain/ports';
+import type { TriggersModule } from './api';
 import { createRecordTrigger } from './domain/record-trigger';
 import { createTriggerRepo } from './trigger-store';
 import { registerTriggerRecorder } from './slack';
 
-/** What the other modules use of triggers: sending looks them up, retention purges them. */
-export type TriggersModule = Pick<TriggerStore, 'findByTs' | 'purgeOlderThan'>;
+export type { TriggersModule } from './api';
 
 /** Records the Slack messages that may start an email, in front of every other Slack listener. */
 export default function triggersModule(app: FastifyInstance): TriggersModule {
