@@ -29,7 +29,7 @@ function setup(rows: MailboxRecord[], gmail: GmailPort = fakeWatchGmail().gmail)
     clock: { now: () => NOW },
     log: silentLog(),
     topicName: 'projects/p/topics/gmail',
-    safetySyncAfterMs: 24 * HOUR,
+    safetySyncAfterHours: 24,
     scheduleSync: async (id) => void synced.push(id),
     scheduleRenewal: async (id) => void renewals.push(id),
     tell,

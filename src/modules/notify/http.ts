@@ -1,11 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { createPushAuthenticator, type PushAuthenticator } from './domain/push-auth';
+import type { PushAuthenticator } from './domain/push-auth';
 import { MAX_PUSH_BYTES, parsePushEnvelope } from './domain/push-envelope';
-import { createPushIntake, type PushIntake } from './domain/push-intake';
-import { createPushDedupe } from './push-dedupe';
-import type { NotifyScheduler } from './jobs';
-import { createPushTokenVerifier } from './push-token-verifier';
+import type { PushIntake } from './domain/push-intake';
 
 export interface PubsubRouteOptions {
   authenticate: PushAuthenticator;
@@ -34,7 +31,11 @@ const ANSWERS = {
 const answer = (reply: FastifyReply, what: keyof typeof ANSWERS) =>
   reply.code(ANSWERS[what].status).send(ANSWERS[what].body);
 
-/** POST /pubsub/gmail (SPEC 6.5.3). The token is checked in onRequest, before the body is even read. */
+/**
+ * POST /pubsub/gmail (SPEC 6.5.3): pushes are authenticated as Pub/Sub's for our audience, then
+ * recorded as a sync of every enabled mailbox of the address. The token is checked in onRequest,
+ * before the body is even read.
+ */
 export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRouteOptions) {
   const { log } = opts;
   const { metrics } = app;
@@ -98,35 +99,4 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
       return answer(reply, 'recorded');
     },
   );
-}
-
-/**
- * Registers the webhook: pushes are authenticated as Pub/Sub's for our audience, then recorded as a
- * sync of every enabled mailbox of the address (domain/push-intake).
- */
-export async function registerPushRoutes(
-  app: FastifyInstance,
-  deps: {
-    mailboxes: {
-      touchPushByEmail(email: string, now: Date): Promise<Array<{ id: string; enabled: boolean }>>;
-    };
-    schedule: Pick<NotifyScheduler, 'afterPush'>;
-    log: Logger;
-  },
-): Promise<void> {
-  const { config, clock } = app;
-  await app.register(pubsubRoutes, {
-    authenticate: createPushAuthenticator({
-      audience: config.GMAIL_PUSH_AUDIENCE,
-      serviceAccount: config.GMAIL_PUSH_SERVICE_ACCOUNT,
-      verifySignature: createPushTokenVerifier(config),
-      nowSeconds: () => Math.floor(clock.now().getTime() / 1000),
-    }),
-    receive: createPushIntake({
-      dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
-      touchMailboxes: (email) => deps.mailboxes.touchPushByEmail(email, clock.now()),
-      enqueueSync: deps.schedule.afterPush,
-    }),
-    log: deps.log,
-  });
 }

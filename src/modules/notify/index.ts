@@ -2,17 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createSync, SYNC_BATCH } from './domain/sync';
 import { createMailboxControl } from './domain/mailbox-control';
+import { createPushAuthenticator } from './domain/push-auth';
+import { createPushIntake } from './domain/push-intake';
 import { createRenewal } from './domain/renewal';
 import type { ConnectModule } from '../connect';
 import type { NotifyModule } from './api';
-import { createMailboxRepo } from './mailbox-store';
-import { createGmailOpener } from './gmail';
-import { createAgentPublisher } from './agent-events';
-import { createOwnerDm } from './owner-dm';
-import { createSlackAnnouncer } from './slack-announcer';
-import { createNotifyScheduler, registerNotifyJobs } from './jobs';
+import { createNotifyAdapters } from './adapters';
+import { registerNotifyJobs } from './jobs';
 import { registerNotifySlack, startNotifications } from './slack';
-import { registerPushRoutes } from './http';
+import pubsubRoutes from './http';
 
 export type { NotifyModule } from './api';
 
@@ -23,33 +21,32 @@ export default async function notifyModule(
 ): Promise<NotifyModule> {
   const { config, clock } = app;
   const log = app.log.child({ component: 'notify' }) as Logger;
-  const mailboxes = createMailboxRepo(app.prisma);
-  const schedule = createNotifyScheduler(app);
-  const owner = createOwnerDm(app);
-  const openGmail = createGmailOpener(app, connect.accessTokens);
+  const a = createNotifyAdapters(app, connect.accessTokens, log);
+  const { mailboxes, schedule, owner, openGmail } = a;
   const base = { mailboxes, openGmail, clock, log, tell: owner.tell, scheduleSync: schedule.sync };
   const { prompt, connections } = connect;
   const topicName = config.GMAIL_PUBSUB_TOPIC;
 
   const sync = createSync({
     ...base,
-    ...createSlackAnnouncer(app, log),
+    ...a.announcer,
     ...SYNC_BATCH,
-    publish: createAgentPublisher(app, log),
+    publish: a.publish,
     scheduleRecheck: schedule.recheck,
     digestThreshold: config.NOTIFY_DIGEST_THRESHOLD,
   });
-  const findConnection = connections.findByUser;
-  const control = createMailboxControl({ ...base, topicName, findConnection });
+  const control = createMailboxControl({ ...base, topicName, findConnection: connections.findByUser });
   const renewal = createRenewal({
     ...base,
     topicName,
-    safetySyncAfterMs: config.NOTIFY_SAFETY_SYNC_HOURS * 3_600_000,
+    safetySyncAfterHours: config.NOTIFY_SAFETY_SYNC_HOURS,
     scheduleRenewal: schedule.renew,
-    countWatch: (outcome) => app.metrics.watchExpiries.inc({ outcome }),
+    countWatch: a.countWatch,
   });
+  const authenticate = createPushAuthenticator(a.pushAuth);
+  const receive = createPushIntake(a.pushIntake);
 
-  await registerPushRoutes(app, { mailboxes, schedule, log });
+  await app.register(pubsubRoutes, { authenticate, receive, log });
   registerNotifySlack(app.slack.app, { control, prompt, clock, log });
   registerNotifyJobs(app, { sync, renewal, mailboxes, log });
   return {

@@ -2,13 +2,15 @@ import { failureOf, isConnectionGone, isTransient } from './failures';
 import type { NotifyBaseDeps, TellOwner } from './ports';
 import type { MailboxRecord } from './types';
 
-const DAY_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Gmail watches last 7 days; one renewed when under 6 days left is renewed about daily. */
 export const RENEW_WHEN_EXPIRING_WITHIN_MS = 6 * DAY_MS;
 
 export interface RenewalDeps extends NotifyBaseDeps {
   topicName: string;
-  safetySyncAfterMs: number;
+  /** A mailbox without a sync for this long is synced anyway (a push may have been lost). */
+  safetySyncAfterHours: number;
   scheduleSync(mailboxId: string): Promise<void>;
   scheduleRenewal(mailboxId: string): Promise<void>;
   tell: TellOwner;
@@ -69,7 +71,9 @@ export function createRenewal(deps: RenewalDeps) {
         }
         await deps.scheduleRenewal(mailbox.id);
       }
-      const silent = await mailboxes.silentSince(new Date(now.getTime() - deps.safetySyncAfterMs));
+      const silent = await mailboxes.silentSince(
+        new Date(now.getTime() - deps.safetySyncAfterHours * HOUR_MS),
+      );
       for (const id of silent) await deps.scheduleSync(id);
       if (due.length || silent.length)
         log.info({ renewals: due.length, safetySyncs: silent.length }, 'notify maintenance');

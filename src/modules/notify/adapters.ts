@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ConnectModule } from '../connect';
+import { createAgentPublisher } from './agent-events';
+import type { PushAuthDeps } from './domain/push-auth';
+import type { PushIntakeDeps } from './domain/push-intake';
+import { createGmailOpener } from './gmail';
+import { createNotifyScheduler } from './jobs';
+import { createMailboxRepo } from './mailbox-store';
+import { createOwnerDm } from './owner-dm';
+import { createPushDedupe } from './push-dedupe';
+import { createPushTokenVerifier } from './push-token-verifier';
+import { createSlackAnnouncer } from './slack-announcer';
+
+/** Everything notify's use cases reach outside themselves through, with the settings they need. */
+export function createNotifyAdapters(
+  app: FastifyInstance,
+  accessTokens: ConnectModule['accessTokens'],
+  log: Logger,
+) {
+  const { config, clock } = app;
+  const mailboxes = createMailboxRepo(app.prisma);
+  const schedule = createNotifyScheduler(app);
+  /** Pushes are Pub/Sub's for our audience: Google's signature, then the claims (domain/push-auth). */
+  const pushAuth: PushAuthDeps = {
+    audience: config.GMAIL_PUSH_AUDIENCE,
+    serviceAccount: config.GMAIL_PUSH_SERVICE_ACCOUNT,
+    verifySignature: createPushTokenVerifier(config),
+    nowSeconds: () => Math.floor(clock.now().getTime() / 1000),
+  };
+  /** A push is recorded as a sync of every enabled mailbox of the address (domain/push-intake). */
+  const pushIntake: PushIntakeDeps = {
+    dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
+    touchMailboxes: (email) => mailboxes.touchPushByEmail(email, clock.now()),
+    enqueueSync: schedule.afterPush,
+  };
+  return {
+    mailboxes,
+    schedule,
+    owner: createOwnerDm(app),
+    openGmail: createGmailOpener(app, accessTokens),
+    announcer: createSlackAnnouncer(app, log),
+    publish: createAgentPublisher(app, log),
+    countWatch: (outcome: 'renewed' | 'lapsed' | 'failed') => app.metrics.watchExpiries.inc({ outcome }),
+    pushAuth,
+    pushIntake,
+  };
+}
