@@ -129,4 +129,23 @@ describe('access tokens of a connection', () => {
     const other = seedConnection(connections, sealer, { userId: 'U2' });
     await expect(tokens.forConnection(other.id)).resolves.toBeDefined();
   });
+
+  it('when a connection turns invalid, then the caller learns connection_invalid only after onInvalid has finished', async () => {
+    const connections = fakeConnections();
+    const sealer = testSealer();
+    const told: string[] = [];
+    const tokens = createAccessTokens({
+      connections,
+      sealer,
+      clock: fakeClock(),
+      google: fakeGoogle({ refresh: async () => Promise.reject(invalidGrant()) }).google,
+      onInvalid: async (c) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        told.push(c.id);
+      },
+    });
+    const c = seedConnection(connections, sealer);
+    await expect(tokens.forConnection(c.id)).rejects.toMatchObject({ code: 'connection_invalid' });
+    expect(told).toEqual([c.id]);
+  });
 });

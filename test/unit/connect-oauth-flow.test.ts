@@ -87,6 +87,7 @@ const setup = (over: Partial<GoogleAuth> = {}) => {
     calls,
     flow,
     pairing,
+    accessTokens,
     start,
     finish,
   };
@@ -189,7 +190,7 @@ describe('the OAuth callback', () => {
     seedConnection(other.connections, other.sealer, { email: 'ada@example.com' });
     await expect(other.finish('notifications')).rejects.toMatchObject({
       code: 'account_mismatch',
-      message: 'Please choose the Google account already connected (ada@example.com).',
+      details: { email: 'ada@example.com' },
     });
     const noScope = setup();
     seedConnection(noScope.connections, noScope.sealer);
@@ -243,7 +244,7 @@ describe('the OAuth callback', () => {
     const t = setup({ exchangeCode: () => Promise.reject(new Error('invalid_grant')) });
     await expect(t.finish()).rejects.toMatchObject({
       code: 'exchange_failed',
-      message: 'Google did not accept the sign-in.',
+      cause: new Error('invalid_grant'),
     });
     expect(t.connections.rows.size).toBe(0);
   });
@@ -265,5 +266,16 @@ describe('the OAuth callback', () => {
     const noOffline = setup({ exchangeCode: async () => grant({ idToken: 'i' }) });
     await expect(noOffline.finish()).rejects.toMatchObject({ code: 'refresh_token_missing' });
     for (const t of [noSend, noId, noOffline]) expect(t.connections.rows.size).toBe(0);
+  });
+
+  it('when the same account connects again within the same instant, then the access token cached for it is not served again', async () => {
+    // The cache is keyed by the grant (account and connection time); a reconnect at the same instant keeps
+    // both, so only the flow's own forget keeps the old grant's token from being reused.
+    const t = setup();
+    const { connection } = await t.finish();
+    expect((await t.accessTokens.forConnection(connection.id)).accessToken).toBe('access-1');
+    await t.finish();
+    expect((await t.accessTokens.forConnection(connection.id)).accessToken).toBe('access-2');
+    expect(t.calls.refresh).toHaveLength(2);
   });
 });

@@ -33,7 +33,6 @@ describe('pairing a Slack user with a browser', () => {
     await expect(service.create('T1', 'U1', 'connect')).rejects.toMatchObject({
       code: 'rate_limited',
       kind: 'user',
-      message: 'Too many connection attempts in the last hour. Please try again later.',
     });
     await expect(service.create('T1', 'U2', 'connect')).resolves.toBeDefined();
   });
@@ -52,7 +51,6 @@ describe('pairing a Slack user with a browser', () => {
     const { id, code } = await service.create('T1', 'U1', 'connect');
     await expect(service.redeem(id, wrongCode(code))).rejects.toMatchObject({
       code: 'code_wrong',
-      message: `That code is not right. ${MAX_WRONG_CODES - 1} tries left.`,
       details: { attemptsLeft: MAX_WRONG_CODES - 1 },
     });
   });
@@ -64,10 +62,7 @@ describe('pairing a Slack user with a browser', () => {
       await expect(service.redeem(id, wrongCode(code))).rejects.toMatchObject({ code: 'code_wrong' });
     }
     await expect(service.redeem(id, wrongCode(code))).rejects.toMatchObject({ code: 'pairing_burnt' });
-    await expect(service.redeem(id, code)).rejects.toMatchObject({
-      code: 'pairing_burnt',
-      message: 'Too many wrong codes were entered for this link, so it was disabled.',
-    });
+    await expect(service.redeem(id, code)).rejects.toMatchObject({ code: 'pairing_burnt' });
   });
 
   it('when the right code follows wrong ones, then the check it reserved is refunded', async () => {
@@ -89,9 +84,6 @@ describe('pairing a Slack user with a browser', () => {
   it('when the link names no pairing or a malformed id, then it is not valid', async () => {
     const { service } = setup();
     await expect(service.usable('abcdefghijklmnop')).rejects.toMatchObject({ code: 'pairing_unknown' });
-    await expect(service.usable('../../etc')).rejects.toMatchObject({
-      code: 'pairing_unknown',
-      message: 'This connection link is not valid.',
-    });
+    await expect(service.usable('../../etc')).rejects.toMatchObject({ code: 'pairing_unknown' });
   });
 });

@@ -79,10 +79,15 @@ export function createGoogleOAuth(config: Config) {
           await verifier.verifyIdToken({ idToken, audience: config.GMAIL_OAUTH_CLIENT_ID })
         ).getPayload();
       } catch (err) {
-        throw connectErrors.fail('id_token_invalid', 'Google ID token failed verification', { cause: err });
+        throw connectErrors.fail('id_token_invalid', 'Google ID token failed verification', {
+          details: { flaw: 'signature' },
+          cause: err,
+        });
       }
       if (!payload?.sub || !payload.email || !GOOGLE_ISSUERS.includes(payload.iss)) {
-        throw connectErrors.fail('id_token_invalid', 'Google ID token lacks an issuer, subject or email');
+        throw connectErrors.fail('id_token_invalid', 'Google ID token lacks an issuer, subject or email', {
+          details: { flaw: 'claims' },
+        });
       }
       return {
         sub: payload.sub,

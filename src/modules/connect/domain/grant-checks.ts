@@ -6,10 +6,9 @@ import { tokenContext, type Connection, type GoogleIdentity, type PairingPurpose
 
 /** The authorization code of Google's redirect, or why there is none. */
 export function requireCode(q: { code?: string; error?: string }): string {
-  if (q.error === 'access_denied')
-    throw connectErrors.fail('consent_denied', 'You did not allow access to Gmail.');
-  if (q.error) throw connectErrors.fail('google_error', 'Google reported an error.');
-  if (!q.code) throw connectErrors.fail('code_missing', 'Google did not return an authorization code.');
+  if (q.error === 'access_denied') throw connectErrors.fail('consent_denied', 'consent denied at Google');
+  if (q.error) throw connectErrors.fail('google_error', `Google redirected with error ${q.error}`);
+  if (!q.code) throw connectErrors.fail('code_missing', 'redirect without an authorization code');
   return q.code;
 }
 
@@ -22,17 +21,21 @@ export function requireScopes(p: {
   identity: GoogleIdentity;
 }): void {
   if (!p.granted.includes(SCOPES.send)) {
-    throw connectErrors.fail('scope_missing_send', 'Permission to send email was not granted.');
+    throw connectErrors.fail('scope_missing_send', 'gmail.send not granted');
   }
   if (p.purpose !== 'notifications') return;
   if (!p.active || p.active.googleSub !== p.identity.sub) {
+    // The page names the account to choose; without an active connection there is none to name.
     throw connectErrors.fail(
       'account_mismatch',
-      `Please choose the Google account already connected${p.active ? ` (${p.active.email})` : ''}.`,
+      'notifications granted by another account than the connected one',
+      {
+        details: p.active ? { email: p.active.email } : undefined,
+      },
     );
   }
   if (!p.granted.includes(p.notifyScope)) {
-    throw connectErrors.fail('scope_missing_notify', 'Permission to read new-mail headers was not granted.');
+    throw connectErrors.fail('scope_missing_notify', 'notification scope not granted');
   }
 }
 

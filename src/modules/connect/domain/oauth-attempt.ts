@@ -21,9 +21,8 @@ export const scopesFor = (purpose: PairingPurpose, notifyScope: string) =>
     ? [SCOPES.send, 'openid', 'email', notifyScope]
     : [SCOPES.send, 'openid', 'email'];
 
-const stateInvalid = () => connectErrors.fail('state_invalid', 'This sign-in link is not valid.');
-const stateUsed = () =>
-  connectErrors.fail('state_used', 'This sign-in link was already used or has expired.');
+const stateInvalid = () => connectErrors.fail('state_invalid', 'state not valid or unknown attempt');
+const stateUsed = () => connectErrors.fail('state_used', 'attempt already used');
 
 /**
  * Checks Google's redirect against the attempt it names (signed state, not expired, same browser) and
@@ -38,14 +37,13 @@ export async function claimAttempt(
 ): Promise<OAuthAttempt> {
   const payload = state ? verifyToken<{ a: string; e: number }>(key, STATE_PURPOSE, state) : undefined;
   if (!payload || typeof payload.a !== 'string' || typeof payload.e !== 'number') throw stateInvalid();
-  if (payload.e <= now.getTime())
-    throw connectErrors.fail('state_expired', 'This sign-in took too long and expired.');
+  if (payload.e <= now.getTime()) throw connectErrors.fail('state_expired', 'state expired');
   const attempt = await pairings.findAttempt(payload.a);
   if (!attempt) throw stateInvalid();
   if (attempt.usedAt) throw stateUsed();
   const browserSecret = browserSecretFor(attempt.id);
   if (!browserSecret || !safeEqual(browserHash(key, browserSecret), attempt.browserHash)) {
-    throw connectErrors.fail('browser_mismatch', 'This sign-in was started in a different browser.');
+    throw connectErrors.fail('browser_mismatch', 'browser secret missing or not the attempt’s');
   }
   if (!(await pairings.consumeAttempt(attempt.id, now))) throw stateUsed();
   return attempt;

@@ -93,10 +93,9 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const grant = await deps.google
         .exchangeCode(code, codeVerifier(key, attempt.id))
         .catch((cause: unknown) => {
-          throw connectErrors.fail('exchange_failed', 'Google did not accept the sign-in.', { cause });
+          throw connectErrors.fail('exchange_failed', 'code exchange refused', { cause });
         });
-      if (!grant.idToken)
-        throw connectErrors.fail('id_token_missing', 'Google did not return who signed in.');
+      if (!grant.idToken) throw connectErrors.fail('id_token_missing', 'token response without an ID token');
       const identity = await deps.google.verifyIdToken(grant.idToken);
       // An unverified address may belong to someone else: it must never become the From of sent mail.
       if (!identity.emailVerified) {
@@ -111,10 +110,7 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
             refreshToken: grant.refreshToken ?? grant.accessToken,
           })
           .catch(() => undefined);
-        throw connectErrors.fail(
-          'email_unverified',
-          'Google has not verified the email address of this account.',
-        );
+        throw connectErrors.fail('email_unverified', 'Google account email not verified');
       }
       // Only Google's token response says what was granted; the callback URL is the browser's to change.
       const granted = grant.scopes;
@@ -126,7 +122,7 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       if (!refreshToken) {
         // Google may omit the refresh token for an account that already granted offline access.
         if (!sameAccount || active?.status !== 'active' || !active.sealedToken) {
-          throw connectErrors.fail('refresh_token_missing', 'Google did not grant offline access.');
+          throw connectErrors.fail('refresh_token_missing', 'no refresh token and none to keep');
         }
         refreshToken = deps.sealer.openString(active.sealedToken, tokenContext(active.teamId, active.userId));
       }

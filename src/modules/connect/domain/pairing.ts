@@ -22,9 +22,8 @@ export const normalizeCode = (code: string) => code.toUpperCase().replace(/[^A-Z
 const hashCode = (key: string, pairingId: string, code: string) =>
   hmacHex(key, 'pairing-code', pairingId, normalizeCode(code));
 
-const burnt = () =>
-  connectErrors.fail('pairing_burnt', 'Too many wrong codes were entered for this link, so it was disabled.');
-const used = () => connectErrors.fail('pairing_used', 'This connection link was already used.');
+const burnt = () => connectErrors.fail('pairing_burnt', 'pairing disabled after too many wrong codes');
+const used = () => connectErrors.fail('pairing_used', 'pairing already used');
 
 export function createPairingService(deps: PairingDeps) {
   return {
@@ -47,10 +46,7 @@ export function createPairingService(deps: PairingDeps) {
         PAIRINGS_PER_HOUR,
       );
       if (!created) {
-        throw connectErrors.fail(
-          'rate_limited',
-          'Too many connection attempts in the last hour. Please try again later.',
-        );
+        throw connectErrors.fail('rate_limited', `over ${PAIRINGS_PER_HOUR} pairings in the last hour`);
       }
       return { id, code, expiresAt };
     },
@@ -58,11 +54,11 @@ export function createPairingService(deps: PairingDeps) {
     /** The pairing a start page may show, or why it cannot be used. */
     async usable(id: string): Promise<Pairing> {
       const pairing = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await deps.pairings.find(id) : undefined;
-      if (!pairing) throw connectErrors.fail('pairing_unknown', 'This connection link is not valid.');
+      if (!pairing) throw connectErrors.fail('pairing_unknown', 'no such pairing');
       if (pairing.usedAt) throw used();
       if (pairing.burntAt) throw burnt();
       if (pairing.expiresAt <= deps.clock.now())
-        throw connectErrors.fail('pairing_expired', 'This connection link has expired.');
+        throw connectErrors.fail('pairing_expired', 'pairing expired');
       return pairing;
     },
 
@@ -78,11 +74,9 @@ export function createPairingService(deps: PairingDeps) {
       if (!safeEqual(hashCode(deps.signingKey, id, code), pairing.codeHash)) {
         const left = MAX_WRONG_CODES - checks;
         if (left === 0) throw burnt();
-        throw connectErrors.fail(
-          'code_wrong',
-          `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
-          { details: { attemptsLeft: left } },
-        );
+        throw connectErrors.fail('code_wrong', `wrong pairing code, ${left} left`, {
+          details: { attemptsLeft: left },
+        });
       }
       if (!(await deps.pairings.consume(id, deps.clock.now()))) throw used();
       return pairing;

@@ -14,7 +14,9 @@ export function oauthRouteDeps(
   const { config } = app;
   return {
     signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
-    publicOrigin: new URL(config.PUBLIC_BASE_URL).origin,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    googleAuthUrl: config.GOOGLE_OAUTH_AUTH_URL,
+    flyAppName: config.FLY_APP_NAME,
     pairing: core.pairing,
     flow: core.flow,
     names: createSlackNames({
@@ -28,8 +30,5 @@ export function oauthRouteDeps(
       log: core.log,
     }),
     limits: createConnectPageLimits(app.redis, config.REDIS_KEY_PREFIX),
-    secureCookies: config.PUBLIC_BASE_URL.startsWith('https://'),
-    authOrigin: new URL(config.GOOGLE_OAUTH_AUTH_URL).origin,
-    addressTrust: { onFly: config.FLY_APP_NAME !== undefined },
   };
 }

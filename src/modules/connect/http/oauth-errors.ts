@@ -2,83 +2,126 @@ import type { ConnectErrorCode } from '../domain/errors';
 import { connectErrors } from '../domain/errors';
 
 const AGAIN = 'Run <code>/ai-email-connect</code> in Slack to get a new link and code.';
+const FALLBACK = { title: 'Could not connect', next: `Please try again in a few minutes. ${AGAIN}` };
 
-interface PageAnswer {
-  status: number;
-  /** What the person sees, always with a next step; without one, the generic page with the flow's message. */
-  page?: { title: string; next: string };
-}
+type Details = Readonly<Record<string, unknown>> | undefined;
+/** Words for the page; a function when they depend on the failure's details. */
+type Words = string | ((details: Details) => string);
 
-const fix = (status: number, title?: string, next?: string): PageAnswer => ({
+type PageAnswer =
+  /** The person's to fix: their page, always with a next step (the generic one unless the row has its own). */
+  | { show: 'page'; status: number; message: Words; look?: { title: string; next: string } }
+  /** A wrong code: the start page again with the words as its alert, so the person can retry in place. */
+  | { show: 'start page'; status: number; message: Words }
+  /** Not the person's to fix: the generic page, nothing of the cause. */
+  | { show: 'ours'; status: number };
+
+const page = (status: number, message: Words, title?: string, next?: string): PageAnswer => ({
+  show: 'page',
   status,
-  page: title && next ? { title, next } : undefined,
+  message,
+  look: title && next ? { title, next } : undefined,
 });
-/** Not the person's to fix: the generic page, nothing of the cause. */
-const OURS: PageAnswer = { status: 502 };
+const OURS: PageAnswer = { show: 'ours', status: 502 };
 
-/** Each code's status and page on the connect pages: the one table of this transport. */
+const triesLeft = (d: Details) => {
+  const left = Number(d?.attemptsLeft);
+  return `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`;
+};
+const connectedAccount = (d: Details) =>
+  `Please choose the Google account already connected${typeof d?.email === 'string' ? ` (${d.email})` : ''}.`;
+const idTokenInvalid = (d: Details) =>
+  d?.flaw === 'claims'
+    ? 'Google ID token lacks an issuer, subject or email'
+    : 'Google ID token failed verification';
+
+/** Each code's status and page on the connect pages: the one table of this transport, every word the page shows. */
 const ANSWERS = {
-  rate_limited: fix(429),
-  pairing_unknown: fix(404, 'Link not valid', AGAIN),
-  pairing_used: fix(410, 'Link already used', AGAIN),
-  pairing_expired: fix(410, 'Link expired', AGAIN),
-  pairing_burnt: fix(410, 'Link disabled', AGAIN),
-  code_wrong: fix(400),
-  form_invalid: fix(
+  rate_limited: page(429, 'Too many connection attempts in the last hour. Please try again later.'),
+  pairing_unknown: page(404, 'This connection link is not valid.', 'Link not valid', AGAIN),
+  pairing_used: page(410, 'This connection link was already used.', 'Link already used', AGAIN),
+  pairing_expired: page(410, 'This connection link has expired.', 'Link expired', AGAIN),
+  pairing_burnt: page(
+    410,
+    'Too many wrong codes were entered for this link, so it was disabled.',
+    'Link disabled',
+    AGAIN,
+  ),
+  code_wrong: { show: 'start page', status: 400, message: triesLeft },
+  form_invalid: page(
     400,
+    'The form was incomplete.',
     'Form incomplete',
     `Open the link from <code>/ai-email-connect</code> in Slack again.`,
   ),
-  form_foreign: fix(
+  form_foreign: page(
     403,
+    'This form was not sent from the Mailbridge page in this browser.',
     'Please use the link from Slack',
     `Open the link from <code>/ai-email-connect</code> in Slack and enter the code on that page.`,
   ),
-  state_invalid: fix(400, 'Sign-in not valid', `${AGAIN} Finish the steps in the same browser.`),
-  state_expired: fix(400, 'Sign-in expired', `${AGAIN} The Google step must be finished within 10 minutes.`),
-  state_used: fix(400, 'Sign-in already used', AGAIN),
-  browser_mismatch: fix(
+  state_invalid: page(
     400,
+    'This sign-in link is not valid.',
+    'Sign-in not valid',
+    `${AGAIN} Finish the steps in the same browser.`,
+  ),
+  state_expired: page(
+    400,
+    'This sign-in took too long and expired.',
+    'Sign-in expired',
+    `${AGAIN} The Google step must be finished within 10 minutes.`,
+  ),
+  state_used: page(400, 'This sign-in link was already used or has expired.', 'Sign-in already used', AGAIN),
+  browser_mismatch: page(
+    400,
+    'This sign-in was started in a different browser.',
     'Different browser',
     `${AGAIN} Open the link and finish the Google step in the same browser.`,
   ),
-  consent_denied: fix(
+  consent_denied: page(
     400,
+    'You did not allow access to Gmail.',
     'Nothing was connected',
     'If you change your mind, run <code>/ai-email-connect</code> again and choose Allow.',
   ),
-  google_error: fix(400),
-  code_missing: fix(400),
-  exchange_failed: fix(400),
-  id_token_missing: fix(400),
-  id_token_invalid: fix(400),
-  email_unverified: fix(
+  google_error: page(400, 'Google reported an error.'),
+  code_missing: page(400, 'Google did not return an authorization code.'),
+  exchange_failed: page(400, 'Google did not accept the sign-in.'),
+  id_token_missing: page(400, 'Google did not return who signed in.'),
+  id_token_invalid: page(400, idTokenInvalid),
+  email_unverified: page(
     400,
+    'Google has not verified the email address of this account.',
     'Email address not verified',
     'Verify the address at myaccount.google.com or choose another Google account, then run <code>/ai-email-connect</code> again.',
   ),
-  refresh_token_missing: fix(
+  refresh_token_missing: page(
     400,
+    'Google did not grant offline access.',
     'Offline access not granted',
     'Remove Mailbridge at myaccount.google.com → Security → Third-party access, then run <code>/ai-email-connect</code> again.',
   ),
-  scope_missing_send: fix(
+  scope_missing_send: page(
     400,
+    'Permission to send email was not granted.',
     'Permission missing',
     'Run <code>/ai-email-connect</code> again and keep “Send email on your behalf” ticked on Google’s screen.',
   ),
-  scope_missing_notify: fix(
+  scope_missing_notify: page(
     400,
+    'Permission to read new-mail headers was not granted.',
     'Permission missing',
     'Run <code>/ai-email-notifications on</code> again and keep “View your email message metadata” ticked.',
   ),
-  account_mismatch: fix(
+  account_mismatch: page(
     400,
+    connectedAccount,
     'Different Google account',
     'Run <code>/ai-email-notifications on</code> again and choose the connected account.',
   ),
-  not_connected: fix(409),
-  connection_invalid: fix(409),
+  not_connected: page(409, 'Gmail is not connected; run /ai-email-connect'),
+  connection_invalid: page(409, 'the Gmail connection is no longer valid; reconnect with /ai-email-connect'),
   unknown_key_version: OURS,
   sealed_data_tampered: OURS,
   sealed_data_corrupt: OURS,
@@ -95,22 +138,33 @@ const ANSWERS = {
   google_network: OURS,
 } as const satisfies Record<ConnectErrorCode, PageAnswer>;
 
-const FALLBACK_PAGE = { title: 'Could not connect', next: `Please try again in a few minutes. ${AGAIN}` };
-
-/** The page for a failed step: the flow's own message for what the person can fix, a generic one otherwise. */
-export function errorPage(err: unknown): {
+export interface ErrorPage {
   status: number;
   page: { title: string; message: string; next: string };
-} {
+  /** Whether the person can act on it; otherwise the failure is ours and is logged as an error. */
+  theirs: boolean;
+  /** The start page may be shown again with `page.message` as its alert (when its pairing is still usable). */
+  restart: boolean;
+}
+
+/** The page for a failed step, worded by its code's row; a failure connect does not name is ours. */
+export function errorPage(err: unknown): ErrorPage {
   const answer: PageAnswer = connectErrors.is(err) ? ANSWERS[err.code] : OURS;
-  const page = answer.page ?? FALLBACK_PAGE;
-  const theirs = answer.status < 500;
+  if (answer.show === 'ours') {
+    return {
+      status: answer.status,
+      page: { ...FALLBACK, message: 'Something went wrong on our side.' },
+      theirs: false,
+      restart: false,
+    };
+  }
+  const details = connectErrors.is(err) ? err.details : undefined;
+  const message = typeof answer.message === 'string' ? answer.message : answer.message(details);
+  const look = (answer.show === 'page' && answer.look) || FALLBACK;
   return {
     status: answer.status,
-    page: {
-      title: page.title,
-      message: theirs && err instanceof Error ? err.message : 'Something went wrong on our side.',
-      next: page.next,
-    },
+    page: { ...look, message },
+    theirs: true,
+    restart: answer.show === 'start page',
   };
 }

@@ -9,9 +9,9 @@ import type { OAuthFlow } from '../domain/oauth-flow';
 import type { PairingService } from '../domain/pairing';
 import type { SlackNames } from '../slack-names';
 import type { ConnectPageLimits } from '../page-limits';
-import { connectPageGuard, type AddressTrust } from './page-guard';
+import { addressTrustFor, connectPageGuard } from './page-guard';
 import { messagePage, pageHeaders, startPage, successPage } from './pages';
-import { errorPage } from './oauth-errors';
+import { errorPage, type ErrorPage } from './oauth-errors';
 
 /** One cookie per OAuth attempt, so two tabs never overwrite each other's binding. */
 const browserCookie = (attemptId: string) => `mb_oauth_${attemptId}`;
@@ -21,32 +21,36 @@ const COOKIE_PATH = '/oauth/google';
 
 export interface OAuthRouteDeps {
   signingKey: string;
-  publicOrigin: string;
+  /** Where the pages are served from (PUBLIC_BASE_URL). */
+  publicBaseUrl: string;
+  /** Google's authorization endpoint, where the start form redirects. */
+  googleAuthUrl: string;
+  /** Set when running on Fly (FLY_APP_NAME). */
+  flyAppName: string | undefined;
   pairing: PairingService;
   flow: OAuthFlow;
   names: SlackNames;
   limits: ConnectPageLimits;
-  secureCookies: boolean;
-  authOrigin: string;
-  /** Whose word on the client's address the page limits take. */
-  addressTrust: AddressTrust;
 }
+
+const originOf = (url: string) => new URL(url).origin;
+/** Cookies are Secure wherever the pages are served over HTTPS (plain HTTP only on a developer's machine). */
+const secureCookiesFor = (publicBaseUrl: string) => publicBaseUrl.startsWith('https://');
 
 export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRouteDeps) {
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 4096 });
 
   // Public pages: bounded per pairing and per address before any database or Slack work.
-  const guard = { preHandler: connectPageGuard(deps.limits, deps.addressTrust) };
+  const guard = { preHandler: connectPageGuard(deps.limits, addressTrustFor(deps.flyAppName)) };
+  const publicOrigin = originOf(deps.publicBaseUrl);
+  const authOrigin = originOf(deps.googleAuthUrl);
 
-  const sendError = (reply: FastifyReply, err: unknown) => {
-    const { status, page } = errorPage(err);
-    if (status >= 500) reply.log.error({ err }, 'oauth page failed');
-    else reply.log.info({ code: connectErrors.is(err) ? err.code : undefined }, 'oauth flow stopped');
-    return reply.code(status).headers(pageHeaders()).send(messagePage(page));
-  };
-
-  const cookieOptions = { httpOnly: true, secure: deps.secureCookies, path: COOKIE_PATH } as const;
+  const cookieOptions = {
+    httpOnly: true,
+    secure: secureCookiesFor(deps.publicBaseUrl),
+    path: COOKIE_PATH,
+  } as const;
 
   /** The start page's form token: bound to the pairing and to this browser's form cookie. */
   const formToken = (pairingId: string, formSecret: string) =>
@@ -57,24 +61,46 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     const site = req.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== 'null' && origin !== deps.publicOrigin) return false;
+    if (origin !== undefined && origin !== 'null' && origin !== publicOrigin) return false;
     const secret = req.cookies[FORM_COOKIE];
     return Boolean(secret) && safeEqual(token, formToken(pairingId, secret!));
   };
 
-  const renderStart = async (reply: FastifyReply, pairing: Pairing, formSecret: string, error?: string) => {
+  /** The start page; after a failure its row allows retrying in place, with the row's words as the alert. */
+  const renderStart = async (
+    reply: FastifyReply,
+    pairing: Pairing,
+    formSecret: string,
+    failed?: Pick<ErrorPage, 'status' | 'page'>,
+  ) => {
     const page = startPage({
       pairingId: pairing.id,
       purpose: pairing.purpose,
       formToken: formToken(pairing.id, formSecret),
-      error,
+      error: failed?.page.message,
       ...(await deps.names.forPage(pairing.userId)),
     });
     // The form's submission redirects to Google: form-action must allow that origin or browsers stop the redirect.
     return reply
-      .code(error ? 400 : 200)
-      .headers(pageHeaders([deps.authOrigin]))
+      .code(failed?.status ?? 200)
+      .headers(pageHeaders([authOrigin]))
       .send(page);
+  };
+
+  /** A failed step answered by its row in the page table; `retry` names the start page to show again. */
+  const sendError = async (
+    reply: FastifyReply,
+    err: unknown,
+    retry?: { pairingId: string; formSecret: string | undefined },
+  ) => {
+    const answer = errorPage(err);
+    if (answer.restart && retry?.formSecret) {
+      const pairing = await deps.pairing.usable(retry.pairingId).catch(() => undefined);
+      if (pairing) return renderStart(reply, pairing, retry.formSecret, answer);
+    }
+    if (!answer.theirs) reply.log.error({ err }, 'oauth page failed');
+    else reply.log.info({ code: connectErrors.is(err) ? err.code : undefined }, 'oauth flow stopped');
+    return reply.code(answer.status).headers(pageHeaders()).send(messagePage(answer.page));
   };
 
   app.get('/oauth/google/start', guard, async (req, reply) => {
@@ -100,15 +126,12 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
   app.post('/oauth/google/begin', guard, async (req, reply) => {
     const body = beginBody.safeParse(req.body);
     if (!body.success) {
-      return sendError(reply, connectErrors.fail('form_invalid', 'The form was incomplete.'));
+      return sendError(reply, connectErrors.fail('form_invalid', 'begin form incomplete'));
     }
     if (!fromOurStartPage(req, body.data.pairing, body.data.form_token)) {
       return sendError(
         reply,
-        connectErrors.fail(
-          'form_foreign',
-          'This form was not sent from the Mailbridge page in this browser.',
-        ),
+        connectErrors.fail('form_foreign', 'begin form not posted from our start page in this browser'),
       );
     }
     try {
@@ -126,11 +149,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
         .headers({ ...pageHeaders(), location: redirectUrl })
         .send();
     } catch (err) {
-      if (connectErrors.is(err) && err.code === 'code_wrong') {
-        const pairing = await deps.pairing.usable(body.data.pairing).catch(() => undefined);
-        if (pairing) return renderStart(reply, pairing, req.cookies[FORM_COOKIE]!, err.message);
-      }
-      return sendError(reply, err);
+      return sendError(reply, err, { pairingId: body.data.pairing, formSecret: req.cookies[FORM_COOKIE] });
     }
   });
 

@@ -10,6 +10,11 @@ export interface AddressTrust {
   onFly: boolean;
 }
 
+/** Fly names the app in FLY_APP_NAME; anywhere else the variable is unset. */
+export const addressTrustFor = (flyAppName: string | undefined): AddressTrust => ({
+  onFly: flyAppName !== undefined,
+});
+
 /**
  * The client's address as the limits count it. On Fly, Fly-Client-IP, which its edge sets; anywhere else that
  * header is the client's own words and is ignored, and `req.ip` is what Fastify derives under TRUST_PROXY_HOPS
