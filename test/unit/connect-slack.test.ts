@@ -6,6 +6,7 @@ import {
   connectCommand,
   disconnectCommand,
   openLinkAction,
+  registerConnectSlack,
   statusCommand,
 } from '../../src/modules/connect/slack';
 
@@ -86,5 +87,22 @@ describe('the connect commands', () => {
     const ack = jest.fn(async () => {});
     await openLinkAction({ ack } as unknown as SlackActionMiddlewareArgs);
     expect(ack).toHaveBeenCalledTimes(1);
+  });
+
+  it('when the listeners are registered, then the link button is answered by openLinkAction and each command by its own', () => {
+    const commands: string[] = [];
+    const actions = new Map<string, unknown>();
+    const app = {
+      command: (name: string) => void commands.push(name),
+      action: (id: string, listener: unknown) => void actions.set(id, listener),
+    } as unknown as Parameters<typeof registerConnectSlack>[0];
+    registerConnectSlack(app, {
+      log,
+      prompt: jest.fn(),
+      checkStatus: jest.fn(),
+      disconnect: jest.fn(),
+    });
+    expect(commands).toEqual(['/ai-email-connect', '/ai-email-status', '/ai-email-disconnect']);
+    expect([...actions]).toEqual([['connect_open_link', openLinkAction]]);
   });
 });
