@@ -1,5 +1,10 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { clientAddress, connectPageGuard, limitKey } from '../../src/modules/connect/http/page-guard';
+import {
+  addressTrustFor,
+  clientAddress,
+  connectPageGuard,
+  limitKey,
+} from '../../src/modules/connect/http/page-guard';
 import type { ConnectPageLimits } from '../../src/modules/connect/page-limits';
 
 const request = (headers: Record<string, string>, ip = '10.0.0.9') =>
@@ -9,6 +14,11 @@ const ON_FLY = { onFly: true };
 const ELSEWHERE = { onFly: false };
 
 describe('the address the connect pages are limited by', () => {
+  it('when FLY_APP_NAME is set, then Fly’s edge is trusted; when it is unset, then it is not', () => {
+    expect(addressTrustFor('mailbridge')).toEqual(ON_FLY);
+    expect(addressTrustFor(undefined)).toEqual(ELSEWHERE);
+  });
+
   it('when running on Fly and its edge names the client, then that address is used', () => {
     expect(clientAddress(request({ 'fly-client-ip': '203.0.113.5' }), ON_FLY)).toBe('203.0.113.5');
     expect(clientAddress(request({ 'fly-client-ip': '2001:db8::1' }), ON_FLY)).toBe('2001:db8:0:0::/64');
