@@ -98,7 +98,7 @@ describe('the assistant over MCP and function calling', () => {
       required: ['trigger_message_ts', 'to', 'subject', 'body'],
     });
     expect(Object.keys(send.inputSchema.properties ?? {}).sort()).toEqual(
-      ['bcc', 'body', 'cc', 'channel_id', 'subject', 'to', 'trigger_message_ts'].sort(),
+      ['bcc', 'body', 'cc', 'channel_id', 'in_reply_to', 'subject', 'to', 'trigger_message_ts'].sort(),
     );
     for (const name of ['get_email_status', 'get_connection_status']) {
       expect(tools.find((t) => t.name === name)!.annotations).toMatchObject({ readOnlyHint: true });
@@ -147,6 +147,52 @@ describe('the assistant over MCP and function calling', () => {
     // Same answer as the HTTP tool API's status route.
     const http = await callTool(stack, undefined, { method: 'GET', path: `/api/tools/send-email/${id}` });
     expect(sent.structuredContent).toEqual(http.json);
+  });
+
+  it('when send_email answers an email with in_reply_to, then the reply is threaded; without the notification scope it is refused like the HTTP API', async () => {
+    const { stack } = ctx;
+    const client = await mcpClient();
+    const { userId, email } = await connectedPerson([SEND_SCOPE, READONLY_SCOPE]);
+    const received = stack.google.deliver(email, {
+      from: 'Ana <ana@example.org>',
+      subject: 'Lunch',
+      headers: { 'Message-ID': '<lunch@example.org>' },
+    });
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    const since = stack.slack.messages.length;
+    const args = { trigger_message_ts: ts, to: ['ana@example.org'], subject: '', body: 'Yes!' };
+
+    const result = await call(client, 'send_email', { ...args, in_reply_to: received.id });
+
+    expect(result.isError).toBeFalsy();
+    const preview = await waitForPreview(stack, userId, since);
+    expect(JSON.stringify(preview.message.blocks)).toContain('*In reply to:* Ana &lt;ana@example.org&gt;');
+    const clicked = stack.slack.messages.length;
+    await clickButton(stack, { userId, value: preview.buttons.send, channelId: CHANNEL });
+    await waitForResponse(stack, userId, clicked, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent] = stack.google.sent(email);
+    expect(sent).toMatchObject({
+      threadId: received.threadId,
+      headers: {
+        subject: 'Re: Lunch',
+        'in-reply-to': '<lunch@example.org>',
+        references: '<lunch@example.org>',
+      },
+    });
+
+    const other = await connectedPerson([SEND_SCOPE]);
+    const otherMail = stack.google.deliver(other.email, { from: 'ana@example.org', subject: 'Hi' });
+    const otherTs = await postTrigger(stack, { userId: other.userId, channelId: CHANNEL });
+    const refusedArgs = { ...args, trigger_message_ts: otherTs, in_reply_to: otherMail.id };
+    const viaMcp = await call(client, 'send_email', refusedArgs);
+    const viaHttp = await callTool(stack, {
+      ...refusedArgs,
+      trigger_message_ts: await postTrigger(stack, { userId: other.userId, channelId: CHANNEL }),
+    });
+    expect(viaHttp.status).toBe(409);
+    expect(viaMcp).toMatchObject({ isError: true, structuredContent: viaHttp.json });
+    expect(viaMcp.structuredContent).toMatchObject({ error: 'scope_missing' });
+    expect(viaMcp.content[0]!.text).toContain('/ai-email-notifications on');
   });
 
   it('when send_email is refused, then the result is an error with the HTTP API’s code and message', async () => {

@@ -62,6 +62,9 @@ function setup(
     async promptConnect(t) {
       prompted.push(t);
     },
+    replyTo: async () => {
+      throw new Error('a request without in_reply_to reads no email');
+    },
     record: async (d) => {
       decisions.push(d);
     },

@@ -119,12 +119,15 @@ function compose(m: {
   subject: string;
   body: string;
   messageId: string;
+  /** Further header lines, e.g. In-Reply-To. */
+  extra?: string[];
 }): string {
   return [
     `From: ${m.from}`,
     `To: ${m.to.join(',\r\n ')}`,
     `Subject: ${encodeWord(m.subject)}`,
     `Message-ID: ${m.messageId}`,
+    ...(m.extra ?? []),
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=UTF-8',
     'Content-Transfer-Encoding: base64',
@@ -496,6 +499,66 @@ describe('Gmail API', () => {
     });
     expect(full.status).toBe(403);
     expect(meta.data.payload?.headers).toEqual([{ name: 'From', value: 'a@example.org' }]);
+  });
+
+  it('when a reply is sent with a threadId, then it joins the thread only with In-Reply-To or References and a matching subject', async () => {
+    const email = newEmail();
+    const { client } = await connect(email, [`${G}gmail.send`, `${G}gmail.metadata`, ...SIGN_IN]);
+    const gmail = gmailFor(client);
+    const original = em.deliver(email, {
+      from: 'Ana <ana@example.org>',
+      subject: 'Budget',
+      headers: { 'Message-ID': '<orig@example.org>', References: '<root@example.org>' },
+    });
+    const send = (subject: string, extra: string[], threadId = original.threadId) =>
+      gmail.users.messages.send({
+        userId: 'me',
+        requestBody: {
+          threadId,
+          raw: Buffer.from(
+            compose({
+              from: email,
+              to: ['ana@example.org'],
+              subject,
+              body: 'ok',
+              messageId: `<r${extra.length}${subject.length}@x.test>`,
+              extra,
+            }),
+          ).toString('base64url'),
+        },
+      });
+    const threading = [
+      'In-Reply-To: <orig@example.org>',
+      'References: <root@example.org> <orig@example.org>',
+    ];
+
+    const meta = await gmail.users.messages.get({
+      userId: 'me',
+      id: original.id,
+      format: 'metadata',
+      metadataHeaders: ['Message-ID', 'References', 'Subject', 'From'],
+    });
+    const reply = await send('Re: Budget', threading);
+    const noHeaders = await send('Re: Budget', []);
+    const otherSubject = await send('Something else', threading);
+    const unknownThread = await failure(send('Re: Budget', threading, 'ffffffffffffffff'));
+
+    expect(meta.data.threadId).toBe(original.threadId);
+    expect(meta.data.payload?.headers).toEqual([
+      { name: 'From', value: 'Ana <ana@example.org>' },
+      { name: 'Subject', value: 'Budget' },
+      { name: 'Message-ID', value: '<orig@example.org>' },
+      { name: 'References', value: '<root@example.org>' },
+    ]);
+    expect(reply.data.threadId).toBe(original.threadId);
+    expect(noHeaders.data.threadId).not.toBe(original.threadId);
+    expect(otherSubject.data.threadId).not.toBe(original.threadId);
+    expect(unknownThread.status).toBe(404);
+    const kept = em.sent(email).find((m) => m.id === reply.data.id);
+    expect(kept).toMatchObject({
+      threadId: original.threadId,
+      headers: { 'in-reply-to': '<orig@example.org>', references: '<root@example.org> <orig@example.org>' },
+    });
   });
 
   it('when the token has gmail.send and gmail.metadata, then SENT is listed newest first, after the listing lag, with our Message-ID', async () => {

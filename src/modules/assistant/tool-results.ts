@@ -31,6 +31,9 @@ export const TOOL_REFUSALS = {
   connection_invalid: 'Suggest that the person run /ai-email-connect in Slack to reconnect, then try again.',
   rate_limited: 'Wait retry_after_seconds, then try again.',
   slack_unavailable: 'Try again in a minute.',
+  scope_missing: 'Ask the person to run /ai-email-notifications on in Slack, or send without in_reply_to.',
+  reply_not_found: 'Use the gmail_message_id of a new-mail event or notification for this person.',
+  reply_unreadable: 'Try again in a minute.',
   not_found: 'Use the id that send_email returned.',
 } satisfies Record<SendErrorCode, string>;
 

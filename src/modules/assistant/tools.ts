@@ -51,7 +51,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   {
     name: 'send_email',
     description:
-      "Prepares an email from the Gmail account of the Slack user who wrote the trigger message, and shows them a preview in Slack with Send and Cancel buttons. Nothing is sent by this tool: the email goes out only if that person clicks Send, within the expiry time. The sender is always the trigger message's author; use the ts of the message in which they asked for the email. If they have not connected Gmail, the call is refused and they are shown how to connect (/ai-email-connect). After calling, tell the person to review the preview and click Send in Slack; use get_email_status with the returned id to learn whether it was sent.",
+      "Prepares an email from the Gmail account of the Slack user who wrote the trigger message, and shows them a preview in Slack with Send and Cancel buttons. Nothing is sent by this tool: the email goes out only if that person clicks Send, within the expiry time. The sender is always the trigger message's author; use the ts of the message in which they asked for the email. If they have not connected Gmail, the call is refused and they are shown how to connect (/ai-email-connect). To reply to an email they received, pass its Gmail message id as in_reply_to (from a new-mail event or notification): the reply stays in that email's thread, and an empty subject becomes 'Re: <its subject>'; this needs their notification permission (/ai-email-notifications on). After calling, tell the person to review the preview and click Send in Slack; use get_email_status with the returned id to learn whether it was sent.",
     input: sendEmailBody,
     annotations: {
       title: 'Stage an email for the person to send',

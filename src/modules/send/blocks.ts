@@ -1,6 +1,7 @@
 import type { KnownBlock, SlackMessage } from '../../shared/slack-messenger';
 import type { ClickNotice, ClickReply } from './domain/confirm-click';
 import { tryOpen } from './domain/decisions';
+import { replySubject } from './domain/reply-to';
 import type { Draft, DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 
@@ -19,6 +20,9 @@ const SUBJECT_PREVIEW_CHARS = 1000;
 const SUMMARY_CHARS = 1500;
 const SUBJECT_SUMMARY_CHARS = 300;
 const REASON_CHARS = 600;
+
+/** The subject the email goes out with (a reply's `Re: …` when none was staged). */
+const sentSubject = (c: DraftContent) => replySubject(c.subject, c.reply);
 
 const quoteSubject = (subject: string) =>
   subject ? `“${escapeMrkdwn(subject, SUBJECT_SUMMARY_CHARS)}”` : '(no subject)';
@@ -46,7 +50,10 @@ function headerLines(c: DraftContent): string[] {
     ...list('To', c.to),
     ...list('Cc', c.cc),
     ...list('Bcc', c.bcc),
-    `*Subject:* ${subjectPreview(c.subject)}`,
+    `*Subject:* ${subjectPreview(sentSubject(c))}`,
+    ...(c.reply
+      ? [`*In reply to:* ${escapeMrkdwn(c.reply.from, FIELD_CHARS)}: ${quoteSubject(c.reply.subject)}`]
+      : []),
   ];
 }
 
@@ -98,7 +105,7 @@ export function previewMessage(p: {
       ],
     },
   ];
-  const text = `Confirm email to ${recipientSummary(c)}: ${quoteSubject(c.subject)}. Nothing is sent until you click Send.`;
+  const text = `Confirm ${c.reply ? 'reply' : 'email'} to ${recipientSummary(c)}: ${quoteSubject(sentSubject(c))}. Nothing is sent until you click Send.`;
   return { text, blocks };
 }
 
@@ -109,14 +116,14 @@ const CANCEL_REASONS: Record<string, string> = {
 
 /** The mrkdwn that replaces the preview; the body is not repeated. User text in it is escaped. */
 export function outcomeText(outcome: Outcome, c: DraftContent | undefined): string {
-  const what = c ? `${quoteSubject(c.subject)} to ${recipientSummary(c)}` : 'this email';
+  const what = c ? `${quoteSubject(sentSubject(c))} to ${recipientSummary(c)}` : 'this email';
   const reason = (r: string) => escapeMrkdwn(r, REASON_CHARS);
   switch (outcome.kind) {
     case 'sending':
       return `:hourglass_flowing_sand: Sending ${what}…`;
     case 'sent':
       return c
-        ? `:white_check_mark: Sent to ${recipientSummary(c)}: ${quoteSubject(c.subject)}`
+        ? `:white_check_mark: Sent to ${recipientSummary(c)}: ${quoteSubject(sentSubject(c))}`
         : ':white_check_mark: Sent.';
     case 'cancelled': {
       const why = outcome.reason

@@ -1,7 +1,7 @@
 import { createGmailFactory, type GmailApi } from '../../shared/gmail';
 import type { Config } from '../../config';
 import { classifyGoogleError } from '../../shared/google-errors';
-import type { Gmail, GmailAnswer, GmailFailure } from './domain/ports';
+import type { AnsweredMessage, Gmail, GmailAnswer, GmailFailure } from './domain/ports';
 import type { SentLookup } from './domain/types';
 
 const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
@@ -33,14 +33,43 @@ async function answer<T>(call: () => Promise<T>): Promise<GmailAnswer<T>> {
 export function createGmailSender(config: Config): Gmail {
   const gmailFor = createGmailFactory(config);
   return {
-    send: (accessToken, raw) =>
+    send: (accessToken, raw, threadId) =>
       answer(async () => {
-        const res = await gmailFor(accessToken).users.messages.send({ userId: 'me', requestBody: { raw } });
+        const requestBody = threadId ? { raw, threadId } : { raw };
+        const res = await gmailFor(accessToken).users.messages.send({ userId: 'me', requestBody });
         if (!res.data.id) throw new Error('Gmail answered without a message id');
         return res.data.id;
       }),
     findSent: (accessToken, messageIdHeader, how, attemptedAt) =>
       answer(() => findSentMessage(gmailFor(accessToken), messageIdHeader, how, attemptedAt)),
+    readAnswered: async (accessToken, id) => {
+      const got = await answer(() => readAnswered(gmailFor(accessToken), id));
+      // Gmail answers 404 for an id its mailbox does not hold and 400 for one it cannot parse.
+      const absent = !got.ok && (got.failure.kind === 'not_found' || got.failure.kind === 'bad_request');
+      return absent ? { ok: true, value: undefined } : got;
+    },
+  };
+}
+
+const REPLY_HEADERS = ['Message-ID', 'References', 'Subject', 'From'];
+
+/** The headers a reply needs, with format=metadata: what the gmail.metadata scope allows. */
+async function readAnswered(gmail: GmailApi, id: string): Promise<AnsweredMessage> {
+  const res = await gmail.users.messages.get({
+    userId: 'me',
+    id,
+    format: 'metadata',
+    metadataHeaders: REPLY_HEADERS,
+  });
+  const header = (name: string) =>
+    res.data.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? undefined;
+  if (!res.data.threadId) throw new Error('Gmail answered without a thread id');
+  return {
+    threadId: res.data.threadId,
+    messageId: header('Message-ID'),
+    references: header('References'),
+    subject: header('Subject'),
+    from: header('From'),
   };
 }
 

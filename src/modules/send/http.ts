@@ -30,6 +30,9 @@ export const SEND_HTTP_STATUS = {
   connection_invalid: 409,
   rate_limited: 429,
   slack_unavailable: 502,
+  scope_missing: 409,
+  reply_not_found: 404,
+  reply_unreadable: 502,
   not_found: 404,
 } satisfies Record<SendErrorCode, number>;
 

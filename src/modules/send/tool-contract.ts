@@ -38,6 +38,15 @@ export const channelId = z
   .optional()
   .describe('The Slack channel id of that message, e.g. "C0123ABCD"; needed only when the ts is ambiguous.');
 
+/** Gmail message ids are lowercase hex; anything else is refused before Gmail is asked. */
+export const inReplyTo = z
+  .string()
+  .regex(/^[0-9a-f]{8,40}$/, 'must be a Gmail message id (lowercase hex), e.g. 18c5d2e9f0a1b2c3')
+  .optional()
+  .describe(
+    'To reply in the thread of an email the person received: its Gmail message id (gmail_message_id of a new-mail event or notification). The reply gets that thread, In-Reply-To and References, and "Re: <its subject>" when subject is empty. Needs the person\'s notification permission (/ai-email-notifications on).',
+  );
+
 /** Exactly these fields: no from, on_behalf_of, headers or anything else. */
 export const sendEmailBody = z.strictObject({
   trigger_message_ts: triggerMessageTs,
@@ -47,9 +56,10 @@ export const sendEmailBody = z.strictObject({
   bcc: recipients('Bcc').optional(),
   subject: z.string().describe('Plain-text subject, one line.'),
   body: z.string().describe('Plain-text body.'),
+  in_reply_to: inReplyTo,
 });
 
-export const SEND_EMAIL_FIELDS = 'trigger_message_ts, to, cc, bcc, subject, body and channel_id';
+export const SEND_EMAIL_FIELDS = 'trigger_message_ts, to, cc, bcc, subject, body, in_reply_to and channel_id';
 
 /**
  * A tool call whose arguments do not fit its schema, named the way every transport names it. An unknown
@@ -86,6 +96,7 @@ export function parseSendEmail(input: unknown): StageRequest {
     bcc: b.bcc ?? [],
     subject: b.subject,
     body: b.body,
+    inReplyTo: b.in_reply_to,
   };
 }
 

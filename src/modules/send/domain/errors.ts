@@ -24,6 +24,12 @@ export const sendErrors = defineErrors({
   rate_limited: 'transient',
   /** The confirmation could not be shown; nothing was staged. */
   slack_unavailable: 'transient',
+  /** in_reply_to needs the scope that reads headers (the notification scope), which was not granted. */
+  scope_missing: 'user',
+  /** in_reply_to names no message in the sender's mailbox. */
+  reply_not_found: 'user',
+  /** The answered message could not be read from Gmail just now; nothing was staged. */
+  reply_unreadable: 'transient',
   /** No staged email has the id asked about. */
   not_found: 'user',
 });

@@ -1,4 +1,5 @@
-import type { DraftContent, Mailbox } from './types';
+import { isMsgId, replySubject } from './reply-to';
+import type { DraftContent, Mailbox, ReplyTo } from './types';
 
 const CRLF = '\r\n';
 /**
@@ -83,6 +84,16 @@ function addressListTokens(list: Mailbox[]): string[] {
   return tokens;
 }
 
+/** In-Reply-To and References of a reply; only well-formed msg-ids reach the header block. */
+function threadingHeaders(reply: ReplyTo | undefined): string[] {
+  if (!reply) return [];
+  const references = reply.references.filter(isMsgId);
+  return [
+    ...(reply.messageId && isMsgId(reply.messageId) ? [`In-Reply-To: ${reply.messageId}`] : []),
+    ...(references.length ? [foldHeader('References', references)] : []),
+  ];
+}
+
 /** RFC 5322 date-time in UTC, e.g. `Tue, 01 Dec 2026 10:00:00 +0000`. */
 export const rfc5322Date = (d: Date) => d.toUTCString().replace(/GMT$/, '+0000');
 
@@ -111,9 +122,10 @@ export function composeMessage(
     foldHeader('To', addressListTokens(content.to)),
     ...(content.cc.length ? [foldHeader('Cc', addressListTokens(content.cc))] : []),
     ...(content.bcc.length ? [foldHeader('Bcc', addressListTokens(content.bcc))] : []),
-    foldHeader('Subject', subjectTokens(content.subject)),
+    foldHeader('Subject', subjectTokens(replySubject(content.subject, content.reply))),
     `Date: ${rfc5322Date(opts.date)}`,
     `Message-ID: ${opts.messageId}`,
+    ...threadingHeaders(content.reply),
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=UTF-8',
     'Content-Transfer-Encoding: base64',

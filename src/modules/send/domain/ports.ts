@@ -78,9 +78,23 @@ export interface GmailFailure {
 
 export type GmailAnswer<T> = { ok: true; value: T } | { ok: false; failure: GmailFailure };
 
+/** The headers of a message in the sender's mailbox (raw values as Gmail gives them). */
+export interface AnsweredMessage {
+  threadId: string;
+  messageId?: string;
+  references?: string;
+  subject?: string;
+  from?: string;
+}
+
 export interface Gmail {
-  /** Sends a base64url RFC 5322 message; the value is Gmail's message id. */
-  send(accessToken: string, raw: string): Promise<GmailAnswer<string>>;
+  /** Sends a base64url RFC 5322 message, into `threadId` when given; the value is Gmail's message id. */
+  send(accessToken: string, raw: string, threadId?: string): Promise<GmailAnswer<string>>;
+  /** The headers a reply needs; undefined when the mailbox has no message with this id. */
+  readAnswered(
+    accessToken: string,
+    gmailMessageId: string,
+  ): Promise<GmailAnswer<AnsweredMessage | undefined>>;
   /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
   findSent(
     accessToken: string,

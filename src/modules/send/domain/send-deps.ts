@@ -22,7 +22,7 @@ export interface SendDeps {
   drafts: DraftStore;
   clock: Clock;
   accessTokens: AccessTokens;
-  gmail: Gmail;
+  gmail: Pick<Gmail, 'send' | 'findSent'>;
   openContent(draft: Draft): DraftContent;
   /** The failure in the words the person and the assistant read (kept on the draft). */
   describe(failure: SendFailure): string;

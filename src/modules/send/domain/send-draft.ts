@@ -134,7 +134,7 @@ export function createSendDraft(deps: SendDeps) {
       { sendAttempts: draft.sendAttempts },
     );
     if (!claimed) return DONE;
-    const sent = await deps.gmail.send(got.accessToken, raw);
+    const sent = await deps.gmail.send(got.accessToken, raw, content.reply?.threadId);
     if (sent.ok) return succeed(draft, sent.value);
     const f = sent.failure;
     deps.log.warn({ draftId: draft.id, kind: f.kind, status: f.status, attempt }, 'gmail send failed');

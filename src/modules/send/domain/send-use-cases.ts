@@ -14,6 +14,7 @@ import type {
 } from './ports';
 import { createTelling } from './preview-mark';
 import { createSendDraft, type SendDeps, type SendSettings } from './send-draft';
+import { createReplyLookup } from './reply-to';
 import { createStageDraft, type StageDeps } from './stage-draft';
 import { createDraftSweeper, type TellResult } from './sweep-drafts';
 import type { Draft, Outcome, SendDecision } from './types';
@@ -66,6 +67,11 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       consumeDraftQuota: (teamId, userId) => p.limits.consumeDraft(teamId, userId),
       postPreview: p.preview.postPreview,
       promptConnect: p.preview.promptConnect,
+      replyTo: createReplyLookup({
+        accessTokens: p.accessTokens,
+        gmail: p.gmail,
+        readScopes: s.send.listScopes,
+      }),
       record,
       ttlMs: s.ttlMs,
       allowExternalAuthors: s.allowExternalAuthors,

@@ -4,6 +4,7 @@ import type { Clock } from '../../../shared/clock';
 import { refuseExternalAuthor, resolveSender } from './resolve-sender';
 import { validateDraft, type DraftRequest } from './validate-draft';
 import type { RecordDecision } from './decisions';
+import type { ReplyLookup } from './reply-to';
 import type {
   ConnectionLookup,
   DraftStore,
@@ -18,6 +19,8 @@ import type { DraftContent, PreviewKind } from './types';
 export interface StageRequest extends DraftRequest {
   triggerTs: string;
   channelId?: string;
+  /** The Gmail id of the email this one answers, in its thread. */
+  inReplyTo?: string;
 }
 
 export interface StagedDraft {
@@ -39,6 +42,7 @@ export interface StageDeps {
   ): Promise<{ kind: PreviewKind; channel?: string; ts?: string }>;
   /** Shows the owner how to connect (or reconnect), where the trigger was. Best effort. */
   promptConnect(trigger: TriggerMessage): Promise<void>;
+  replyTo: ReplyLookup;
   record: RecordDecision;
   ttlMs: number;
   /** ALLOW_SLACK_CONNECT_TRIGGERS: whether authors from other workspaces may stage emails. */
@@ -87,7 +91,8 @@ export function createStageDraft(deps: StageDeps) {
       );
     }
     const connection = await connectionFor(trigger, userId);
-    const content: DraftContent = { from: connection.email, ...valid };
+    const reply = req.inReplyTo ? await deps.replyTo(connection, req.inReplyTo) : undefined;
+    const content: DraftContent = { from: connection.email, ...valid, ...(reply ? { reply } : {}) };
     const id = randomUUID();
     const draft: NewDraft = {
       id,

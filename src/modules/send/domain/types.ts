@@ -13,6 +13,21 @@ export interface DraftContent {
   bcc: Mailbox[];
   subject: string;
   body: string;
+  /** The email this one answers, read from Gmail when it was staged; absent for a new conversation. */
+  reply?: ReplyTo;
+}
+
+/** What a reply needs from the email it answers: its thread, its ids, and what the preview names. */
+export interface ReplyTo {
+  /** The Gmail thread the reply joins. */
+  threadId: string;
+  /** The answered email's Message-ID (`<…>`), absent when it had no usable one. */
+  messageId?: string;
+  /** Its References followed by its Message-ID: the reply's References. */
+  references: string[];
+  /** Its From and Subject, for the preview and for `Re: <subject>`; one line each. */
+  from: string;
+  subject: string;
 }
 
 /**

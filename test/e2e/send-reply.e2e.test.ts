@@ -1,0 +1,166 @@
+import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
+import {
+  callTool,
+  clickButton,
+  draftRow,
+  postTrigger,
+  sendRequestCount,
+  stageDraft,
+  useSendStack,
+  waitForResponse,
+} from '../helpers/send-flow';
+
+const CHANNEL = 'C0REPLYTEST';
+
+describe('replies in thread', () => {
+  let seq = 0;
+  const ctx = useSendStack();
+
+  /** A Slack user with a Gmail connection of their own, and an email in their inbox. */
+  async function personWithMail(scopes = [SEND_SCOPE, METADATA_SCOPE]) {
+    const { stack } = ctx;
+    const userId = `U${String(++seq).padStart(4, '0')}REPLY`;
+    const email = `replier${seq}@example.com`;
+    stack.slack.addUser({ id: userId, name: `replier${seq}` });
+    await seedConnection(stack, { userId, email, scopes });
+    const received = stack.google.deliver(email, {
+      from: 'Ana Lima <ana@example.org>',
+      subject: 'Budget *2027*',
+      headers: { 'Message-ID': '<budget-2@example.org>', References: '<budget-1@example.org>' },
+    });
+    return { userId, email, received };
+  }
+
+  const request = async (userId: string, over: Record<string, unknown>) => {
+    const ts = await postTrigger(ctx.stack, { userId, channelId: CHANNEL });
+    return callTool(ctx.stack, {
+      trigger_message_ts: ts,
+      to: ['ana@example.org'],
+      subject: '',
+      body: 'Sounds good.',
+      ...over,
+    });
+  };
+
+  it('when a reply is staged with in_reply_to and sent, then the preview names the answered email and Gmail threads it', async () => {
+    const { stack, db } = ctx;
+    const { userId, email, received } = await personWithMail();
+    const staged = await stageDraft(
+      stack,
+      { userId, channelId: CHANNEL },
+      { to: ['ana@example.org'], subject: '', body: 'Sounds good.', in_reply_to: received.id },
+    );
+
+    const preview = JSON.stringify(staged.message.blocks);
+    expect(preview).toContain('*In reply to:* Ana Lima &lt;ana@example.org&gt;');
+    expect(preview).toContain('*Subject:* Re: Budget \u22172027\u2217');
+    expect(staged.message.text).toContain('Confirm reply to ana@example.org');
+
+    const since = stack.slack.messages.length;
+    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent, ...others] = stack.google.sent(email);
+    expect(others).toHaveLength(0);
+    expect(sent!.threadId).toBe(received.threadId);
+    expect(sent!.headers['in-reply-to']).toBe('<budget-2@example.org>');
+    expect(sent!.headers.references).toBe('<budget-1@example.org> <budget-2@example.org>');
+    expect(sent!.headers.subject).toBe('Re: Budget *2027*');
+    expect((await draftRow(db, staged.id)).gmail_message_id).toBe(sent!.id);
+  });
+
+  it('when Gmail answers 500 after sending a reply, then it is found in Sent and reported sent, once', async () => {
+    const { stack, db } = ctx;
+    const { userId, email, received } = await personWithMail();
+    const staged = await stageDraft(
+      stack,
+      { userId, channelId: CHANNEL },
+      { to: ['ana@example.org'], subject: '', body: 'Sounds good.', in_reply_to: received.id },
+    );
+    const since = stack.slack.messages.length;
+    const before = sendRequestCount(stack);
+    stack.google.fail('gmail.send', { status: 500, afterEffect: true });
+    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent, ...others] = stack.google.sent(email);
+    expect(others).toHaveLength(0);
+    expect(sent!.threadId).toBe(received.threadId);
+    expect((await draftRow(db, staged.id)).gmail_message_id).toBe(sent!.id);
+    expect(sendRequestCount(stack) - before).toBe(1);
+  });
+
+  it('when the reply has a subject of its own, then it is kept and the reply still carries the threading headers', async () => {
+    const { stack } = ctx;
+    const { userId, email, received } = await personWithMail();
+    const staged = await stageDraft(
+      stack,
+      { userId, channelId: CHANNEL },
+      { to: ['ana@example.org'], subject: 'Re: Budget *2027*', body: 'Yes.', in_reply_to: received.id },
+    );
+    const since = stack.slack.messages.length;
+    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent] = stack.google.sent(email);
+    expect(sent!.headers.subject).toBe('Re: Budget *2027*');
+    expect(sent!.headers['in-reply-to']).toBe('<budget-2@example.org>');
+    expect(sent!.threadId).toBe(received.threadId);
+  });
+
+  it('when the person has not granted the notification scope, then the reply is refused with how to grant it', async () => {
+    const { stack } = ctx;
+    const { userId, received } = await personWithMail([SEND_SCOPE]);
+    const gets = stack.google.requests.filter((r) => r.endpoint === 'gmail.get').length;
+    const answer = await request(userId, { in_reply_to: received.id });
+    expect(answer).toEqual({
+      status: 409,
+      json: {
+        error: 'scope_missing',
+        message:
+          "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
+      },
+    });
+    expect(stack.google.requests.filter((r) => r.endpoint === 'gmail.get')).toHaveLength(gets);
+  });
+
+  it('when in_reply_to names no email in the mailbox, then nothing is staged', async () => {
+    const { userId } = await personWithMail();
+    const answer = await request(userId, { in_reply_to: 'ffffffffffffffff' });
+    expect(answer).toEqual({
+      status: 404,
+      json: {
+        error: 'reply_not_found',
+        field: 'in_reply_to',
+        message:
+          "in_reply_to: the person's Gmail has no email with this id; use the gmail_message_id of a new-mail event or notification. Nothing was staged.",
+      },
+    });
+  });
+
+  it('when Gmail fails to answer, then nothing is staged and the assistant may retry', async () => {
+    const { stack } = ctx;
+    const { userId, received } = await personWithMail();
+    stack.google.fail('gmail.get', { status: 503 });
+    const answer = await request(userId, { in_reply_to: received.id });
+    expect(answer.status).toBe(502);
+    expect(answer.json).toMatchObject({ error: 'reply_unreadable' });
+  });
+
+  it.each([
+    ['uppercase', 'FFFFFFFFFFFFFFFF'],
+    ['a path', '../../profile'],
+    ['a query', '1234abcd?format=raw'],
+    ['a line break', '1234abcd\r\nBcc: x@evil.test'],
+    ['too long', 'a'.repeat(41)],
+    ['a number', 1234567890],
+    ['empty', ''],
+  ])('when in_reply_to is %s, then it is refused before Gmail is asked', async (_what, id) => {
+    const { stack } = ctx;
+    const { userId } = await personWithMail();
+    const gmailCalls = stack.google.requests.length;
+    const sends = sendRequestCount(stack);
+    const answer = await request(userId, { in_reply_to: id });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: 'invalid_request', field: 'in_reply_to' });
+    expect(stack.google.requests.length).toBe(gmailCalls);
+    expect(sendRequestCount(stack)).toBe(sends);
+  });
+});
