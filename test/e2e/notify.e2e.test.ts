@@ -3,6 +3,7 @@ import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { authorize, begin, getPage, requestPrompt } from '../helpers/connect-flow';
 import { startAgentSink } from '../helpers/notify-agent-sink';
 import {
+  announcedIdsOf,
   announcementsOf,
   command,
   enabledUser,
@@ -111,6 +112,9 @@ describe('Gmail notifications in Slack', () => {
       subject: 'Lunch <tomorrow> & more',
     });
     expect(event.raw).not.toContain('secret body');
+    // The id an assistant passes as send_email's in_reply_to, in the DM's metadata and in the event.
+    expect(announcedIdsOf(dm)).toEqual([mail.id]);
+    expect(event.body).toMatchObject({ gmail_message_id: mail.id, gmail_thread_id: mail.threadId });
   });
 
   it('when sent, draft-like, promotional or own mail arrives, then only the real inbox message is announced', async () => {
