@@ -31,78 +31,68 @@ describe('replies in thread', () => {
     return { userId, email, received };
   }
 
+  /** What the assistant asks unless a test says otherwise: an answer with no subject of its own. */
+  const REPLY = { to: ['ana@example.org'], subject: '', body: 'Sounds good.' };
+
   const request = async (userId: string, over: Record<string, unknown>) => {
     const ts = await postTrigger(ctx.stack, { userId, channelId: CHANNEL });
-    return callTool(ctx.stack, {
-      trigger_message_ts: ts,
-      to: ['ana@example.org'],
-      subject: '',
-      body: 'Sounds good.',
-      ...over,
-    });
+    return callTool(ctx.stack, { trigger_message_ts: ts, ...REPLY, ...over });
   };
 
-  it('when a reply is staged with in_reply_to and sent, then the preview names the answered email and Gmail threads it', async () => {
+  /** Stages a reply to the person's received email and clicks Send (after `beforeClick`); the preview and the one email sent. */
+  async function sendReply(
+    person: Awaited<ReturnType<typeof personWithMail>>,
+    over: Record<string, unknown> = {},
+    beforeClick = () => {},
+  ) {
     const { stack, db } = ctx;
-    const { userId, email, received } = await personWithMail();
+    const { userId, email, received } = person;
     const staged = await stageDraft(
       stack,
       { userId, channelId: CHANNEL },
-      { to: ['ana@example.org'], subject: '', body: 'Sounds good.', in_reply_to: received.id },
+      { ...REPLY, in_reply_to: received.id, ...over },
     );
+    const since = stack.slack.messages.length;
+    beforeClick();
+    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent, ...others] = stack.google.sent(email);
+    expect(others).toHaveLength(0);
+    expect((await draftRow(db, staged.id)).gmail_message_id).toBe(sent!.id);
+    return { staged, sent: sent! };
+  }
+
+  it('when a reply is staged with in_reply_to and sent, then the preview names the answered email and Gmail threads it', async () => {
+    const person = await personWithMail();
+    const { staged, sent } = await sendReply(person);
 
     const preview = JSON.stringify(staged.message.blocks);
     expect(preview).toContain('*In reply to:* Ana Lima &lt;ana@example.org&gt;');
     expect(preview).toContain('*Subject:* Re: Budget \u22172027\u2217');
     expect(staged.message.text).toContain('Confirm reply to ana@example.org');
-
-    const since = stack.slack.messages.length;
-    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
-    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
-    const [sent, ...others] = stack.google.sent(email);
-    expect(others).toHaveLength(0);
-    expect(sent!.threadId).toBe(received.threadId);
-    expect(sent!.headers['in-reply-to']).toBe('<budget-2@example.org>');
-    expect(sent!.headers.references).toBe('<budget-1@example.org> <budget-2@example.org>');
-    expect(sent!.headers.subject).toBe('Re: Budget *2027*');
-    expect((await draftRow(db, staged.id)).gmail_message_id).toBe(sent!.id);
+    expect(sent.threadId).toBe(person.received.threadId);
+    expect(sent.headers['in-reply-to']).toBe('<budget-2@example.org>');
+    expect(sent.headers.references).toBe('<budget-1@example.org> <budget-2@example.org>');
+    expect(sent.headers.subject).toBe('Re: Budget *2027*');
   });
 
   it('when Gmail answers 500 after sending a reply, then it is found in Sent and reported sent, once', async () => {
-    const { stack, db } = ctx;
-    const { userId, email, received } = await personWithMail();
-    const staged = await stageDraft(
-      stack,
-      { userId, channelId: CHANNEL },
-      { to: ['ana@example.org'], subject: '', body: 'Sounds good.', in_reply_to: received.id },
-    );
-    const since = stack.slack.messages.length;
+    const { stack } = ctx;
+    const person = await personWithMail();
     const before = sendRequestCount(stack);
-    stack.google.fail('gmail.send', { status: 500, afterEffect: true });
-    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
-    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
-    const [sent, ...others] = stack.google.sent(email);
-    expect(others).toHaveLength(0);
-    expect(sent!.threadId).toBe(received.threadId);
-    expect((await draftRow(db, staged.id)).gmail_message_id).toBe(sent!.id);
+    const { sent } = await sendReply(person, {}, () =>
+      stack.google.fail('gmail.send', { status: 500, afterEffect: true }),
+    );
+    expect(sent.threadId).toBe(person.received.threadId);
     expect(sendRequestCount(stack) - before).toBe(1);
   });
 
   it('when the reply has a subject of its own, then it is kept and the reply still carries the threading headers', async () => {
-    const { stack } = ctx;
-    const { userId, email, received } = await personWithMail();
-    const staged = await stageDraft(
-      stack,
-      { userId, channelId: CHANNEL },
-      { to: ['ana@example.org'], subject: 'Re: Budget *2027*', body: 'Yes.', in_reply_to: received.id },
-    );
-    const since = stack.slack.messages.length;
-    await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
-    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
-    const [sent] = stack.google.sent(email);
-    expect(sent!.headers.subject).toBe('Re: Budget *2027*');
-    expect(sent!.headers['in-reply-to']).toBe('<budget-2@example.org>');
-    expect(sent!.threadId).toBe(received.threadId);
+    const person = await personWithMail();
+    const { sent } = await sendReply(person, { subject: 'Re: Budget *2027*', body: 'Yes.' });
+    expect(sent.headers.subject).toBe('Re: Budget *2027*');
+    expect(sent.headers['in-reply-to']).toBe('<budget-2@example.org>');
+    expect(sent.threadId).toBe(person.received.threadId);
   });
 
   it('when the person has not granted the notification scope, then the reply is refused with how to grant it', async () => {
