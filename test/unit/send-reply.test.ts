@@ -1,5 +1,5 @@
 import { composeMessage } from '../../src/modules/send/domain/mime';
-import { createReplyLookup, oneLine, replyOf, replySubject } from '../../src/modules/send/domain/reply-to';
+import { createReplyLookup, safeLine, replyOf, replySubject } from '../../src/modules/send/domain/reply-to';
 import { sendErrors } from '../../src/modules/send/domain/errors';
 import type { AnsweredMessage, GmailAnswer, SenderConnection } from '../../src/modules/send/domain/ports';
 import type { DraftContent, ReplyTo } from '../../src/modules/send/domain/types';
@@ -115,7 +115,7 @@ describe('what a reply keeps of the answered email', () => {
   });
 
   it('when a header is longer than a subject may be, then it is cut on a character boundary', () => {
-    expect([...oneLine('🎉'.repeat(2000))]).toHaveLength(990);
+    expect([...safeLine('🎉'.repeat(2000))]).toHaveLength(990);
   });
 });
 

@@ -28,9 +28,10 @@ export function replySubject(subject: string, reply: ReplyTo | undefined): strin
 
 /**
  * Another person's header text as one safe line: runs of spaces, line breaks, controls and bidi
- * overrides become one space, lone surrogates the replacement character; it is never refused, since nobody here chose it.
+ * overrides become one space, lone surrogates the replacement character. It is cleaned, never
+ * refused: nobody here wrote it.
  */
-export function oneLine(value: string | undefined): string {
+export function safeLine(value: string | undefined): string {
   const line = (value ?? '')
     .replace(/[\s\p{Cc}\u202A-\u202E\u2066-\u2069]+/gu, ' ')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
@@ -46,8 +47,8 @@ export function replyOf(m: AnsweredMessage): ReplyTo {
     threadId: m.threadId,
     ...(messageId ? { messageId } : {}),
     references: references.slice(-MAX_REFERENCES),
-    from: oneLine(m.from),
-    subject: oneLine(m.subject),
+    from: safeLine(m.from),
+    subject: safeLine(m.subject),
   };
 }
 
