@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createAgentEvents, signAgentEvent } from '../../src/modules/notify/agent-events';
+import { createAgentEvents, signAgentEvent } from '../../src/shared/agent-events';
 
 describe('agent events', () => {
   it('signs t.body with HMAC-SHA256', () => {
