@@ -69,9 +69,10 @@ describe('finding a sent message by its Message-ID without a search (gmail.metad
     const attemptedAt = new Date();
     const ours = await send('<ours@mailbridge.test>');
     for (let i = 0; i < 45; i++) await send(`<later-${i}@mailbridge.test>`);
-    await expect(findSentMessage(gmail, '<ours@mailbridge.test>', 'list', attemptedAt)).resolves.toBe(
-      ours.data.id,
-    );
+    await expect(findSentMessage(gmail, '<ours@mailbridge.test>', 'list', attemptedAt)).resolves.toEqual({
+      id: ours.data.id,
+      threadId: ours.data.threadId,
+    });
   });
 
   it('when the listing reaches messages sent well before the attempt, then it stops there', async () => {

@@ -1,6 +1,7 @@
 import type { Decision } from '../../src/modules/send/domain/decisions';
 import type {
   GmailAnswer,
+  SentMessage,
   GmailFailure,
   SenderConnection,
   TokenFailure,
@@ -34,8 +35,8 @@ const connection: SenderConnection = {
 /** A claimed draft run by the send job over in-memory ports; Gmail answers as `send` says. */
 function setup(over: {
   token?: TokenFailure;
-  send?: () => GmailAnswer<string>;
-  findSent?: () => GmailAnswer<string | undefined>;
+  send?: () => GmailAnswer<SentMessage>;
+  findSent?: () => GmailAnswer<SentMessage | undefined>;
 }) {
   const clock = manualClock();
   const draft = pendingDraft(clock.now(), { status: 'sending', claimedAt: clock.now() });
@@ -54,7 +55,7 @@ function setup(over: {
     gmail: {
       async send() {
         gmailCalls++;
-        return over.send ? over.send() : { ok: true, value: 'gm-1' };
+        return over.send ? over.send() : { ok: true, value: { id: 'gm-1', threadId: 'th-1' } };
       },
       findSent: async () => (over.findSent ? over.findSent() : { ok: true, value: undefined }),
     },
@@ -95,7 +96,12 @@ describe('the send job', () => {
   it('when Gmail accepts the message, then the draft is sent with its Gmail id and the person is told', async () => {
     const t = setup({});
     expect(await t.sendDraft(t.draft.id)).toEqual({ kind: 'done' });
-    expect(t.row()).toMatchObject({ status: 'sent', gmailMessageId: 'gm-1', sendAttempts: 1 });
+    expect(t.row()).toMatchObject({
+      status: 'sent',
+      gmailMessageId: 'gm-1',
+      gmailThreadId: 'th-1',
+      sendAttempts: 1,
+    });
     expect(t.told).toEqual([{ kind: 'sent' }]);
     expect(t.decisions.map((d) => d.result)).toEqual(['success']);
   });
@@ -132,11 +138,11 @@ describe('the send job', () => {
   it('when Gmail times out and the message shows up in Sent, then the draft is sent (reconciled), never resent', async () => {
     const t = setup({
       send: () => failure({ kind: 'timeout' }),
-      findSent: () => ({ ok: true, value: 'gm-found' }),
+      findSent: () => ({ ok: true, value: { id: 'gm-found', threadId: 'th-found' } }),
     });
     await t.sendDraft(t.draft.id);
     expect(t.calls()).toBe(1);
-    expect(t.row()).toMatchObject({ status: 'sent', gmailMessageId: 'gm-found' });
+    expect(t.row()).toMatchObject({ status: 'sent', gmailMessageId: 'gm-found', gmailThreadId: 'th-found' });
     expect(t.decisions.map((d) => [d.result, d.reason])).toEqual([['success', 'reconciled']]);
   });
 

@@ -1,8 +1,10 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Sealer } from '../../shared/crypto';
 import type { DraftStore } from './domain/ports';
+import { recordOutcomeEvent } from './outcome-outbox';
 import {
   FINAL_STATUSES,
+  isFinalStatus,
   PREVIEW_BACKOFF_BASE_MS,
   PREVIEW_BACKOFF_MAX_MS,
   type Draft,
@@ -36,6 +38,7 @@ function toDraft(row: Row): Draft {
     status: row.status as DraftStatus,
     messageIdHeader: row.messageIdHeader,
     gmailMessageId: row.gmailMessageId,
+    gmailThreadId: row.gmailThreadId,
     failureReason: row.failureReason,
     previewKind: row.previewKind as PreviewKind | null,
     previewChannel: row.previewChannel,
@@ -52,8 +55,19 @@ function toDraft(row: Row): Draft {
   };
 }
 
-/** Drafts in `email_drafts`; their content is sealed at rest and opened only here. */
-export function createDraftStore(prisma: PrismaClient, sealer: Sealer): DraftStore {
+/** Told, after the commit, of each outcome event a final change of state recorded; never throws. */
+export type OutcomeRecorded = (eventId: string) => Promise<void>;
+
+/**
+ * Drafts in `email_drafts`; their content is sealed at rest and opened only here. With
+ * `outcomeRecorded` (an event sink is configured), every move into a final status also writes its
+ * outcome event, in the same transaction.
+ */
+export function createDraftStore(
+  prisma: PrismaClient,
+  sealer: Sealer,
+  outcomeRecorded?: OutcomeRecorded,
+): DraftStore {
   return {
     async create(d, content) {
       const sealed = sealer.seal(JSON.stringify(content), draftContentContext(d.id, d.teamId, d.userId));
@@ -77,16 +91,25 @@ export function createDraftStore(prisma: PrismaClient, sealer: Sealer): DraftSto
     // One UPDATE ... WHERE status IN (...): Postgres re-checks the predicate after taking the row
     // lock, so of two concurrent callers exactly one sees count = 1.
     async transition(id, from, to, patch = {}, guard = {}) {
-      const { count } = await prisma.emailDraft.updateMany({
-        where: {
-          id,
-          status: { in: [...from] },
-          ...(guard.unexpiredAt ? { expiresAt: { gt: guard.unexpiredAt } } : {}),
-          ...(guard.sendAttempts !== undefined ? { sendAttempts: guard.sendAttempts } : {}),
-        },
-        data: { ...patch, status: to },
-      });
-      return count === 1;
+      const move = async (db: Prisma.TransactionClient) => {
+        const { count } = await db.emailDraft.updateMany({
+          where: {
+            id,
+            status: { in: [...from] },
+            ...(guard.unexpiredAt ? { expiresAt: { gt: guard.unexpiredAt } } : {}),
+            ...(guard.sendAttempts !== undefined ? { sendAttempts: guard.sendAttempts } : {}),
+          },
+          data: { ...patch, status: to },
+        });
+        return count === 1;
+      };
+      if (!outcomeRecorded || !isFinalStatus(to)) return move(prisma);
+      const eventId = await prisma.$transaction(async (tx) =>
+        (await move(tx)) ? recordOutcomeEvent(tx, id, to) : undefined,
+      );
+      // After the commit: the delivery job can only find an event that exists.
+      if (eventId) await outcomeRecorded(eventId);
+      return eventId !== undefined;
     },
     async listExpiredPending(now, take) {
       const rows = await prisma.emailDraft.findMany({

@@ -1,7 +1,7 @@
 import { createGmailFactory, type GmailApi } from '../../shared/gmail';
 import type { Config } from '../../config';
 import { classifyGoogleError } from '../../shared/google-errors';
-import type { AnsweredMessage, Gmail, GmailAnswer, GmailFailure } from './domain/ports';
+import type { AnsweredMessage, Gmail, GmailAnswer, GmailFailure, SentMessage } from './domain/ports';
 import type { SentLookup } from './domain/types';
 
 const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
@@ -38,7 +38,7 @@ export function createGmailSender(config: Config): Gmail {
         const requestBody = threadId ? { raw, threadId } : { raw };
         const res = await gmailFor(accessToken).users.messages.send({ userId: 'me', requestBody });
         if (!res.data.id) throw new Error('Gmail answered without a message id');
-        return res.data.id;
+        return { id: res.data.id, threadId: res.data.threadId ?? null };
       }),
     findSent: (accessToken, messageIdHeader, how, attemptedAt) =>
       answer(() => findSentMessage(gmailFor(accessToken), messageIdHeader, how, attemptedAt)),
@@ -85,7 +85,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 export const bareMessageId = (header: string) => header.trim().replace(/^<|>$/g, '');
 
 /**
- * The Gmail id of the sent message whose Message-ID header is `messageIdHeader`, if Gmail lists it.
+ * The Gmail ids (message and thread) of the sent message whose Message-ID header is `messageIdHeader`,
+ * if Gmail lists it.
  * `search` needs a scope that allows `q` (gmail.readonly and up); `list` works with gmail.metadata,
  * which allows no query: it pages through SENT from the newest message and compares their header,
  * stopping at messages older than `attemptedAt` (less the skew) or after SENT_MAX_MESSAGES.
@@ -95,7 +96,7 @@ export async function findSentMessage(
   messageIdHeader: string,
   how: SentLookup,
   attemptedAt?: Date,
-): Promise<string | undefined> {
+): Promise<SentMessage | undefined> {
   const wanted = bareMessageId(messageIdHeader);
   if (how === 'search') {
     const res = await gmail.users.messages.list({
@@ -103,7 +104,8 @@ export async function findSentMessage(
       q: `rfc822msgid:${wanted} in:sent`,
       maxResults: 1,
     });
-    return res.data.messages?.[0]?.id ?? undefined;
+    const found = res.data.messages?.[0];
+    return found?.id ? { id: found.id, threadId: found.threadId ?? null } : undefined;
   }
   const oldest = attemptedAt ? attemptedAt.getTime() - CLOCK_SKEW_MS : -Infinity;
   let pageToken: string | undefined;
@@ -115,7 +117,7 @@ export async function findSentMessage(
       maxResults: Math.min(SENT_PAGE_SIZE, SENT_MAX_MESSAGES - read),
       pageToken,
     });
-    for (const { id } of res.data.messages ?? []) {
+    for (const { id, threadId } of res.data.messages ?? []) {
       if (!id || read >= SENT_MAX_MESSAGES) continue;
       read += 1;
       const message = await gmail.users.messages.get({
@@ -125,7 +127,7 @@ export async function findSentMessage(
         metadataHeaders: ['Message-ID'],
       });
       const header = message.data.payload?.headers?.find((h) => h.name?.toLowerCase() === 'message-id');
-      if (header?.value && bareMessageId(header.value) === wanted) return id;
+      if (header?.value && bareMessageId(header.value) === wanted) return { id, threadId: threadId ?? null };
       // Newest first: once a message predates the attempt, ours cannot come after it.
       if (Number(message.data.internalDate) < oldest) return undefined;
     }

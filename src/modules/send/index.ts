@@ -9,6 +9,7 @@ import { failureText } from './failure-texts';
 import { createGmailSender } from './gmail';
 import toolApiRoutes from './http';
 import { createSendQueue, registerSendJobs } from './jobs';
+import { registerOutcomeEvents } from './outcome-jobs';
 import { createPreviewDelivery } from './preview-delivery';
 import { createSendAudit } from './send-audit';
 import { createSendLimits } from './send-limits';
@@ -24,7 +25,7 @@ export default async function sendModule(
   const { config } = app;
   const s = sendSettings(config);
   const log = app.log.child({ component: 'send' }) as Logger;
-  const drafts = createDraftStore(app.prisma, app.sealer);
+  const drafts = createDraftStore(app.prisma, app.sealer, registerOutcomeEvents(app, log));
   const openContent = drafts.openContent;
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };
   const send = createSendUseCases(

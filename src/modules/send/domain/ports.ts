@@ -87,21 +87,27 @@ export interface AnsweredMessage {
   from?: string;
 }
 
+/** A message in the sender's Sent: Gmail's ids for it. */
+export interface SentMessage {
+  id: string;
+  threadId: string | null;
+}
+
 export interface Gmail {
-  /** Sends a base64url RFC 5322 message, into `threadId` when given; the value is Gmail's message id. */
-  send(accessToken: string, raw: string, threadId?: string): Promise<GmailAnswer<string>>;
+  /** Sends a base64url RFC 5322 message, into `threadId` when given; the value: Gmail's ids for it. */
+  send(accessToken: string, raw: string, threadId?: string): Promise<GmailAnswer<SentMessage>>;
   /** The headers a reply needs; undefined when the mailbox has no message with this id. */
   readAnswered(
     accessToken: string,
     gmailMessageId: string,
   ): Promise<GmailAnswer<AnsweredMessage | undefined>>;
-  /** The Gmail id of the sent message carrying this Message-ID, if Gmail lists one. */
+  /** The sent message carrying this Message-ID, if Gmail lists one. */
   findSent(
     accessToken: string,
     messageIdHeader: string,
     how: SentLookup,
     attemptedAt: Date,
-  ): Promise<GmailAnswer<string | undefined>>;
+  ): Promise<GmailAnswer<SentMessage | undefined>>;
 }
 
 /** One send decision as the audit trail keeps it; recipients and subject are sealed by the adapter. */
@@ -142,7 +148,14 @@ export interface TransitionGuard {
 
 export type NewDraft = Omit<
   Draft,
-  'sealedContent' | 'createdAt' | 'claimedAt' | 'attemptedAt' | 'sentAt' | 'sendAttempts' | 'nextAttemptAt'
+  | 'sealedContent'
+  | 'createdAt'
+  | 'claimedAt'
+  | 'attemptedAt'
+  | 'sentAt'
+  | 'sendAttempts'
+  | 'nextAttemptAt'
+  | 'gmailThreadId'
 >;
 
 /** Persistence the send use cases need; every status change is a conditional update. */

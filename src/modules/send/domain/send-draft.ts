@@ -1,6 +1,6 @@
 import { aboutDraft, tryOpen } from './decisions';
 import { composeMessage, toRaw } from './mime';
-import type { Token, TokenFailure } from './ports';
+import type { SentMessage, Token, TokenFailure } from './ports';
 import { sentLookupFor, type SendDeps, type SendStep } from './send-deps';
 import { gmailRefusal, isProvenNotSent, type SendFailure } from './send-failures';
 import type { Draft, DraftContent, DraftStatus } from './types';
@@ -51,9 +51,10 @@ export function createSendDraft(deps: SendDeps) {
     return DONE;
   }
 
-  async function succeed(draft: Draft, gmailMessageId: string, reason?: string): Promise<SendStep> {
+  async function succeed(draft: Draft, message: SentMessage, reason?: string): Promise<SendStep> {
     const now = deps.clock.now();
-    const patch = { gmailMessageId, sentAt: now, failureReason: null };
+    const gmailMessageId = message.id;
+    const patch = { gmailMessageId, gmailThreadId: message.threadId, sentAt: now, failureReason: null };
     if (!(await deps.drafts.transition(draft.id, ['attempting', 'outcome_unknown'], 'sent', patch)))
       return DONE;
     await deps.record({

@@ -72,6 +72,7 @@ export interface Draft {
   status: DraftStatus;
   messageIdHeader: string;
   gmailMessageId: string | null;
+  gmailThreadId: string | null;
   failureReason: string | null;
   previewKind: PreviewKind | null;
   previewChannel: string | null;
@@ -94,6 +95,7 @@ export type DraftPatch = Partial<
   Pick<
     Draft,
     | 'gmailMessageId'
+    | 'gmailThreadId'
     | 'failureReason'
     | 'responseUrl'
     | 'claimedAt'
