@@ -10,6 +10,15 @@ export function crossFieldRules(env: Partial<Record<string, unknown>>, ctx: z.Re
         'is required when AGENT_EVENTS_URL is set (HMAC key for the event signature), e.g. openssl rand -hex 32',
     });
   }
+  // A secret alone would record no event at all, silently: the two come together or not at all.
+  if (env.AGENT_EVENTS_SECRET !== undefined && env.AGENT_EVENTS_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['AGENT_EVENTS_URL'],
+      message:
+        'is required when AGENT_EVENTS_SECRET is set (where the events are POSTed), e.g. https://assistant.example.com/hooks/mail',
+    });
+  }
   if (typeof env.PORT === 'number' && env.PORT !== 0 && env.METRICS_PORT === env.PORT) {
     ctx.addIssue({
       code: 'custom',

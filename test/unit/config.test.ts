@@ -94,6 +94,36 @@ describe('loadConfig', () => {
     expect(text).toMatch(/AGENT_EVENTS_SECRET: is required when AGENT_EVENTS_URL is set/);
   });
 
+  it('when AGENT_EVENTS_SECRET is set without AGENT_EVENTS_URL, then the error names AGENT_EVENTS_URL alone', () => {
+    const problems = problemsOf({ ...validEnv(), AGENT_EVENTS_SECRET: randomBytes(32).toString('hex') });
+    expect(problems).toEqual([
+      expect.stringMatching(/^AGENT_EVENTS_URL: is required when AGENT_EVENTS_SECRET is set/),
+    ]);
+  });
+
+  it('when AGENT_EVENTS_URL is set without AGENT_EVENTS_SECRET, then the error names AGENT_EVENTS_SECRET alone', () => {
+    const problems = problemsOf({
+      ...validEnv(),
+      AGENT_EVENTS_URL: 'https://assistant.example.com/hooks/mail',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^AGENT_EVENTS_SECRET: is required when AGENT_EVENTS_URL is set/),
+    ]);
+  });
+
+  it('when AGENT_EVENTS_URL and AGENT_EVENTS_SECRET are set together, then both are kept', () => {
+    const secret = randomBytes(32).toString('hex');
+    const config = loadConfig({
+      ...validEnv(),
+      AGENT_EVENTS_URL: 'https://assistant.example.com/hooks/mail',
+      AGENT_EVENTS_SECRET: secret,
+    });
+    expect(config).toMatchObject({
+      AGENT_EVENTS_URL: 'https://assistant.example.com/hooks/mail',
+      AGENT_EVENTS_SECRET: secret,
+    });
+  });
+
   it('when only a key is wrong, then the error names the key and no other variable', () => {
     const problems = problemsOf({ ...validEnv(), GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: 'not-a-key!' });
     expect(problems).toEqual([expect.stringMatching(/^GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: must be base64/)]);
