@@ -125,6 +125,34 @@ describe('replies in thread', () => {
     });
   });
 
+  it('when Google refuses the token the scope to read headers, then the reply is refused as scope_missing, not retried', async () => {
+    const { stack } = ctx;
+    const { userId, received } = await personWithMail();
+    const message = 'Request had insufficient authentication scopes.';
+    stack.google.fail('gmail.get', {
+      status: 403,
+      body: {
+        error: {
+          code: 403,
+          message,
+          errors: [
+            { message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions' },
+          ],
+          status: 'PERMISSION_DENIED',
+        },
+      },
+    });
+    const answer = await request(userId, { in_reply_to: received.id });
+    expect(answer).toEqual({
+      status: 409,
+      json: {
+        error: 'scope_missing',
+        message:
+          "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
+      },
+    });
+  });
+
   it('when Gmail fails to answer, then nothing is staged and the assistant may retry', async () => {
     const { stack } = ctx;
     const { userId, received } = await personWithMail();

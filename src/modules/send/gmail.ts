@@ -5,6 +5,8 @@ import type { AnsweredMessage, Gmail, GmailAnswer, GmailFailure, SentMessage } f
 import type { SentLookup } from './domain/types';
 
 const NOT_CONNECTED_YET = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN/;
+/** Google's reason when the access token lacks a scope the call needs. */
+const INSUFFICIENT_SCOPE = 'insufficientPermissions';
 
 /** What a googleapis error proves about the request, in the send domain's terms. */
 export function classifyGmailError(err: unknown): GmailFailure {
@@ -18,6 +20,7 @@ export function classifyGmailError(err: unknown): GmailFailure {
   if (f.kind === 'network' && NOT_CONNECTED_YET.test(`${f.reason ?? ''} ${f.message}`)) {
     failure.neverConnected = true;
   }
+  if (f.kind === 'forbidden' && f.reason === INSUFFICIENT_SCOPE) failure.scopeMissing = true;
   return failure;
 }
 

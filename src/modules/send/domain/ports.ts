@@ -74,6 +74,8 @@ export interface GmailFailure {
   message: string;
   /** A `network` failure before the connection opened (refused, name not resolved): nothing reached Gmail. */
   neverConnected?: boolean;
+  /** Google refused the access token's scopes (403 insufficientPermissions), whatever the stored grant says. */
+  scopeMissing?: boolean;
 }
 
 export type GmailAnswer<T> = { ok: true; value: T } | { ok: false; failure: GmailFailure };

@@ -52,18 +52,20 @@ export function replyOf(m: AnsweredMessage): ReplyTo {
   };
 }
 
+const scopeMissing = (cause?: unknown) =>
+  sendErrors.fail(
+    'scope_missing',
+    "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
+    { cause },
+  );
+
 /**
  * The email `gmailMessageId` names in the sender's mailbox, read for a reply. Reading headers needs
  * the notification scope; without it nothing is read and the person is told how to grant it.
  */
 export function createReplyLookup(deps: ReplyDeps) {
   return async function replyTo(connection: SenderConnection, gmailMessageId: string): Promise<ReplyTo> {
-    if (!connection.scopes.some((s) => deps.readScopes.includes(s))) {
-      throw sendErrors.fail(
-        'scope_missing',
-        "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
-      );
-    }
+    if (!connection.scopes.some((s) => deps.readScopes.includes(s))) throw scopeMissing();
     const unreadable = (cause?: unknown) =>
       sendErrors.fail(
         'reply_unreadable',
@@ -73,6 +75,8 @@ export function createReplyLookup(deps: ReplyDeps) {
     const token = await deps.accessTokens.forConnection(connection.id);
     if ('failure' in token) throw unreadable();
     const got = await deps.gmail.readAnswered(token.accessToken, gmailMessageId);
+    // The stored grant can be wrong about what Google honours: its refusal of the scope is the same refusal.
+    if (!got.ok && got.failure.scopeMissing) throw scopeMissing(got.failure);
     if (!got.ok) throw unreadable(got.failure);
     if (!got.value) {
       throw sendErrors.fail(
