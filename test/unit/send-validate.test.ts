@@ -3,7 +3,7 @@ import { validateDraft, type DraftRequest } from '../../src/modules/send/domain/
 import { refuseExternalAuthor, resolveSender } from '../../src/modules/send/domain/resolve-sender';
 import type { TriggerMessage } from '../../src/modules/send/domain/ports';
 import { sendErrors } from '../../src/modules/send/domain/errors';
-import { SEND_HTTP_STATUS } from '../../src/modules/send/http';
+import { SEND_HTTP_STATUS } from '../../src/modules/send/tool-contract';
 
 const request = (over: Partial<DraftRequest> = {}): DraftRequest => ({
   to: ['bob@example.com'],

@@ -6,5 +6,5 @@ import type { TriggersModule } from '../triggers';
 export interface AssistantNeeds {
   send: Pick<SendModule, 'stage' | 'status'>;
   triggers: Pick<TriggersModule, 'findByTs'>;
-  connect: Pick<ConnectModule, 'connections'>;
+  connect: Pick<ConnectModule, 'connections' | 'mailboxes'>;
 }

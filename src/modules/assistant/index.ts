@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AssistantNeeds } from './api';
-import { createMailboxSummaries } from '../connect/mailbox-summary';
 import { createConnectionStatus } from './domain/connection-status';
 import assistantRoutes from './mcp-http';
 import openApiRoutes from './openapi-http';
@@ -15,7 +14,7 @@ export default async function assistantModule(
   const connectionStatus = createConnectionStatus({
     triggers,
     connections: connect.connections,
-    mailboxes: createMailboxSummaries(app.prisma),
+    mailboxes: connect.mailboxes,
     clock: app.clock,
     allowExternalAuthors: config.ALLOW_SLACK_CONNECT_TRIGGERS,
   });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { SEND_HTTP_STATUS } from '../send/http';
-import { sendEmailBody } from '../send/tool-contract';
+import { SEND_HTTP_STATUS, sendEmailBody } from '../send/tool-contract';
 import { jsonSchemaOf, TOOLS } from './tools';
 
 const stagedEmail = z.object({

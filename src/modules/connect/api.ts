@@ -1,7 +1,7 @@
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { ConnectionReactions } from './connection-events';
 import type { AccessTokens } from './domain/access-tokens';
-import type { ConnectionStore } from './domain/ports';
+import type { ConnectionStore, MailboxSummaries } from './domain/ports';
 import type { Connection, PairingPurpose } from './domain/types';
 
 /** What the other modules use of a connection. */
@@ -9,6 +9,8 @@ export interface ConnectModule {
   /** Read-only: a connection changes only through connect's own use cases, which emit the change. */
   connections: Pick<ConnectionStore, 'findByUser'>;
   accessTokens: AccessTokens;
+  /** The notification state of a connection's mailbox, read-only, as the status answer shows it. */
+  mailboxes: MailboxSummaries;
   /** The connect (or notifications) prompt with a fresh pairing link and code. */
   prompt(teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage>;
   /** Tells the person, once, that Google no longer accepts their connection. */

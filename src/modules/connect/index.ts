@@ -36,6 +36,7 @@ export default async function connectModule(app: FastifyInstance): Promise<Conne
   return {
     connections: a.connections,
     accessTokens,
+    mailboxes: a.mailboxes,
     prompt,
     tellInvalid: createTellInvalid(a),
     react: (reactions) => a.events.react(reactions),

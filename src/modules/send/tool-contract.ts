@@ -1,9 +1,33 @@
 import { z } from 'zod';
 import type { AppError } from '../../shared/errors';
-import { sendErrors } from './domain/errors';
+import { sendErrors, type SendErrorCode } from './domain/errors';
 import type { StageRequest, StagedDraft } from './domain/stage-draft';
 import type { DraftView } from './domain/draft-view';
 import { MAX_MAILBOX_INPUT_LENGTH } from './domain/addresses';
+
+/** The tool API's status for each failure (the body is `{ error, message, ...details }`); OpenAPI lists them. */
+export const SEND_HTTP_STATUS = {
+  invalid_request: 400,
+  unknown_field: 400,
+  invalid_address: 400,
+  too_many_recipients: 400,
+  invalid_subject: 400,
+  invalid_body: 400,
+  body_too_large: 400,
+  unknown_trigger: 404,
+  ambiguous_trigger: 409,
+  trigger_not_human: 403,
+  trigger_too_old: 410,
+  external_trigger: 403,
+  not_connected: 409,
+  connection_invalid: 409,
+  rate_limited: 429,
+  slack_unavailable: 502,
+  scope_missing: 409,
+  reply_not_found: 404,
+  reply_unreadable: 502,
+  not_found: 404,
+} satisfies Record<SendErrorCode, number>;
 
 /** Capped before any parsing looks at it: address parsing never sees a long string. */
 const addressString = z
