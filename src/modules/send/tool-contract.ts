@@ -68,7 +68,7 @@ export const inReplyTo = z
   .regex(/^[0-9a-f]{8,40}$/, 'must be a Gmail message id (lowercase hex), e.g. 18c5d2e9f0a1b2c3')
   .optional()
   .describe(
-    'To reply in the thread of an email the person received: its Gmail message id (gmail_message_id of a new-mail event or notification). The reply gets that thread, In-Reply-To and References, and "Re: <its subject>" when subject is empty. Needs the person\'s notification permission (/ai-email-notifications on).',
+    'To reply in the thread of an email the person received: its Gmail message id (gmail_message_id of a new-mail event or notification). The reply gets In-Reply-To, References and "Re: <its subject>" when subject is empty; it stays in that thread only with that subject (leave subject empty, or write "Re: <their subject>"): Gmail starts a new thread for another subject. Needs the person\'s notification permission (/ai-email-notifications on).',
   );
 
 /** Exactly these fields: no from, on_behalf_of, headers or anything else. */
