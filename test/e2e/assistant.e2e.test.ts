@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SEND_SCOPE, READONLY_SCOPE, seedConnection } from '../helpers/connect';
@@ -7,8 +9,10 @@ import {
   callTool,
   clickButton,
   draftRow,
+  draftStatus,
   freshTs,
   postTrigger,
+  requestDraft,
   sendRequestCount,
   useSendStack,
   waitForPreview,
@@ -288,6 +292,7 @@ describe('the assistant over MCP and function calling', () => {
     expect(list.map((t) => [t.name, t.http])).toEqual([
       ['send_email', { method: 'POST', path: '/api/tools/send-email' }],
       ['get_email_status', { method: 'GET', path: '/api/tools/send-email/{id}' }],
+      ['get_connection_status', { method: 'GET', path: '/api/tools/connection-status' }],
     ]);
     // A caller runs a listed tool by its route, as the README's example does.
     const status = list.find((t) => t.name === 'get_email_status')!.http;
@@ -306,7 +311,12 @@ describe('the assistant over MCP and function calling', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/tools/send-email', '/api/tools/send-email/{id}', '/api/tools']),
+      expect.arrayContaining([
+        '/api/tools/send-email',
+        '/api/tools/send-email/{id}',
+        '/api/tools/connection-status',
+        '/api/tools',
+      ]),
     );
     const post = doc.paths['/api/tools/send-email']!.post!;
     expect(post.requestBody!.content['application/json']!.schema).toEqual({
@@ -321,5 +331,105 @@ describe('the assistant over MCP and function calling', () => {
     for (const ref of JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []) {
       expect(doc.components.schemas[ref.split('/').pop()!]).toBeDefined();
     }
+  });
+
+  const connectionStatus = (ts: string | undefined, key?: string | null, extra = '') =>
+    callTool(ctx.stack, undefined, {
+      method: 'GET',
+      path: `/api/tools/connection-status?trigger_message_ts=${ts ?? ''}${extra}`,
+      key,
+    });
+
+  it('when get_connection_status is called by its route, then it answers as the MCP tool does, refusals included', async () => {
+    const { stack } = ctx;
+    const client = await mcpClient();
+    const connected = await connectedPerson([SEND_SCOPE]);
+    const stranger = await person();
+    const ts = await postTrigger(stack, { userId: connected.userId, channelId: CHANNEL });
+    const otherTs = await postTrigger(stack, { userId: stranger.userId, channelId: CHANNEL });
+
+    expect(await connectionStatus(ts, null)).toMatchObject({ status: 401, json: { error: 'unauthorized' } });
+
+    const yes = await connectionStatus(ts);
+    expect(yes).toEqual({
+      status: 200,
+      json: {
+        connected: true,
+        status: 'connected',
+        email: connected.email,
+        permissions: ['send'],
+        notifications: 'off',
+      },
+    });
+    expect(yes.json).toEqual(
+      (await call(client, 'get_connection_status', { trigger_message_ts: ts })).structuredContent,
+    );
+
+    const no = await connectionStatus(otherTs);
+    expect(no).toEqual({ status: 200, json: { connected: false, status: 'not_connected' } });
+
+    const unknownTs = freshTs();
+    const unknown = await connectionStatus(unknownTs);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual(
+      (await call(client, 'get_connection_status', { trigger_message_ts: unknownTs })).structuredContent,
+    );
+    expect(unknown.json).toMatchObject({ error: 'unknown_trigger' });
+
+    const extra = await connectionStatus(ts, undefined, '&on_behalf_of=U0OTHER');
+    expect(extra.status).toBe(400);
+    expect(extra.json).toEqual(
+      (await call(client, 'get_connection_status', { trigger_message_ts: ts, on_behalf_of: 'U0OTHER' }))
+        .structuredContent,
+    );
+    expect(await connectionStatus(undefined)).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_request' },
+    });
+  });
+
+  it('when the routes answer, then each answer fits its response schema in the OpenAPI document', async () => {
+    const { stack } = ctx;
+    const doc = (await (await fetch(`${stack.baseUrl}/api/openapi.json`)).json()) as OpenApiDocument;
+    const ajv = new Ajv2020({ strict: true });
+    addFormats(ajv);
+    const fits = (name: string, answer: unknown) => {
+      const validate = ajv.compile(doc.components.schemas[name] as object);
+      expect({ name, valid: validate(answer), errors: validate.errors ?? null }).toEqual({
+        name,
+        valid: true,
+        errors: null,
+      });
+    };
+    const responseOf = (path: string, method: string, status: string) =>
+      (
+        doc.paths[path]![method]!.responses[status] as {
+          content: Record<string, { schema: { $ref: string } }>;
+        }
+      ).content['application/json']!.schema.$ref.split('/').pop()!;
+    const { userId } = await connectedPerson();
+
+    const { answer: staged } = await requestDraft(stack, { userId, channelId: CHANNEL });
+    expect(staged.status).toBe(202);
+    fits(responseOf('/api/tools/send-email', 'post', '202'), staged.json);
+
+    const status = await draftStatus(stack, staged.json.id as string);
+    expect(status.status).toBe(200);
+    fits(responseOf('/api/tools/send-email/{id}', 'get', '200'), status.json);
+
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    fits(responseOf('/api/tools/connection-status', 'get', '200'), (await connectionStatus(ts)).json);
+
+    const refused = await callTool(stack, {
+      trigger_message_ts: ts,
+      ...DEFAULT_DRAFT,
+      to: ['not an address'],
+    });
+    expect(refused.status).toBe(400);
+    fits(responseOf('/api/tools/send-email', 'post', '400'), refused.json);
+    // The schemas are strict enough to refuse an answer that is not one.
+    expect(
+      ajv.compile(doc.components.schemas.EmailStatus as object)({ ...status.json, status: 'gone' }),
+    ).toBe(false);
   });
 });

@@ -2,15 +2,13 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { FastifyInstance } from 'fastify';
 import { requireAgentKey } from '../../shared/agent-auth';
 import { createMcpServer, type AssistantTools } from './mcp-server';
-import { TOOLS, jsonSchemaOf } from './tools';
 
 export interface AssistantRouteOptions extends AssistantTools {
   apiKeys: readonly string[];
 }
 
 /**
- * POST /mcp (streamable HTTP, stateless) and GET /api/tools, both behind the assistant's bearer key. Each MCP
- * request gets a server and transport of its own: no session outlives its request, so any machine can answer.
+ * POST /mcp (streamable HTTP, stateless), behind the assistant's bearer key. Each MCP request gets a server and transport of its own: no session outlives its request, so any machine can answer.
  */
 export default async function assistantRoutes(app: FastifyInstance, opts: AssistantRouteOptions) {
   const { apiKeys, ...tools } = opts;
@@ -45,15 +43,4 @@ export default async function assistantRoutes(app: FastifyInstance, opts: Assist
   const notAllowed = { error: 'method_not_allowed', message: 'this MCP endpoint accepts POST only' };
   app.get('/mcp', (_req, reply) => reply.code(405).header('allow', 'POST').send(notAllowed));
   app.delete('/mcp', (_req, reply) => reply.code(405).header('allow', 'POST').send(notAllowed));
-
-  app.get('/api/tools', async () => ({ tools: TOOLS.filter((t) => t.http).map(functionTool) }));
 }
-
-/** A tool for assistants that call functions: its JSON Schema and the HTTP route that runs it. */
-const functionTool = (t: (typeof TOOLS)[number]) => ({
-  name: t.name,
-  description: t.description,
-  parameters: jsonSchemaOf(t.input),
-  annotations: t.annotations,
-  http: t.http,
-});

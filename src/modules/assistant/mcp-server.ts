@@ -8,13 +8,19 @@ import {
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import { parseSendEmail, stagedAnswer, stagedEmail, toolInputError } from '../send/tool-contract';
+import {
+  getEmailStatusInput,
+  parseSendEmail,
+  parseToolInput,
+  stagedAnswer,
+  stagedEmail,
+} from '../send/tool-contract';
 import type { SendModule } from '../send/api';
 import type { GetConnectionStatus } from './domain/connection-status';
 import { refusal, success, type ToolResult } from './tool-results';
 import {
+  CONNECTION_STATUS_FIELDS,
   getConnectionStatusInput,
-  getEmailStatusInput,
   jsonSchemaOf,
   TOOLS,
   type ToolDefinition,
@@ -39,15 +45,13 @@ function runners(t: AssistantTools): Record<ToolDefinition['name'], (args: unkno
       return success(stagedText(staged), { id, status, expires_at });
     },
     async get_email_status(args) {
-      const parsed = getEmailStatusInput.safeParse(args);
-      if (!parsed.success) throw toolInputError(parsed.error, 'id');
-      const view = await stagedEmail(t.send.status, parsed.data.id);
+      const { id } = parseToolInput(getEmailStatusInput, args, 'id');
+      const view = await stagedEmail(t.send.status, id);
       return success(statusText(view), { ...view });
     },
     async get_connection_status(args) {
-      const parsed = getConnectionStatusInput.safeParse(args);
-      if (!parsed.success) throw toolInputError(parsed.error, 'trigger_message_ts and channel_id');
-      const view = await t.connectionStatus(parsed.data.trigger_message_ts, parsed.data.channel_id);
+      const input = parseToolInput(getConnectionStatusInput, args, CONNECTION_STATUS_FIELDS);
+      const view = await t.connectionStatus(input.trigger_message_ts, input.channel_id);
       return success(connectionText(view), { ...view });
     },
   };

@@ -1,39 +1,13 @@
 import { z } from 'zod';
-import { SEND_HTTP_STATUS, sendEmailBody } from '../send/tool-contract';
-import { jsonSchemaOf, TOOLS } from './tools';
-
-const stagedEmail = z.object({
-  status: z.literal('pending_confirmation'),
-  id: z.uuid(),
-  expires_at: z.iso.datetime(),
-  confirmation: z
-    .enum(['ephemeral', 'direct_message'])
-    .describe('Where the person was shown the preview with the Send button.'),
-});
-
-const emailStatus = z.object({
-  id: z.uuid(),
-  status: z.enum([
-    'pending_confirmation',
-    'sending',
-    'sent',
-    'cancelled',
-    'expired',
-    'failed',
-    'outcome_unknown',
-  ]),
-  expires_at: z.iso.datetime(),
-  recipient_count: z.int(),
-  sent_at: z.iso.datetime().optional(),
-  gmail_message_id: z.string().optional(),
-  reason: z.string().optional().describe('Why the email failed or was not sent.'),
-  content: z.literal('purged').optional().describe('Set once retention removed the content.'),
-});
-
-const toolError = z.looseObject({
-  error: z.string().describe('A stable code, e.g. not_connected.'),
-  message: z.string().describe('What went wrong, in words the assistant can relay.'),
-});
+import {
+  emailStatusAnswer,
+  getEmailStatusInput,
+  SEND_HTTP_STATUS,
+  sendEmailBody,
+  stagedEmailAnswer,
+  toolErrorAnswer,
+} from '../send/tool-contract';
+import { connectionStatusAnswer, getConnectionStatusInput, jsonSchemaOf, TOOLS } from './tools';
 
 const toolList = z.object({
   tools: z.array(
@@ -62,11 +36,36 @@ function refusals(codes: ReadonlyArray<keyof typeof SEND_HTTP_STATUS>) {
   );
 }
 
+/** A tool's arguments as the parameters of a GET: in the path or the query string, with their own schemas. */
+function parametersOf(input: z.ZodType, where: 'path' | 'query') {
+  const { properties = {}, required = [] } = jsonSchemaOf(input) as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.includes(name),
+    ...(schema.description ? { description: schema.description } : {}),
+    schema,
+  }));
+}
+
 const unauthorized = { '401': { description: 'missing or wrong bearer key', content: json('Error') } };
 const toolDescription = (name: string) => TOOLS.find((t) => t.name === name)?.description;
 const stagingCodes = (Object.keys(SEND_HTTP_STATUS) as Array<keyof typeof SEND_HTTP_STATUS>).filter(
   (c) => c !== 'not_found',
 );
+/** What finding the trigger's author can refuse, as send_email finds the sender. */
+const connectionCodes = [
+  'invalid_request',
+  'unknown_field',
+  'unknown_trigger',
+  'ambiguous_trigger',
+  'trigger_not_human',
+  'trigger_too_old',
+  'external_trigger',
+] as const;
 
 /** The HTTP tool API as OpenAPI 3.1; its schemas are the ones the routes validate with. */
 export function openApiDocument(serverUrl: string) {
@@ -99,10 +98,26 @@ export function openApiDocument(serverUrl: string) {
           operationId: 'get_email_status',
           summary: 'Status of a staged email',
           description: toolDescription('get_email_status'),
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: parametersOf(getEmailStatusInput, 'path'),
           responses: {
             '200': { description: 'the staged email', content: json('EmailStatus') },
             ...refusals(['not_found']),
+            ...unauthorized,
+          },
+        },
+      },
+      '/api/tools/connection-status': {
+        get: {
+          operationId: 'get_connection_status',
+          summary: "The person's Gmail connection",
+          description: toolDescription('get_connection_status'),
+          parameters: parametersOf(getConnectionStatusInput, 'query'),
+          responses: {
+            '200': {
+              description: 'the connection of the trigger’s author',
+              content: json('ConnectionStatus'),
+            },
+            ...refusals(connectionCodes),
             ...unauthorized,
           },
         },
@@ -119,9 +134,10 @@ export function openApiDocument(serverUrl: string) {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'AGENT_API_KEY' } },
       schemas: {
         SendEmailRequest: jsonSchemaOf(sendEmailBody),
-        StagedEmail: jsonSchemaOf(stagedEmail),
-        EmailStatus: jsonSchemaOf(emailStatus),
-        Error: jsonSchemaOf(toolError),
+        StagedEmail: jsonSchemaOf(stagedEmailAnswer),
+        EmailStatus: jsonSchemaOf(emailStatusAnswer),
+        ConnectionStatus: jsonSchemaOf(connectionStatusAnswer),
+        Error: jsonSchemaOf(toolErrorAnswer),
         ToolList: jsonSchemaOf(toolList),
       },
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelId, sendEmailBody, triggerMessageTs } from '../send/tool-contract';
+import { channelId, getEmailStatusInput, sendEmailBody, triggerMessageTs } from '../send/tool-contract';
 
 /** MCP's hints about a tool's effects, which clients use to decide when to ask the person first. */
 export interface ToolAnnotations {
@@ -20,14 +20,24 @@ export interface ToolDefinition {
   http?: { method: 'POST' | 'GET'; path: string };
 }
 
-export const getEmailStatusInput = z.strictObject({
-  id: z.string().describe('The id that send_email returned.'),
-});
-
+/** get_connection_status's arguments: the MCP tool's input and the query string of its route. */
 export const getConnectionStatusInput = z.strictObject({
   trigger_message_ts: triggerMessageTs,
   channel_id: channelId,
 });
+export const CONNECTION_STATUS_FIELDS = 'trigger_message_ts and channel_id';
+
+/** What get_connection_status answers (a ConnectionStatusView): nothing about anyone but the trigger's author. */
+export const connectionStatusAnswer = z.discriminatedUnion('connected', [
+  z.object({ connected: z.literal(false), status: z.enum(['not_connected', 'connection_invalid']) }),
+  z.object({
+    connected: z.literal(true),
+    status: z.literal('connected'),
+    email: z.string(),
+    permissions: z.array(z.string()).describe('send, read_headers, read, modify or full_access.'),
+    notifications: z.enum(['on', 'off']),
+  }),
+]);
 
 const readOnly = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
@@ -77,6 +87,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     "The person's Gmail connection",
     getConnectionStatusInput,
     "Tells whether the author of a Slack message has connected their Gmail to Mailbridge: as which address, with which permissions (send, read_headers, read…) and whether new-mail notifications are on. Use it before send_email when unsure; if they are not connected, or the connection stopped working, suggest that they run /ai-email-connect in Slack instead of trying to send. Answers only about that message's author.",
+    { method: 'GET', path: '/api/tools/connection-status' },
   ),
 ];
 

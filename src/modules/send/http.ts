@@ -3,7 +3,14 @@ import { requireAgentKey } from '../../shared/agent-auth';
 import { answerErrors } from '../../shared/http-errors';
 import type { StageDraft } from './domain/stage-draft';
 import type { DraftView } from './domain/draft-view';
-import { parseSendEmail, SEND_HTTP_STATUS, stagedAnswer, stagedEmail } from './tool-contract';
+import {
+  getEmailStatusInput,
+  parseSendEmail,
+  parseToolInput,
+  SEND_HTTP_STATUS,
+  stagedAnswer,
+  stagedEmail,
+} from './tool-contract';
 
 export interface ToolApiOptions {
   apiKeys: readonly string[];
@@ -21,7 +28,7 @@ export default async function toolApiRoutes(app: FastifyInstance, opts: ToolApiO
     return reply.code(202).send(stagedAnswer(staged));
   });
 
-  app.get<{ Params: { id: string } }>('/api/tools/send-email/:id', (req) =>
-    stagedEmail(opts.status, req.params.id),
+  app.get('/api/tools/send-email/:id', (req) =>
+    stagedEmail(opts.status, parseToolInput(getEmailStatusInput, req.params, 'id').id),
   );
 }

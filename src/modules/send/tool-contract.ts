@@ -83,6 +83,47 @@ export const sendEmailBody = z.strictObject({
   in_reply_to: inReplyTo,
 });
 
+/** get_email_status's argument: the MCP tool's input and the path parameter of its route. */
+export const getEmailStatusInput = z.strictObject({
+  id: z.string().describe('The id that send_email returned.'),
+});
+
+export const stagedEmailAnswer = z.object({
+  status: z.literal('pending_confirmation'),
+  id: z.uuid(),
+  expires_at: z.iso.datetime(),
+  confirmation: z
+    .enum(['ephemeral', 'direct_message'])
+    .describe('Where the person was shown the preview with the Send button.'),
+});
+type StagedEmailAnswer = z.infer<typeof stagedEmailAnswer>;
+
+/** What get_email_status answers (a DraftView). */
+export const emailStatusAnswer = z.object({
+  id: z.uuid(),
+  status: z.enum([
+    'pending_confirmation',
+    'sending',
+    'sent',
+    'cancelled',
+    'expired',
+    'failed',
+    'outcome_unknown',
+  ]),
+  expires_at: z.iso.datetime(),
+  recipient_count: z.int(),
+  sent_at: z.iso.datetime().optional(),
+  gmail_message_id: z.string().optional(),
+  reason: z.string().optional().describe('Why the email failed or was not sent.'),
+  content: z.literal('purged').optional().describe('Set once retention removed the content.'),
+});
+
+/** Every refusal's body: the code and message, with details such as the field. */
+export const toolErrorAnswer = z.looseObject({
+  error: z.string().describe('A stable code, e.g. not_connected.'),
+  message: z.string().describe('What went wrong, in words the assistant can relay.'),
+});
+
 export const SEND_EMAIL_FIELDS = 'trigger_message_ts, to, cc, bcc, subject, body, in_reply_to and channel_id';
 
 /**
@@ -107,11 +148,20 @@ export function toolInputError(error: z.ZodError, accepted = SEND_EMAIL_FIELDS):
   });
 }
 
-/** A send_email call as the stage use case takes it; throws the refusal the caller is answered with. */
+/** A tool's arguments as its schema reads them; throws the refusal the caller is answered with. */
+export function parseToolInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  accepted?: string,
+): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw toolInputError(parsed.error, accepted);
+  return parsed.data;
+}
+
+/** A send_email call as the stage use case takes it. */
 export function parseSendEmail(input: unknown): StageRequest {
-  const parsed = sendEmailBody.safeParse(input);
-  if (!parsed.success) throw toolInputError(parsed.error);
-  const b = parsed.data;
+  const b = parseToolInput(sendEmailBody, input);
   return {
     triggerTs: b.trigger_message_ts,
     channelId: b.channel_id,
@@ -125,14 +175,17 @@ export function parseSendEmail(input: unknown): StageRequest {
 }
 
 /** The answer to an accepted send_email call: staged, waiting for the person's click. */
-export const stagedAnswer = (staged: StagedDraft) => ({
-  status: 'pending_confirmation' as const,
+export const stagedAnswer = (staged: StagedDraft): StagedEmailAnswer => ({
+  status: 'pending_confirmation',
   id: staged.id,
   expires_at: staged.expiresAt.toISOString(),
-  confirmation: staged.previewKind === 'dm' ? ('direct_message' as const) : ('ephemeral' as const),
+  confirmation: staged.previewKind === 'dm' ? 'direct_message' : 'ephemeral',
 });
 
-/** A staged email's state; `not_found` for an id that names none (a malformed id is never looked up). */
+/**
+ * A staged email's state. Any string is a valid id to ask about: one that names no email, malformed or not,
+ * is `not_found`, and a malformed one is never looked up (drafts are keyed by UUID).
+ */
 export async function stagedEmail(
   status: (id: string) => Promise<DraftView | undefined>,
   id: string,
