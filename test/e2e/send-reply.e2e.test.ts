@@ -12,6 +12,16 @@ import {
 
 const CHANNEL = 'C0REPLYTEST';
 
+/** The refusal of a reply whose headers Mailbridge may not read: the same whoever noticed the missing scope. */
+const SCOPE_MISSING = {
+  status: 409,
+  json: {
+    error: 'scope_missing',
+    message:
+      "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
+  },
+};
+
 describe('replies in thread', () => {
   let seq = 0;
   const ctx = useSendStack();
@@ -100,14 +110,7 @@ describe('replies in thread', () => {
     const { userId, received } = await personWithMail([SEND_SCOPE]);
     const gets = stack.google.requests.filter((r) => r.endpoint === 'gmail.get').length;
     const answer = await request(userId, { in_reply_to: received.id });
-    expect(answer).toEqual({
-      status: 409,
-      json: {
-        error: 'scope_missing',
-        message:
-          "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
-      },
-    });
+    expect(answer).toEqual(SCOPE_MISSING);
     expect(stack.google.requests.filter((r) => r.endpoint === 'gmail.get')).toHaveLength(gets);
   });
 
@@ -143,14 +146,7 @@ describe('replies in thread', () => {
       },
     });
     const answer = await request(userId, { in_reply_to: received.id });
-    expect(answer).toEqual({
-      status: 409,
-      json: {
-        error: 'scope_missing',
-        message:
-          "Replying in an email's thread needs permission to read email headers, which the person has not granted; they can grant it in Slack with /ai-email-notifications on. Nothing was staged.",
-      },
-    });
+    expect(answer).toEqual(SCOPE_MISSING);
   });
 
   it('when Gmail fails to answer, then nothing is staged and the assistant may retry', async () => {
