@@ -8,7 +8,8 @@ export interface AssistantRouteOptions extends AssistantTools {
 }
 
 /**
- * POST /mcp (streamable HTTP, stateless), behind the assistant's bearer key. Each MCP request gets a server and transport of its own: no session outlives its request, so any machine can answer.
+ * POST /mcp (streamable HTTP, stateless), behind the assistant's bearer key. Each MCP request gets a server
+ * and transport of its own: no session outlives its request, so any machine can answer.
  */
 export default async function assistantRoutes(app: FastifyInstance, opts: AssistantRouteOptions) {
   const { apiKeys, ...tools } = opts;
