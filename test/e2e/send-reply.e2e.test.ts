@@ -80,6 +80,7 @@ describe('replies in thread', () => {
     expect(preview).toContain('*In reply to:* Ana Lima &lt;ana@example.org&gt;');
     expect(preview).toContain('*Subject:* Re: Budget \u22172027\u2217');
     expect(staged.message.text).toContain('Confirm reply to ana@example.org');
+    expect(preview).not.toContain('new conversation');
     expect(sent.threadId).toBe(person.received.threadId);
     expect(sent.headers['in-reply-to']).toBe('<budget-2@example.org>');
     expect(sent.headers.references).toBe('<budget-1@example.org> <budget-2@example.org>');
@@ -99,10 +100,21 @@ describe('replies in thread', () => {
 
   it('when the reply has a subject of its own, then it is kept and the reply still carries the threading headers', async () => {
     const person = await personWithMail();
-    const { sent } = await sendReply(person, { subject: 'Re: Budget *2027*', body: 'Yes.' });
+    const { staged, sent } = await sendReply(person, { subject: 'Re: Budget *2027*', body: 'Yes.' });
+    expect(JSON.stringify(staged.message.blocks)).not.toContain('new conversation');
     expect(sent.headers.subject).toBe('Re: Budget *2027*');
     expect(sent.headers['in-reply-to']).toBe('<budget-2@example.org>');
     expect(sent.threadId).toBe(person.received.threadId);
+  });
+
+  it('when the reply has another subject, then the preview says Gmail will start a new conversation, as it does', async () => {
+    const person = await personWithMail();
+    const { staged, sent } = await sendReply(person, { subject: 'Lunch on Friday?' });
+    expect(JSON.stringify(staged.message.blocks)).toContain(
+      '_Its subject differs from the email it answers, so Gmail will show it in a new conversation._',
+    );
+    expect(sent.headers['in-reply-to']).toBe('<budget-2@example.org>');
+    expect(sent.threadId).not.toBe(person.received.threadId);
   });
 
   it('when the person has not granted the notification scope, then the reply is refused with how to grant it', async () => {

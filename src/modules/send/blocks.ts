@@ -1,7 +1,7 @@
 import type { KnownBlock, SlackMessage } from '../../shared/slack-messenger';
 import type { ClickNotice, ClickReply } from './domain/confirm-click';
 import { tryOpen } from './domain/decisions';
-import { replySubject } from './domain/reply-to';
+import { replySubject, staysInThread } from './domain/reply-to';
 import type { Draft, DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 
@@ -53,6 +53,9 @@ function headerLines(c: DraftContent): string[] {
     `*Subject:* ${subjectPreview(sentSubject(c))}`,
     ...(c.reply
       ? [`*In reply to:* ${escapeMrkdwn(c.reply.from, FIELD_CHARS)}: ${quoteSubject(c.reply.subject)}`]
+      : []),
+    ...(c.reply && !staysInThread(c.subject, c.reply)
+      ? ['_Its subject differs from the email it answers, so Gmail will show it in a new conversation._']
       : []),
   ];
 }

@@ -26,6 +26,17 @@ export function replySubject(subject: string, reply: ReplyTo | undefined): strin
   return /^re:/i.test(reply.subject) ? reply.subject : `Re: ${reply.subject}`.trim();
 }
 
+/** A subject as Gmail compares it for threading: without its Re:/Fwd: prefixes, case and outer space. */
+const baseSubject = (subject: string) =>
+  subject
+    .replace(/^(\s*(re|fwd?|aw|wg)\s*:)+/i, '')
+    .trim()
+    .toLowerCase();
+
+/** Whether Gmail keeps the reply in the answered email's thread: only when the subjects match. */
+export const staysInThread = (subject: string, reply: ReplyTo) =>
+  baseSubject(replySubject(subject, reply)) === baseSubject(reply.subject);
+
 /**
  * Another person's header text as one safe line: runs of spaces, line breaks, controls and bidi
  * overrides become one space, lone surrogates the replacement character. It is cleaned, never
