@@ -10,6 +10,7 @@ import { createMailboxRepo } from './mailbox-store';
 import { createOwnerDm } from './owner-dm';
 import { createPushDedupe } from './push-dedupe';
 import { createPushTokenVerifier } from './push-token-verifier';
+import { cachingVerifier } from './verified-token-cache';
 import { createSlackAnnouncer } from './slack-announcer';
 
 /** Everything notify's use cases reach outside themselves through, with the settings they need. */
@@ -22,11 +23,12 @@ export function createNotifyAdapters(
   const mailboxes = createMailboxRepo(app.prisma);
   const schedule = createNotifyScheduler(app);
   /** Pushes are Pub/Sub's for our audience: Google's signature, then the claims (domain/push-auth). */
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
   const pushAuth: PushAuthDeps = {
     audience: config.GMAIL_PUSH_AUDIENCE,
     serviceAccount: config.GMAIL_PUSH_SERVICE_ACCOUNT,
-    verifySignature: createPushTokenVerifier(config),
-    nowSeconds: () => Math.floor(clock.now().getTime() / 1000),
+    verifySignature: cachingVerifier(createPushTokenVerifier(config), { nowSeconds }),
+    nowSeconds,
   };
   /** A push is recorded as a sync of every enabled mailbox of the address (domain/push-intake). */
   const pushIntake: PushIntakeDeps = {
