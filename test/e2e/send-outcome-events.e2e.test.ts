@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { startAgentSink, type ReceivedEvent } from '../helpers/notify-agent-sink';
-import { CANCEL_ACTION, clickButton, draftRow, stageDraft } from '../helpers/send-flow';
+import { CANCEL_ACTION, clickButton, draftRow, requestDraft, stageDraft } from '../helpers/send-flow';
 
 const CHANNEL = 'C0OUTCOME';
 const SECRET = 'outcome-events-secret-0123456789abcdef01';
@@ -109,6 +109,27 @@ describe('outcome events for the assistant', () => {
     expect(e.body).toMatchObject({ gmail_message_id: null, gmail_thread_id: null });
     await new Promise((r) => setTimeout(r, 500));
     expect(new Set(eventsOf(d.id).map((x) => x.body.type))).toEqual(new Set(['email.cancelled']));
+  });
+
+  it('when the preview cannot be shown, then the refused staging emits no event for a draft the assistant never got', async () => {
+    const userId = `U${String(++seq).padStart(4, '0')}OUTC`;
+    stack.slack.addUser({ id: userId, name: `outcome${seq}` });
+    await seedConnection(stack, { userId, email: `outcome${seq}@example.com`, scopes: [SEND_SCOPE] });
+    for (const method of ['chat.postEphemeral', 'chat.postMessage', 'conversations.open']) {
+      stack.slack.fail(method, { status: 500, times: 20 });
+    }
+    const { answer } = await requestDraft(stack, { userId, channelId: CHANNEL });
+    expect(answer.json.error).toBe('slack_unavailable');
+    const { rows } = await db.query(
+      "SELECT id FROM email_drafts WHERE user_id = $1 AND status = 'failed' AND failure_reason = 'preview_undeliverable'",
+      [userId],
+    );
+    expect(rows).toHaveLength(1);
+    const draftId = rows[0].id as string;
+    // An event, had one been recorded with the move, would be in the outbox now or already delivered.
+    const outbox = await db.query('SELECT id FROM outcome_events WHERE draft_id = $1', [draftId]);
+    expect(outbox.rows).toEqual([]);
+    expect(eventsOf(draftId)).toEqual([]);
   });
 
   it('when the draft runs out of time, then the sweep expires it and email.expired follows', async () => {

@@ -103,7 +103,7 @@ export function createDraftStore(
         });
         return count === 1;
       };
-      if (!outcomeRecorded || !isFinalStatus(to)) return move(prisma);
+      if (!outcomeRecorded || !isFinalStatus(to) || guard.neverStaged) return move(prisma);
       const eventId = await prisma.$transaction(async (tx) =>
         (await move(tx)) ? recordOutcomeEvent(tx, id, to) : undefined,
       );

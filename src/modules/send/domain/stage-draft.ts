@@ -121,7 +121,13 @@ export function createStageDraft(deps: StageDeps) {
     try {
       preview = await deps.postPreview(draft, content);
     } catch (cause) {
-      await deps.drafts.transition(id, ['pending'], 'failed', { failureReason: 'preview_undeliverable' });
+      await deps.drafts.transition(
+        id,
+        ['pending'],
+        'failed',
+        { failureReason: 'preview_undeliverable' },
+        { neverStaged: true },
+      );
       await deps.record({ ...base, result: 'failed', reason: 'preview_undeliverable' });
       throw sendErrors.fail(
         'slack_unavailable',
