@@ -2,7 +2,7 @@ import { defineErrors } from '../../../shared/errors';
 
 /**
  * Every failure the send module reports. The assistant's tool API answers each with its own status
- * (http.ts); a click on Send or Cancel fails only for reasons that are not the person's to fix.
+ * (`SEND_HTTP_STATUS` in tool-contract.ts); a click on Send or Cancel fails only for reasons that are not the person's to fix.
  */
 export const sendErrors = defineErrors({
   /** The request body does not have the shape of a send_email call. */
