@@ -4,12 +4,14 @@ import { webApi } from '@slack/bolt';
 import type { SyncDeps } from './domain/sync';
 import { gmailIdsOf } from './domain/mail-filter';
 import { announcedIds, announcementMetadata } from './slack-metadata';
-import { createSlackMessenger } from '../../shared/slack-messenger';
+import { createSlackMessenger, type SlackMessage } from '../../shared/slack-messenger';
 import { createAnnounceClient } from '../../shared/slack-single-shot-client';
 import type { AppError } from '../../shared/errors';
 import { notifyErrors, type NotifyErrorCode } from './domain/errors';
 import { digestMessage, newMailMessage } from './blocks';
 import { createSlackCall, type SlackCall } from './slack-errors';
+import { createDmChannels } from './dm-channels';
+import { wasNotSent } from './domain/failures';
 
 type NotifyError = AppError<NotifyErrorCode>;
 
@@ -22,6 +24,11 @@ const LANDING_MARGIN_MS = 10_000;
 
 /** Platform errors with which Slack may have stored the message anyway (its own failure mid-way). */
 const AMBIGUOUS_PLATFORM_ERRORS = ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'];
+
+/** A post Slack refused, without posting, because the DM channel no longer takes messages. */
+const channelGone = (err: unknown) =>
+  wasNotSent(err) &&
+  ['channel_not_found', 'is_archived'].includes(String((err as NotifyError).details?.reason));
 
 /**
  * Whether a failed post certainly left nothing in Slack. A 429 is refused before any work; an
@@ -55,7 +62,8 @@ export function createSlackAnnouncer(
    * The reconciler's window: how long after its intent an announcement may still land in Slack.
    * Invariant: the post is sent at most `postStartBudgetMs` after its intent (announce checks just
    * before sending; opening the DM has its own HTTP timeout), exactly once (the announce client
-   * never retries, nor queues behind a 429), and abandoned by the client HTTP_TIMEOUT_MS later;
+   * never retries, nor queues behind a 429; a second post follows only Slack's definite refusal of
+   * the first), and abandoned by the client HTTP_TIMEOUT_MS later;
    * LANDING_MARGIN_MS then covers Slack's own processing. A post missing from the DM after this
    * window never lands, so its intent can be released and the message announced again.
    */
@@ -72,26 +80,43 @@ export function createSlackAnnouncer(
     }),
   );
 
+  const dmChannels = createDmChannels((userId) =>
+    slackCall(() => announcer.dmChannel(userId)).catch((err: NotifyError) => {
+      throw notSent(err);
+    }),
+  );
+  /** Posts to the person's DM if still in time; a channel Slack says is gone is forgotten. */
+  const postToDm = async (userId: string, channel: string, message: SlackMessage, intendedAt: Date) => {
+    if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
+      // Too late to start the post inside the reconciler's window: not posted, retried later.
+      throw notSent(
+        notifyErrors.fail('slack_unavailable', 'the announcement could not start in time', {
+          details: { reason: 'slow_start' },
+        }),
+      );
+    }
+    await slackCall(() => announcer.post(channel, message)).catch((err: NotifyError) => {
+      const failure = postNeverLanded(err) ? notSent(err) : err;
+      if (channelGone(failure)) dmChannels.forget(userId);
+      throw failure;
+    });
+  };
+
   return {
     async announce(mailbox, a, intendedAt) {
-      const message =
+      const words =
         a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
-      const channel = await slackCall(() => announcer.dmChannel(mailbox.userId)).catch((err: NotifyError) => {
-        throw notSent(err);
-      });
-      if (clock.now().getTime() - intendedAt.getTime() > postStartBudgetMs) {
-        // Too late to start the post inside the reconciler's window: not posted, retried later.
-        throw notSent(
-          notifyErrors.fail('slack_unavailable', 'the announcement could not start in time', {
-            details: { reason: 'slow_start' },
-          }),
-        );
+      const message = { ...words, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) };
+      const dm = await dmChannels.get(mailbox.userId);
+      try {
+        await postToDm(mailbox.userId, dm.channel, message, intendedAt);
+      } catch (err) {
+        // Slack refused the post outright, so nothing landed: a remembered channel may be stale and
+        // is opened again, once; a channel Slack has just opened is its final answer.
+        if (!dm.remembered || !channelGone(err)) throw err;
+        const reopened = await dmChannels.get(mailbox.userId);
+        await postToDm(mailbox.userId, reopened.channel, message, intendedAt);
       }
-      await slackCall(() =>
-        announcer.post(channel, { ...message, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) }),
-      ).catch((err: NotifyError) => {
-        throw postNeverLanded(err) ? notSent(err) : err;
-      });
       metrics.notifications.inc({ kind: a.kind });
     },
     findAnnounced: async (mailbox, since) =>
