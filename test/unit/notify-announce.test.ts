@@ -1,9 +1,6 @@
-import pino from 'pino';
-import { createSlackAnnouncer } from '../../src/modules/notify/slack-announcer';
 import { wasNotSent } from '../../src/modules/notify/domain/failures';
-import type { MailboxRecord } from '../../src/modules/notify/domain/types';
-import { slackError } from '../../src/modules/notify/slack-errors';
 import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
+import { emulatorAnnouncer } from '../helpers/notify-announcer';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -18,34 +15,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-function announceOnce(): Promise<unknown> {
-  const app = {
-    config: { HTTP_TIMEOUT_MS: 1_000, SLACK_BOT_TOKEN: emu.botToken, SLACK_API_URL: emu.apiUrl },
-    metrics: { notifications: { inc: () => undefined } },
-    clock: { now: () => NOW },
-  };
-  const slackCall = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (err) {
-      throw slackError(err);
-    }
-  };
-  const { announce } = createSlackAnnouncer(app as never, pino({ level: 'silent' }), slackCall);
-  const mailbox = { id: 'mb', userId: 'U1', email: 'me@example.com' } as MailboxRecord;
-  const mail = {
-    id: 'g1',
-    threadId: 'g1',
-    labelIds: ['INBOX'],
-    from: 'x@example.org',
-    subject: 'hello',
-    receivedAt: NOW,
-  };
-  return announce(mailbox, { kind: 'single', mail }, NOW).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-}
+const announceOnce = (): Promise<unknown> => emulatorAnnouncer(emu, NOW)('U1');
 
 describe('announcement failures', () => {
   it.each([

@@ -1,10 +1,7 @@
-import pino from 'pino';
-import { createSlackAnnouncer } from '../../src/modules/notify/slack-announcer';
 import { createDmChannels } from '../../src/modules/notify/dm-channels';
 import { wasNotSent } from '../../src/modules/notify/domain/failures';
-import type { MailboxRecord } from '../../src/modules/notify/domain/types';
-import { slackError } from '../../src/modules/notify/slack-errors';
 import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
+import { emulatorAnnouncer } from '../helpers/notify-announcer';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -23,39 +20,7 @@ afterAll(async () => {
   await emu.close();
 });
 
-/** One announcer, as one process has: announcing returns undefined or the error it threw. */
-function processAnnouncer() {
-  const app = {
-    config: { HTTP_TIMEOUT_MS: 1_000, SLACK_BOT_TOKEN: emu.botToken, SLACK_API_URL: emu.apiUrl },
-    metrics: { notifications: { inc: () => undefined } },
-    clock: { now: () => NOW },
-  };
-  const slackCall = async <T>(call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (err) {
-      throw slackError(err);
-    }
-  };
-  const { announce } = createSlackAnnouncer(app as never, pino({ level: 'silent' }), slackCall);
-  let n = 0;
-  return (userId: string): Promise<unknown> => {
-    const mailbox = { id: `mb-${userId}`, userId, email: 'me@example.com' } as MailboxRecord;
-    const id = `g${++n}`;
-    const mail = {
-      id,
-      threadId: id,
-      labelIds: ['INBOX'],
-      from: 'x@example.org',
-      subject: id,
-      receivedAt: NOW,
-    };
-    return announce(mailbox, { kind: 'single', mail }, NOW).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-  };
-}
+const processAnnouncer = () => emulatorAnnouncer(emu, NOW);
 
 const calls = (method: string) => emu.calls.filter((c) => c.method === method).length;
 const posted = () => emu.messages.filter((m) => m.kind === 'postMessage').length;
