@@ -1,4 +1,4 @@
-import type { DraftStore } from '../../src/modules/send/domain/ports';
+import type { DraftStore, NewDraft } from '../../src/modules/send/domain/ports';
 import {
   isFinalStatus,
   previewBackoffMs,
@@ -38,6 +38,32 @@ export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
     ...over,
   };
 }
+
+/** A draft as staging hands it to the store, before its content is sealed. */
+export function newDraft(now: Date, over: Partial<NewDraft> = {}): NewDraft {
+  const {
+    sealedContent: _sealed,
+    createdAt: _created,
+    claimedAt: _claimed,
+    attemptedAt: _attempted,
+    sentAt: _sent,
+    sendAttempts: _attempts,
+    nextAttemptAt: _next,
+    gmailThreadId: _thread,
+    ...draft
+  } = pendingDraft(now, { previewKind: null });
+  return { ...draft, ...over };
+}
+
+/** The content most send tests stage: one recipient, a short body. */
+export const HELLO_CONTENT: DraftContent = {
+  from: 'me@example.com',
+  to: [{ address: 'bob@example.com', name: 'Bob' }],
+  cc: [],
+  bcc: [],
+  subject: 'Hello',
+  body: 'Hi Bob',
+};
 
 /** DraftStore semantics (conditional transitions with their guards) over one in-memory map. */
 export function memoryDrafts(...drafts: Draft[]): DraftStore & {

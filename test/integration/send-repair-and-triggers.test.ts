@@ -6,6 +6,7 @@ import { createTriggerRepo } from '../../src/modules/triggers/trigger-store';
 import { previewBackoffMs } from '../../src/modules/send/domain/types';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { HELLO_CONTENT, newDraft } from '../helpers/send-fakes';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -77,39 +78,19 @@ describe('preview repair lookups in Postgres', () => {
 });
 
 describe('draft content in Postgres', () => {
-  const content = {
-    from: 'me@example.com',
-    to: [{ address: 'bob@example.com', name: 'Bob' }],
-    cc: [],
-    bcc: [],
-    subject: 'Hello',
-    body: 'Hi Bob',
-  };
+  const content = HELLO_CONTENT;
 
   it('when a draft is stored, then its content is sealed at rest and opens back only through the store', async () => {
     const drafts = createDraftStore(prisma, sealer);
     const id = randomUUID();
     await drafts.create(
-      {
+      newDraft(new Date(), {
         id,
-        teamId: 'T1',
-        userId: 'U1',
         connectionId,
-        channelId: 'C1',
         triggerTs: '1.2',
-        threadTs: null,
-        recipientCount: 1,
-        status: 'pending',
         messageIdHeader: `<${id}@example.com>`,
-        gmailMessageId: null,
-        failureReason: null,
-        previewKind: null,
-        previewChannel: null,
-        previewTs: null,
-        responseUrl: null,
-        previewOutcome: null,
         expiresAt: new Date(Date.now() + 60_000),
-      },
+      }),
       content,
     );
     const row = await prisma.emailDraft.findUnique({ where: { id } });

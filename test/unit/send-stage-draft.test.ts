@@ -7,7 +7,7 @@ import type {
 } from '../../src/modules/send/domain/ports';
 import type { Decision } from '../../src/modules/send/domain/decisions';
 import { createStageDraft, type StageRequest } from '../../src/modules/send/domain/stage-draft';
-import { manualClock, memoryDrafts } from '../helpers/send-fakes';
+import { HELLO_CONTENT, manualClock, memoryDrafts } from '../helpers/send-fakes';
 
 const request: StageRequest = {
   triggerTs: '1796119140.000100',
@@ -103,14 +103,7 @@ describe('staging an email', () => {
       previewTs: '2.1',
     });
     expect(row.messageIdHeader).toMatch(/^<mb\.[0-9a-f]{32}@example\.com>$/);
-    expect(t.drafts.openContent(row)).toEqual({
-      from: 'me@example.com',
-      to: [{ address: 'bob@example.com', name: 'Bob' }],
-      cc: [],
-      bcc: [],
-      subject: 'Hello',
-      body: 'Hi Bob',
-    });
+    expect(t.drafts.openContent(row)).toEqual(HELLO_CONTENT);
     expect(t.decisions.map((d) => [d.result, d.reason])).toEqual([['staged', 'preview_dm']]);
   });
 
