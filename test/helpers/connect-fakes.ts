@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSealer, type Sealed } from '../../src/shared/crypto';
 import { connectErrors } from '../../src/modules/connect/domain/errors';
+import { createAccessTokens } from '../../src/modules/connect/domain/access-tokens';
 import type {
   AuditLog,
   ConnectAuditEntry,
@@ -264,3 +265,19 @@ export function fakeEvents(): ConnectionEvents & { emitted: Array<[ConnectionCha
 export const fakeMailboxes = (rows: Record<string, MailboxSummary> = {}): MailboxSummaries => ({
   find: async (id) => rows[id],
 });
+
+/** Access tokens over fresh fakes: the connections, sealer, clock and Google behind them are returned too. */
+export function fakeTokenWorld(over: Partial<GoogleAuth> = {}) {
+  const connections = fakeConnections();
+  const sealer = testSealer();
+  const clock = fakeClock();
+  const google = fakeGoogle(over);
+  const accessTokens = createAccessTokens({
+    connections,
+    sealer,
+    clock,
+    google: google.google,
+    onInvalid: async () => {},
+  });
+  return { connections, sealer, clock, google, accessTokens };
+}

@@ -1,33 +1,19 @@
-import { createAccessTokens } from '../../src/modules/connect/domain/access-tokens';
 import { createDisconnect } from '../../src/modules/connect/domain/disconnect';
 import { createRevocations } from '../../src/modules/connect/domain/revocations';
 import { tokenContext } from '../../src/modules/connect/domain/types';
 import { disconnectText } from '../../src/modules/connect/replies';
 import {
   fakeAudit,
-  fakeClock,
-  fakeConnections,
   fakeEvents,
-  fakeGoogle,
   fakeRevocationStore,
+  fakeTokenWorld,
   seedConnection,
-  testSealer,
 } from '../helpers/connect-fakes';
 
 const setup = (revoke?: (token: string) => Promise<void>) => {
-  const connections = fakeConnections();
-  const sealer = testSealer();
-  const clock = fakeClock();
-  const google = fakeGoogle(revoke ? { revoke } : {});
+  const { connections, sealer, clock, google, accessTokens } = fakeTokenWorld(revoke ? { revoke } : {});
   const audit = fakeAudit();
   const events = fakeEvents();
-  const accessTokens = createAccessTokens({
-    connections,
-    sealer,
-    clock,
-    google: google.google,
-    onInvalid: async () => {},
-  });
   const revocations = createRevocations({
     revocationStore: fakeRevocationStore(),
     connections,

@@ -1,34 +1,17 @@
-import { createAccessTokens } from '../../src/modules/connect/domain/access-tokens';
 import { connectErrors } from '../../src/modules/connect/domain/errors';
 import { createCheckStatus } from '../../src/modules/connect/domain/status';
 import { tokenContext, type MailboxSummary } from '../../src/modules/connect/domain/types';
 import { statusText } from '../../src/modules/connect/replies';
 import type { GoogleAuth } from '../../src/modules/connect/domain/ports';
-import {
-  fakeClock,
-  fakeConnections,
-  fakeGoogle,
-  fakeMailboxes,
-  invalidGrant,
-  seedConnection,
-  testSealer,
-} from '../helpers/connect-fakes';
+import { fakeMailboxes, fakeTokenWorld, invalidGrant, seedConnection } from '../helpers/connect-fakes';
 
 const METADATA = 'https://www.googleapis.com/auth/gmail.metadata';
 const SEND = 'https://www.googleapis.com/auth/gmail.send';
 
 const setup = (p: { refresh?: GoogleAuth['refresh']; mailbox?: MailboxSummary } = {}) => {
-  const connections = fakeConnections();
-  const sealer = testSealer();
-  const clock = fakeClock();
-  const google = fakeGoogle(p.refresh ? { refresh: p.refresh } : {});
-  const accessTokens = createAccessTokens({
-    connections,
-    sealer,
-    clock,
-    google: google.google,
-    onInvalid: async () => {},
-  });
+  const { connections, sealer, clock, accessTokens } = fakeTokenWorld(
+    p.refresh ? { refresh: p.refresh } : {},
+  );
   const mailboxes = fakeMailboxes(p.mailbox ? { 'conn-1': p.mailbox } : {});
   const checkStatus = createCheckStatus({ connections, accessTokens, mailboxes, clock });
   return { connections, sealer, checkStatus };
