@@ -62,6 +62,12 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
   attachRoutes(server, { webApi, responseUrls, socketMode, log });
 
   /** Sends an envelope; an ack carrying a message body is what Slack shows the caller, so it is recorded. */
+  /** Where a command or a click happened (the user's DM unless named) and its fresh response_url. */
+  function replyRoute(p: { channelId?: string; userId: string }) {
+    const channelId = p.channelId ?? workspace.dmFor(p.userId);
+    return { channelId, responseUrl: responseUrls.create(channelId, p.userId) };
+  }
+
   async function dispatch(envelope: Envelope): Promise<EnvelopeAck> {
     const ack = await socketMode.send(envelope);
     const body = ack.payload ?? {};
@@ -98,8 +104,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     addChannel: (c) => workspace.addChannel(c),
 
     slashCommand(c) {
-      const channelId = c.channelId ?? workspace.dmFor(c.userId);
-      const payload = slashCommandPayload(workspace, c, channelId, responseUrls.create(channelId, c.userId));
+      const { channelId, responseUrl } = replyRoute(c);
+      const payload = slashCommandPayload(workspace, c, channelId, responseUrl);
       return dispatch({
         envelope_id: randomUUID(),
         type: 'slash_commands',
@@ -118,8 +124,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
       });
     },
     blockAction(a) {
-      const channelId = a.channelId ?? workspace.dmFor(a.userId);
-      const payload = blockActionsPayload(workspace, a, channelId, responseUrls.create(channelId, a.userId));
+      const { channelId, responseUrl } = replyRoute(a);
+      const payload = blockActionsPayload(workspace, a, channelId, responseUrl);
       return dispatch({
         envelope_id: randomUUID(),
         type: 'interactive',
