@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ConnectModule } from '../connect';
+import { createAddressRoutes, forgettingRoutes } from './address-routes';
 import { createAgentPublisher } from './agent-events';
 import type { PushAuthDeps } from './domain/push-auth';
 import type { PushIntakeDeps } from './domain/push-intake';
@@ -20,7 +21,16 @@ export function createNotifyAdapters(
   log: Logger,
 ) {
   const { config, clock } = app;
-  const mailboxes = createMailboxRepo(app.prisma);
+  const store = createMailboxRepo(app.prisma);
+  const routes = createAddressRoutes({
+    redis: app.redis,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    source: store,
+    now: () => clock.now(),
+    onTouchError: (err) =>
+      log.warn({ err: { message: (err as Error).message } }, 'last push time not recorded'),
+  });
+  const mailboxes = forgettingRoutes(store, routes);
   const schedule = createNotifyScheduler(app);
   /** Pushes are Pub/Sub's for our audience: Google's signature, then the claims (domain/push-auth). */
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
@@ -33,7 +43,7 @@ export function createNotifyAdapters(
   /** A push is recorded as a sync of every enabled mailbox of the address (domain/push-intake). */
   const pushIntake: PushIntakeDeps = {
     dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
-    touchMailboxes: (email) => mailboxes.touchPushByEmail(email, clock.now()),
+    touchMailboxes: routes.mailboxesOf,
     enqueueSync: schedule.afterPush,
   };
   return {

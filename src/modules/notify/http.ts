@@ -92,7 +92,7 @@ export default async function pubsubRoutes(app: FastifyInstance, opts: PubsubRou
       }
       if (outcome === 'unknown_mailbox') return poison(reply, outcome);
       metrics.pushes.inc({ outcome });
-      log.info(
+      log.debug(
         { outcome, messageId: parsed.push.messageId, historyId: parsed.push.historyId.toString() },
         'push received',
       );

@@ -5,6 +5,7 @@ import { reasonOf, toRecord } from './mailbox-row';
 /** Mailbox rows (cursor, watch, health) and the notified-message record, for the notify feature. */
 export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
   touchPushByEmail(email: string, now: Date): Promise<Array<{ id: string; enabled: boolean }>>;
+  touchPushIfOlder(email: string, now: Date, since: Date): Promise<void>;
   purgeNotifiedBefore(before: Date): Promise<number>;
 } {
   return {
@@ -164,6 +165,11 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
     async touchPushByEmail(email, now) {
       return prisma.$queryRaw<Array<{ id: string; enabled: boolean }>>`
         UPDATE mailboxes SET last_push_at = ${now} WHERE email = ${email} RETURNING id::text AS id, enabled`;
+    },
+    async touchPushIfOlder(email, now, since) {
+      await prisma.$executeRaw`
+        UPDATE mailboxes SET last_push_at = ${now}
+        WHERE email = ${email} AND (last_push_at IS NULL OR last_push_at < ${since})`;
     },
     async purgeNotifiedBefore(before) {
       const { count } = await prisma.notifiedMessage.deleteMany({ where: { createdAt: { lt: before } } });

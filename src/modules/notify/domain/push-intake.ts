@@ -3,7 +3,10 @@ import type { GmailPush } from './push-envelope';
 
 export interface PushIntakeDeps {
   dedupe: PushDedupe;
-  /** Enabled state of every mailbox of that address, with its last push time recorded. */
+  /**
+   * Enabled state of every mailbox of that address; their last push time is recorded, possibly
+   * later and at most every so often (it only decides when a silent mailbox gets a safety sync).
+   */
   touchMailboxes(email: string): Promise<Array<{ id: string; enabled: boolean }>>;
   /** Durably records the sync (a job); throws when it could not be recorded. */
   enqueueSync(mailboxId: string, historyId: bigint): Promise<void>;
@@ -15,12 +18,17 @@ export type PushOutcome = 'queued' | 'duplicate' | 'unknown_mailbox' | 'disabled
  * An authenticated, well-formed push. Any thrown error means nothing was recorded and the caller
  * must answer 5xx so Pub/Sub redelivers. The messageId is remembered only after the job is
  * recorded: a duplicate key written first would turn that redelivery into a silent loss. Two
- * copies racing past `seen` both enqueue, which the per-mailbox coalescing absorbs.
+ * copies racing past `seen` both enqueue, which the per-mailbox coalescing absorbs. The dedupe
+ * check and the address's mailboxes are asked for together (one round trip of waiting, not two);
+ * a duplicate then ignores the mailboxes.
  */
 export function createPushIntake(deps: PushIntakeDeps) {
   return async function receive(push: GmailPush): Promise<PushOutcome> {
-    if (await deps.dedupe.seen(push.messageId)) return 'duplicate';
-    const mailboxes = await deps.touchMailboxes(push.emailAddress);
+    const [seen, mailboxes] = await Promise.all([
+      deps.dedupe.seen(push.messageId),
+      deps.touchMailboxes(push.emailAddress),
+    ]);
+    if (seen) return 'duplicate';
     const enabled = mailboxes.filter((m) => m.enabled);
     for (const mailbox of enabled) await deps.enqueueSync(mailbox.id, push.historyId);
     await deps.dedupe.remember(push.messageId);
