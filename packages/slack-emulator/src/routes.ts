@@ -9,6 +9,8 @@ export interface RouteDeps {
   responseUrls: ResponseUrls;
   socketMode: SocketMode;
   log: (msg: string) => void;
+  /** Sign in with Slack's endpoints (oidc.ts). */
+  oidc: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> };
 }
 
 /** `/api/<method>` and `/response/<id>` over HTTP, `/link/` as the Socket Mode upgrade. */
@@ -31,6 +33,7 @@ export function attachRoutes(server: Server, deps: RouteDeps): void {
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, url: URL, deps: RouteDeps): Promise<void> {
+  if (await deps.oidc.handle(req, res, url)) return;
   const [, area, name] = url.pathname.split('/');
   if (area === 'api' && name) return handleWebApi(req, res, name, url.searchParams, deps.webApi);
   if (area === 'response' && name) return deps.responseUrls.handle(req, res, name);

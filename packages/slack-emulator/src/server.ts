@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockActionsPayload, eventCallbackPayload, slashCommandPayload } from './envelopes';
 import { FaultBook } from './faults';
+import { createSlackOidc } from './oidc';
 import { createTsClock, randomHex } from './ids';
 import { DEFAULT_WAIT_MS, Recorder } from './recorder';
 import { ResponseUrls } from './response-urls';
@@ -59,7 +60,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     openSocketUrl: () => socketMode.issueUrl(),
   };
 
-  attachRoutes(server, { webApi, responseUrls, socketMode, log });
+  const oidc = createSlackOidc(`http://${origin}`, workspace, log);
+  attachRoutes(server, { webApi, responseUrls, socketMode, log, oidc });
 
   /** Sends an envelope; an ack carrying a message body is what Slack shows the caller, so it is recorded. */
   /** Where a command or a click happened (the user's DM unless named) and its fresh response_url. */
@@ -100,6 +102,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     messages: recorder.messages,
     envelopes: recorder.envelopes,
     connections: recorder.connections,
+    oidc: oidc.api,
     addUser: (u) => workspace.addUser(u),
     addChannel: (c) => workspace.addChannel(c),
 

@@ -1,3 +1,4 @@
+import type { SlackOidc } from './oidc';
 /** Options of {@link startSlackEmulator}. */
 export interface SlackEmulatorOptions {
   /** Listen port; 0 (default) picks a free one. */
@@ -152,6 +153,8 @@ export interface ChannelInput {
 export interface SlackEmulator {
   /** `http://127.0.0.1:<port>/api/`: what SLACK_API_URL is set to. */
   apiUrl: string;
+  /** Sign in with Slack (OpenID Connect): its URLs, client credentials and test controls. */
+  oidc: SlackOidc;
   /** Accepted by every Web API method except apps.connections.open. */
   botToken: string;
   /** Accepted only by apps.connections.open. */
