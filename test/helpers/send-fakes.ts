@@ -1,3 +1,4 @@
+import type { DraftEdits } from '../../src/modules/send/domain/edit-ports';
 import type { DraftStore, NewDraft } from '../../src/modules/send/domain/ports';
 import {
   isFinalStatus,
@@ -34,6 +35,8 @@ export function pendingDraft(now: Date, over: Partial<Draft> = {}): Draft {
     sentAt: null,
     sendAttempts: 0,
     nextAttemptAt: null,
+    version: 1,
+    editedAt: null,
     createdAt: now,
     ...over,
   };
@@ -66,12 +69,13 @@ export const HELLO_CONTENT: DraftContent = {
 };
 
 /** DraftStore semantics (conditional transitions with their guards) over one in-memory map. */
-export function memoryDrafts(...drafts: Draft[]): DraftStore & {
-  rows: Map<string, Draft>;
-  contents: Map<string, DraftContent>;
-  now: () => Date;
-  tries: Map<string, number>;
-} {
+export function memoryDrafts(...drafts: Draft[]): DraftStore &
+  DraftEdits & {
+    rows: Map<string, Draft>;
+    contents: Map<string, DraftContent>;
+    now: () => Date;
+    tries: Map<string, number>;
+  } {
   const rows = new Map(drafts.map((d) => [d.id, { ...d }]));
   /** What the store keeps sealed: content stored by `create` (tests may add their own). */
   const contents = new Map<string, DraftContent>();
@@ -100,6 +104,16 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & {
       });
       changedAt.set(d.id, store.now());
     },
+    async edit(d, content, at) {
+      const row = rows.get(d.id);
+      if (row?.status !== 'pending' || row.version !== d.version || row.expiresAt <= at) return undefined;
+      const recipientCount = content.to.length + content.cc.length + content.bcc.length;
+      const edited = { ...row, version: row.version + 1, editedAt: at, recipientCount };
+      rows.set(d.id, edited);
+      contents.set(d.id, content);
+      changedAt.set(d.id, store.now());
+      return { ...edited };
+    },
     async findById(id) {
       return copy(rows.get(id));
     },
@@ -116,6 +130,7 @@ export function memoryDrafts(...drafts: Draft[]): DraftStore & {
       if (!d || !from.includes(d.status)) return false;
       if (guard.unexpiredAt && d.expiresAt <= guard.unexpiredAt) return false;
       if (guard.sendAttempts !== undefined && d.sendAttempts !== guard.sendAttempts) return false;
+      if (guard.version !== undefined && d.version !== guard.version) return false;
       rows.set(id, { ...d, ...patch, status: to });
       changedAt.set(id, store.now());
       return true;

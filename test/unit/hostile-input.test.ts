@@ -145,7 +145,7 @@ describe('hostile input of 100,000 characters', () => {
     expect(
       verifyButton(
         key,
-        `${signButton(key, { draftId: 'd', userId: 'U1', teamId: 'T1', action: 'send', expiresAt: new Date(60_000) })}${input}`,
+        `${signButton(key, { draftId: 'd', userId: 'U1', teamId: 'T1', action: 'send', expiresAt: new Date(60_000), version: 1 })}${input}`,
         'send',
         new Date(0),
       ),

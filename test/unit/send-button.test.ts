@@ -8,6 +8,7 @@ const value = {
   teamId: 'T1',
   action: 'send' as const,
   expiresAt: new Date('2026-12-01T12:15:00Z'),
+  version: 1,
 };
 const before = new Date('2026-12-01T12:00:00Z');
 

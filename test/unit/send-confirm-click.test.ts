@@ -52,6 +52,7 @@ function setup(
     teamId: 'T1',
     action: 'send',
     expiresAt: draft.expiresAt,
+    version: draft.version,
   });
   const replies: ClickReply[] = [];
   /** Clicks Send; `answer` may fail like Slack's response_url can. */

@@ -167,6 +167,7 @@ async function ownerCancels(answer: () => Promise<void>) {
     teamId: 'T1',
     action: 'cancel',
     expiresAt: draft.expiresAt,
+    version: draft.version,
   });
   const done = await confirm({ teamId: 'T1', userId: 'U1', action: 'cancel', value }, answer).then(
     () => 'answered',

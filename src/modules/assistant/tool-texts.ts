@@ -25,7 +25,8 @@ const STATUS_TEXTS: Record<string, string> = {
 
 export function statusText(view: DraftView): string {
   const said = STATUS_TEXTS[view.status] ?? `is ${view.status}.`;
-  return `The email ${view.id} ${said}${view.reason ? ` Reason: ${view.reason}.` : ''}`;
+  const edited = view.edited ? ' The person edited it in Slack before confirming.' : '';
+  return `The email ${view.id} ${said}${view.reason ? ` Reason: ${view.reason}.` : ''}${edited}`;
 }
 
 export function connectionText(view: ConnectionStatusView): string {

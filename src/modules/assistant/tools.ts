@@ -76,7 +76,7 @@ export const TOOLS: readonly ToolDefinition[] = [
     'get_email_status',
     'Status of a staged email',
     getEmailStatusInput,
-    'Tells what became of an email staged with send_email: pending_confirmation (waiting for the person to click Send), sending, sent, cancelled, expired, failed (with a reason) or outcome_unknown (the person should check their Sent folder). Never returns the content.',
+    'Tells what became of an email staged with send_email: pending_confirmation (waiting for the person to click Send), sending, sent, cancelled, expired, failed (with a reason) or outcome_unknown (the person should check their Sent folder); edited is true when the person changed the email in Slack before confirming (what is sent is their version). Never returns the content.',
     {
       method: 'GET',
       path: '/api/tools/send-email/{id}',

@@ -4,6 +4,7 @@ import { tryOpen } from './domain/decisions';
 import { replySubject, staysInThread } from './domain/reply-to';
 import type { Draft, DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
+import { editButtons } from './edit-blocks';
 
 export const SEND_ACTION_ID = 'send_email_send';
 export const CANCEL_ACTION_ID = 'send_email_cancel';
@@ -71,6 +72,8 @@ export function previewMessage(p: {
   expiresAt: Date;
   sendValue: string;
   cancelValue: string;
+  /** The owner's Edit button (opens the Edit modal); signed like Send, naming the version shown. */
+  editValue?: string;
 }): SlackMessage {
   const { content: c } = p;
   const expiry = Math.floor(p.expiresAt.getTime() / 1000);
@@ -105,6 +108,7 @@ export function previewMessage(p: {
           style: 'danger',
           value: p.cancelValue,
         },
+        ...editButtons(p.editValue),
       ],
     },
   ];
@@ -172,6 +176,8 @@ export function noticeText(n: ClickNotice, limits: { hourly: number; daily: numb
       return `Only <@${n.ownerId}> can send or cancel this email.`;
     case 'already':
       return STATUS_NOTICES[n.status];
+    case 'stale':
+      return 'This email was changed after you saw it; nothing was sent. Review the new version and click Send there.';
     case 'rate_limited':
       if (n.scope === 'global_hour') {
         return `Mailbridge reached its hourly sending limit for this workspace. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Sealer } from '../../shared/crypto';
+import type { DraftEdits } from './domain/edit-ports';
 import type { DraftStore } from './domain/ports';
 import { recordOutcomeEvent } from './outcome-outbox';
 import {
@@ -51,6 +52,8 @@ function toDraft(row: Row): Draft {
     sentAt: row.sentAt,
     sendAttempts: row.sendAttempts,
     nextAttemptAt: row.nextAttemptAt,
+    version: row.version,
+    editedAt: row.editedAt,
     createdAt: row.createdAt,
   };
 }
@@ -67,13 +70,36 @@ export function createDraftStore(
   prisma: PrismaClient,
   sealer: Sealer,
   outcomeRecorded?: OutcomeRecorded,
-): DraftStore {
+): DraftStore & DraftEdits {
   return {
     async create(d, content) {
       const sealed = sealer.seal(JSON.stringify(content), draftContentContext(d.id, d.teamId, d.userId));
       await prisma.emailDraft.create({
         data: { ...d, sealedContent: new Uint8Array(sealed.ciphertext), keyVersion: sealed.keyVersion },
       });
+    },
+    // The same single conditional UPDATE as a claim: of an edit and a Send on one version, one wins.
+    async edit(d, content, at) {
+      const sealed = sealer.seal(JSON.stringify(content), draftContentContext(d.id, d.teamId, d.userId));
+      const recipientCount = content.to.length + content.cc.length + content.bcc.length;
+      const version = d.version + 1;
+      const edited = await prisma.$transaction(async (tx) => {
+        const { count } = await tx.emailDraft.updateMany({
+          where: { id: d.id, status: 'pending', version: d.version, expiresAt: { gt: at } },
+          data: {
+            sealedContent: new Uint8Array(sealed.ciphertext),
+            keyVersion: sealed.keyVersion,
+            recipientCount,
+            version,
+            editedAt: at,
+          },
+        });
+        if (count !== 1) return undefined;
+        const eventId = outcomeRecorded ? await recordOutcomeEvent(tx, d.id, { edited: version }) : undefined;
+        return { row: await tx.emailDraft.findUniqueOrThrow({ where: { id: d.id } }), eventId };
+      });
+      if (edited?.eventId) await outcomeRecorded!(edited.eventId);
+      return edited && toDraft(edited.row);
     },
     async findById(id) {
       const row = await prisma.emailDraft.findUnique({ where: { id } });
@@ -98,6 +124,7 @@ export function createDraftStore(
             status: { in: [...from] },
             ...(guard.unexpiredAt ? { expiresAt: { gt: guard.unexpiredAt } } : {}),
             ...(guard.sendAttempts !== undefined ? { sendAttempts: guard.sendAttempts } : {}),
+            ...(guard.version !== undefined ? { version: guard.version } : {}),
           },
           data: { ...patch, status: to },
         });

@@ -9,9 +9,10 @@ import { createOutcomeOutbox } from './outcome-outbox';
 export const OUTCOME_JOB = 'deliver-outcome-event';
 export const OUTCOME_SWEEP_JOB = 'outcome-events-sweep';
 
-const payload = z.object({ eventId: z.string().regex(/^[0-9a-f-]{36}:[a-z_]+$/) });
+/** `<draft>:<status>`, or `<draft>:edited:<version>` for an edit. */
+const payload = z.object({ eventId: z.string().regex(/^[0-9a-f-]{36}:[a-z_]+(?::\d{1,9})?$/) });
 /** BullMQ refuses ':' in custom ids. One job per event: queuing it again is harmless. */
-export const outcomeJobId = (eventId: string) => `outcome-${eventId.replace(':', '-')}`;
+export const outcomeJobId = (eventId: string) => `outcome-${eventId.replaceAll(':', '-')}`;
 
 /** States in which the event's job will still run (an `active` one of a dead worker is taken over). */
 const LIVE = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);

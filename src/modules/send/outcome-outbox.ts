@@ -1,5 +1,7 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import {
+  EDITED_EVENT_TYPE,
+  editedEventId,
   OUTCOME_EVENT_TYPES,
   outcomeEventId,
   type OutcomeEventType,
@@ -10,18 +12,22 @@ import type { FinalStatus } from './domain/types';
 /**
  * Writes the outcome event of a draft that just moved to `status`, inside the transaction of that
  * move: the event exists if and only if the change of state does. Its facts are read from the row
- * as the move left it (the Gmail ids come with a `sent`). Returns the event id.
+ * as the move left it (the Gmail ids come with a `sent`). An edit (`{ edited: version }`) records
+ * its own event the same way. Returns the event id.
  */
 export async function recordOutcomeEvent(
   tx: Prisma.TransactionClient,
   draftId: string,
-  status: FinalStatus,
+  status: FinalStatus | { edited: number },
 ): Promise<string> {
-  const id = outcomeEventId(draftId, status);
+  const [id, type] =
+    typeof status === 'string'
+      ? [outcomeEventId(draftId, status), OUTCOME_EVENT_TYPES[status]]
+      : [editedEventId(draftId, status.edited), EDITED_EVENT_TYPE];
   await tx.$executeRaw`
     INSERT INTO outcome_events (id, type, draft_id, team_id, user_id, trigger_ts, recipient_count,
       gmail_message_id, gmail_thread_id)
-    SELECT ${id}, ${OUTCOME_EVENT_TYPES[status]}, id, team_id, user_id, trigger_ts, recipient_count,
+    SELECT ${id}, ${type}, id, team_id, user_id, trigger_ts, recipient_count,
       gmail_message_id, gmail_thread_id
     FROM email_drafts WHERE id = ${draftId}::uuid
     ON CONFLICT (id) DO NOTHING`;

@@ -4,6 +4,7 @@ import { signButton } from './domain/button-token';
 import { tryOpen } from './domain/decisions';
 import type { NewDraft, TriggerMessage } from './domain/ports';
 import type { Draft, DraftContent, Outcome, PreviewKind } from './domain/types';
+import type { ButtonAction } from './domain/button-token';
 import type { TellResult } from './domain/sweep-drafts';
 import { outcomeMessage, previewMessage } from './blocks';
 
@@ -75,6 +76,26 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       throw Object.assign(new Error(`response_url answered ${res.status}`), { status: res.status });
   }
 
+  /** The preview of this version of the draft: every button names the version it shows. */
+  function preview(draft: NewDraft, content: DraftContent): SlackMessage {
+    const button = (action: ButtonAction) =>
+      signButton(deps.signingKey, {
+        draftId: draft.id,
+        userId: draft.userId,
+        teamId: draft.teamId,
+        action,
+        expiresAt: draft.expiresAt,
+        version: draft.version,
+      });
+    return previewMessage({
+      content,
+      expiresAt: draft.expiresAt,
+      sendValue: button('send'),
+      cancelValue: button('cancel'),
+      editValue: button('edit'),
+    });
+  }
+
   return {
     /** Shows the trigger's author how to connect (or reconnect), where the trigger was. Best effort. */
     async promptConnect(trigger: TriggerMessage): Promise<void> {
@@ -86,21 +107,22 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       }
     },
     async postPreview(draft: NewDraft, content: DraftContent) {
-      const button = (action: 'send' | 'cancel') =>
-        signButton(deps.signingKey, {
-          draftId: draft.id,
-          userId: draft.userId,
-          teamId: draft.teamId,
-          action,
-          expiresAt: draft.expiresAt,
-        });
-      const message = previewMessage({
-        content,
-        expiresAt: draft.expiresAt,
-        sendValue: button('send'),
-        cancelValue: button('cancel'),
-      });
-      return toOwner(draft, message);
+      return toOwner(draft, preview(draft, content));
+    },
+    /**
+     * Replaces the preview with the edited email (same layout, buttons for the new version):
+     * chat.update for a DM preview, the Edit click's response_url for an ephemeral one. Throws when
+     * Slack refused it.
+     */
+    async showEdited(draft: Draft, content: DraftContent, responseUrl: string | undefined): Promise<void> {
+      const message = preview(draft, content);
+      if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
+        await messenger.update({ channel: draft.previewChannel, ts: draft.previewTs, ...message });
+      } else if (responseUrl) {
+        await postToResponseUrl(responseUrl, message);
+      } else {
+        throw new Error('the preview cannot be replaced: no response_url');
+      }
     },
     /**
      * Replaces the preview with the outcome: chat.update for a DM preview, the click's response_url

@@ -2,14 +2,17 @@ import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/b
 import type { Logger } from 'pino';
 import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
-import type { ButtonAction } from './domain/button-token';
-import type { ClickReply, ConfirmClick } from './domain/confirm-click';
+import type { ClickAction, ClickReply, ConfirmClick } from './domain/confirm-click';
 import { CANCEL_ACTION_ID, SEND_ACTION_ID } from './blocks';
+import type { EditDraft } from './domain/edit-draft';
+import { registerEditActions } from './edit-slack';
 
 export interface SendActionDeps {
   confirm: ConfirmClick;
   /** Words a click's result: `replace` swaps the preview, otherwise a new ephemeral to the clicker. */
   render(reply: ClickReply): SlackMessage & { replace: boolean };
+  /** Edit before Send: the Edit button and its modal (edit-slack.ts). */
+  edit?: EditDraft;
   log: Logger;
 }
 
@@ -33,7 +36,7 @@ const reply = (respond: ButtonClickArgs['respond'], message: SlackMessage & { re
 
 /** Send or Cancel on a confirmation, answered through the click's response_url. */
 export const buttonClick =
-  (deps: SendActionDeps, action: ButtonAction) =>
+  (deps: SendActionDeps, action: ClickAction) =>
   async ({ ack, body, action: button, respond }: ButtonClickArgs): Promise<void> => {
     // Slack needs the ack within 3 s; the claim, the limits and the enqueue happen after it.
     await ack();
@@ -69,4 +72,5 @@ export const cancelClick = (deps: SendActionDeps) => buttonClick(deps, 'cancel')
 export function registerSendActions(app: App, deps: SendActionDeps) {
   app.action<BlockButtonAction>({ type: 'block_actions', action_id: SEND_ACTION_ID }, sendClick(deps));
   app.action<BlockButtonAction>({ type: 'block_actions', action_id: CANCEL_ACTION_ID }, cancelClick(deps));
+  if (deps.edit) registerEditActions(app, { edit: deps.edit, log: deps.log });
 }

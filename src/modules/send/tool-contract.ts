@@ -112,6 +112,7 @@ export const emailStatusAnswer = z.object({
   ]),
   expires_at: z.iso.datetime(),
   recipient_count: z.int(),
+  edited: z.boolean().describe('Whether the person edited the email in Slack before confirming.'),
   sent_at: z.iso.datetime().optional(),
   gmail_message_id: z.string().optional(),
   reason: z.string().optional().describe('Why the email failed or was not sent.'),

@@ -1,6 +1,7 @@
 import { signToken, verifyToken } from '../../../shared/crypto';
 
-export type ButtonAction = 'send' | 'cancel';
+export type ButtonAction = 'send' | 'cancel' | 'edit';
+const ACTIONS: readonly string[] = ['send', 'cancel', 'edit'] satisfies ButtonAction[];
 
 /** A purpose label of its own: a pairing or OAuth state token never verifies as a button. */
 const PURPOSE = 'send-email-button';
@@ -11,6 +12,7 @@ interface ButtonClaims {
   t: string; // team id
   a: ButtonAction;
   e: number; // expiry, epoch seconds
+  v?: number; // the content version the button was shown with (absent in tokens made before versions: 1)
 }
 
 export interface ButtonValue {
@@ -19,6 +21,8 @@ export interface ButtonValue {
   teamId: string;
   action: ButtonAction;
   expiresAt: Date;
+  /** The version of the content the button was shown with: a Send claims only that version. */
+  version: number;
 }
 
 export function signButton(key: string, v: ButtonValue): string {
@@ -28,6 +32,7 @@ export function signButton(key: string, v: ButtonValue): string {
     t: v.teamId,
     a: v.action,
     e: Math.ceil(v.expiresAt.getTime() / 1000),
+    v: v.version,
   };
   return signToken(key, PURPOSE, claims);
 }
@@ -48,7 +53,9 @@ export function verifyButton(key: string, token: string, action: ButtonAction, n
     typeof claims.u !== 'string' ||
     typeof claims.t !== 'string' ||
     typeof claims.e !== 'number' ||
-    (claims.a !== 'send' && claims.a !== 'cancel')
+    typeof claims.a !== 'string' ||
+    !ACTIONS.includes(claims.a) ||
+    (claims.v !== undefined && (!Number.isSafeInteger(claims.v) || claims.v < 1))
   ) {
     return { ok: false, reason: 'invalid' };
   }
@@ -56,7 +63,14 @@ export function verifyButton(key: string, token: string, action: ButtonAction, n
   const expiresAt = new Date(claims.e * 1000);
   return {
     ok: true,
-    value: { draftId: claims.d, userId: claims.u, teamId: claims.t, action: claims.a, expiresAt },
+    value: {
+      draftId: claims.d,
+      userId: claims.u,
+      teamId: claims.t,
+      action: claims.a as ButtonAction,
+      expiresAt,
+      version: claims.v ?? 1,
+    },
     expired: expiresAt.getTime() <= now.getTime(),
   };
 }

@@ -1,14 +1,17 @@
 import type { Clock } from '../../../shared/clock';
-import { verifyButton, type ButtonAction } from './button-token';
+import { verifyButton } from './button-token';
 import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
 import { markPreviewFinal } from './preview-mark';
 import type { DraftStore, EventLog, LimitCheck, LimitScope, SendLimits } from './ports';
 import type { Draft, DraftContent, DraftStatus, Outcome } from './types';
 
+/** The clicks this use case decides (Edit opens a modal instead: `edit-draft.ts`). */
+export type ClickAction = 'send' | 'cancel';
+
 export interface Click {
   teamId: string;
   userId: string;
-  action: ButtonAction;
+  action: ClickAction;
   value: string;
   responseUrl?: string;
 }
@@ -24,6 +27,8 @@ export type ClickNotice =
   | { reason: 'invalid' | 'missing' }
   | { reason: 'not_owner'; ownerId: string }
   | { reason: 'already'; status: DraftStatus }
+  /** The content changed (an edit) since this Send was shown: it never sends a version nobody saw. */
+  | { reason: 'stale' }
   | { reason: 'rate_limited'; scope: LimitScope; retryAfterMs: number };
 
 export interface ClickDeps {
@@ -62,11 +67,14 @@ export function createConfirmClick(deps: ClickDeps) {
   }
 
   /** The claim was lost: say what happened instead (or expire a draft that ran out of time). */
-  async function lost(draftId: string): Promise<ClickReply> {
+  async function lost(draftId: string, seen?: number): Promise<ClickReply> {
     const now = deps.clock.now();
     const current = await deps.drafts.findById(draftId);
     if (!current) return notice({ reason: 'missing' });
     if (current.status === 'pending' && current.expiresAt <= now) return expire(current);
+    if (current.status === 'pending' && seen !== undefined && current.version !== seen) {
+      return notice({ reason: 'stale' });
+    }
     if (current.status === 'expired')
       return { kind: 'replace', draft: current, outcome: { kind: 'expired' } };
     return notice({ reason: 'already', status: current.status });
@@ -86,11 +94,14 @@ export function createConfirmClick(deps: ClickDeps) {
   }
 
   /** The quota is taken before the claim, so a claimed draft never waits on a limit (nor sits `sending`). */
+  /** `seen`: the content version the clicked Send was shown with; only that version is claimed. */
   async function send(
     draft: Draft,
+    seen: number,
     responseUrl: string | null,
     answer: ClickAnswer,
   ): Promise<ClickReply | undefined> {
+    if (draft.version !== seen) return notice({ reason: 'stale' });
     const quota = await deps.limits.consumeSend(draft.teamId, draft.userId);
     if (!quota.allowed) return refused(draft, quota);
     const refund = () =>
@@ -107,7 +118,7 @@ export function createConfirmClick(deps: ClickDeps) {
         ['pending'],
         'sending',
         { claimedAt: now, responseUrl },
-        { unexpiredAt: now },
+        { unexpiredAt: now, version: seen },
       );
     } catch (err) {
       await refund();
@@ -115,7 +126,7 @@ export function createConfirmClick(deps: ClickDeps) {
     }
     if (!claimed) {
       await refund();
-      return lost(draft.id);
+      return lost(draft.id, seen);
     }
     await proceed(draft, answer);
     return undefined;
@@ -166,7 +177,8 @@ export function createConfirmClick(deps: ClickDeps) {
     if (draft.status !== 'pending') return lost(draft.id);
     if (check.expired || draft.expiresAt <= now) return expire(draft);
     const responseUrl = click.responseUrl ?? null;
-    return click.action === 'cancel' ? cancel(draft, responseUrl) : send(draft, responseUrl, answer);
+    if (click.action === 'cancel') return cancel(draft, responseUrl);
+    return send(draft, value.version, responseUrl, answer);
   }
 
   /**

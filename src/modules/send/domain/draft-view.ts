@@ -7,6 +7,8 @@ export interface DraftView {
   status: string;
   expires_at: string;
   recipient_count: number;
+  /** Whether the person edited the email before confirming (what is sent is their last version). */
+  edited: boolean;
   sent_at?: string;
   gmail_message_id?: string;
   reason?: string;
@@ -32,6 +34,7 @@ export function viewDraft(d: Draft): DraftView {
     status: PUBLIC_STATUS[d.status],
     expires_at: d.expiresAt.toISOString(),
     recipient_count: d.recipientCount,
+    edited: d.version > 1,
     ...(d.sentAt ? { sent_at: d.sentAt.toISOString() } : {}),
     ...(d.gmailMessageId ? { gmail_message_id: d.gmailMessageId } : {}),
     ...(d.failureReason ? { reason: d.failureReason } : {}),

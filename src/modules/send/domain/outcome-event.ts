@@ -10,14 +10,18 @@ export const OUTCOME_EVENT_TYPES = {
   outcome_unknown: 'email.outcome_unknown',
 } as const satisfies Record<FinalStatus, string>;
 
-/** `email.edited` is reserved for a change of a pending draft's content, once drafts can be edited. */
-export type OutcomeEventType = (typeof OUTCOME_EVENT_TYPES)[FinalStatus] | 'email.edited';
+/** `email.edited`: the owner changed a pending draft's content (not final: a final event follows). */
+export const EDITED_EVENT_TYPE = 'email.edited';
+export type OutcomeEventType = (typeof OUTCOME_EVENT_TYPES)[FinalStatus] | typeof EDITED_EVENT_TYPE;
 
 /**
  * Stable per change of state: a draft reaches each final status at most once, so the receiver can
- * drop a repeated delivery by this id. An edit, which may happen more than once, will need its own.
+ * drop a repeated delivery by this id.
  */
 export const outcomeEventId = (draftId: string, status: FinalStatus) => `${draftId}:${status}`;
+
+/** An edit may happen more than once: each version it made has its own id, never a final event's. */
+export const editedEventId = (draftId: string, version: number) => `${draftId}:edited:${version}`;
 
 /** What an outcome event is built from, recorded with the change of state: ids and a count only. */
 export interface OutcomeFacts {

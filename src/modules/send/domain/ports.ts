@@ -146,6 +146,8 @@ export interface SendLimits {
 export interface TransitionGuard {
   unexpiredAt?: Date;
   sendAttempts?: number;
+  /** The draft is still at this content version (the one the person saw). */
+  version?: number;
   /** The assistant was never given this draft (its staging was refused): the move emits no outcome event. */
   neverStaged?: true;
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../../../shared/clock';
 import { createConfirmClick } from './confirm-click';
 import { createDecisionRecorder } from './decisions';
+import { createEditDraft } from './edit-draft';
+import type { DraftEdits, RecipientCheck, ShowEdited } from './edit-ports';
 import { createDraftStatus } from './draft-view';
 import type {
   AccessTokens,
@@ -21,7 +23,7 @@ import type { Draft, Outcome, SendDecision } from './types';
 
 /** Everything outside the send use cases that they act through. */
 export interface SendPorts {
-  drafts: DraftStore;
+  drafts: DraftStore & DraftEdits;
   audit: SendAudit;
   limits: SendLimits;
   triggers: TriggerLookup;
@@ -31,6 +33,7 @@ export interface SendPorts {
   preview: Pick<StageDeps, 'postPreview' | 'promptConnect'> & {
     /** Replaces the preview with the outcome; how Slack took it. */
     show(draft: Draft, outcome: Outcome): Promise<TellResult>;
+    showEdited: ShowEdited;
   };
   queue: {
     /** Enqueues the send job (payload: the draft id only; deterministic job id). */
@@ -50,6 +53,8 @@ export interface SendUseCaseSettings {
   allowExternalAuthors: boolean;
   inFlightMs: number;
   send: SendSettings;
+  /** The recipient policy staging applies, checked again after an edit (none: every domain allowed). */
+  checkRecipients?: RecipientCheck;
 }
 
 /** Stage (the assistant asks), confirm (the person clicks), send (the job), sweep (time passes), status. */
@@ -107,6 +112,16 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       retell,
       resume: p.queue.resume,
       inFlightMs: s.inFlightMs,
+    }),
+    edit: createEditDraft({
+      drafts,
+      edits: drafts,
+      clock,
+      signingKey: s.signingKey,
+      checkRecipients: s.checkRecipients ?? (() => undefined),
+      showEdited: p.preview.showEdited,
+      record,
+      log,
     }),
     status: createDraftStatus(drafts),
   };

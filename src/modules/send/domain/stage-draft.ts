@@ -113,6 +113,8 @@ export function createStageDraft(deps: StageDeps) {
       responseUrl: null,
       previewOutcome: null,
       expiresAt: new Date(now.getTime() + deps.ttlMs),
+      version: 1,
+      editedAt: null,
     };
     await deps.drafts.create(draft, content);
     const base = { teamId: draft.teamId, userId, draftId: id, recipientCount: draft.recipientCount, content };

@@ -88,6 +88,10 @@ export interface Draft {
   sendAttempts: number;
   /** The next attempt is not due before this time (backoff or Retry-After). */
   nextAttemptAt: Date | null;
+  /** The content's version: 1 when staged, +1 per edit; a Send claims only the version it showed. */
+  version: number;
+  /** When the owner last edited the content (null: never). */
+  editedAt: Date | null;
   createdAt: Date;
 }
 
@@ -118,6 +122,7 @@ export const previewBackoffMs = (tries: number): number =>
 /** Results recorded for each decision (SPEC 6.4.8), plus the two intermediate steps. */
 export type SendDecision =
   | 'staged'
+  | 'edited'
   | 'sending'
   | 'success'
   | 'denied'
