@@ -20,6 +20,7 @@ import sendModule from './modules/send';
 import notifyModule from './modules/notify';
 import retentionModule from './modules/retention';
 import assistantModule from './modules/assistant';
+import homeModule, { homeRefresher } from './modules/home';
 import { connectionReactions } from './reactions';
 
 declare module 'fastify' {
@@ -65,12 +66,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // The trigger recorder goes first: it stands in front of every other Slack listener.
   const triggers = triggersModule(app);
+  // App Home is told of changes by the modules it shows, so its refresh queue exists before them.
+  const refreshHome = homeRefresher(app);
   const connect = await connectModule(app);
-  const send = await sendModule(app, { connect, triggers });
-  const notify = await notifyModule(app, connect);
+  const send = await sendModule(app, { connect, triggers, refreshHome });
+  const notify = await notifyModule(app, connect, refreshHome);
   await assistantModule(app, { send, triggers, connect });
+  homeModule(app, { connect, send, notify }, refreshHome);
   retentionModule(app, { triggers, connect });
-  connect.react(connectionReactions({ connect, send, notify }));
+  connect.react(connectionReactions({ connect, send, notify, refreshHome }));
 
   await app.register(lifecyclePlugin, { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
   return app;

@@ -76,6 +76,8 @@ const envSchema = z.object({
   SEND_RETRY_BASE_MS: positiveInt(5_000),
   /** How often expired confirmations are closed and sends a lost process left behind are settled. */
   SEND_SWEEP_INTERVAL_MS: positiveInt(60_000),
+  /** How long App Home waits after a change before publishing, so a burst of changes publishes once. */
+  HOME_REFRESH_DELAY_MS: positiveInt(2_000),
   REVOKE_RETRY_BASE_MS: positiveInt(30_000),
   /** Days a finished draft (sent, cancelled, expired, failed, outcome unknown) keeps its sealed content. */
   DRAFT_RETENTION_DAYS: positiveInt(7),

@@ -1,5 +1,5 @@
 /** Queue names. Job names and payload schemas live next to their processors; payloads carry ids only. */
-export const QUEUE_NAMES = ['send', 'notify', 'events', 'maintenance'] as const;
+export const QUEUE_NAMES = ['send', 'notify', 'events', 'maintenance', 'home'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -16,7 +16,13 @@ export const JOB_LOCK_RENEW_MS = 3_000;
 export const STALLED_CHECK_MS = 4_000;
 
 /** Concurrency per queue on one machine. */
-export const QUEUE_CONCURRENCY: Record<QueueName, number> = { send: 4, notify: 8, events: 4, maintenance: 2 };
+export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
+  send: 4,
+  notify: 8,
+  events: 4,
+  maintenance: 2,
+  home: 4,
+};
 
 /**
  * How often a job may be found stalled (its lock lapsed: machine killed, or a drain abandoned it) before

@@ -9,7 +9,15 @@ export const SLACK_MANIFEST_PATH = path.resolve(__dirname, '../../deploy/slack-a
  * not a YAML parser: it refuses anything it does not recognise rather than guess.
  */
 export function manifestBotScopes(file = SLACK_MANIFEST_PATH): string[] {
-  const wanted = ['oauth_config', 'scopes', 'bot'];
+  return manifestList(['oauth_config', 'scopes', 'bot'], file);
+}
+
+/** The bot events the manifest subscribes to (`settings.event_subscriptions.bot_events`). */
+export const manifestBotEvents = (file = SLACK_MANIFEST_PATH): string[] =>
+  manifestList(['settings', 'event_subscriptions', 'bot_events'], file);
+
+/** One block-style list of the manifest, found by its key path. */
+export function manifestList(wanted: string[], file = SLACK_MANIFEST_PATH): string[] {
   const lines = readFileSync(file, 'utf8').split(/\r?\n/);
   const stack: { indent: number; key: string }[] = [];
   const scopes: string[] = [];
@@ -32,8 +40,23 @@ export function manifestBotScopes(file = SLACK_MANIFEST_PATH): string[] {
     stack.push({ indent, key: key[1]! });
     if (stack.map((s) => s.key).join('.') === wanted.join('.')) listIndent = indent;
   }
-  if (scopes.length === 0) throw new Error(`${file}: no oauth_config.scopes.bot list found`);
+  if (scopes.length === 0) throw new Error(`${file}: no ${wanted.join('.')} list found`);
   return scopes;
+}
+
+/** One scalar of the manifest (`key: value` on one line), found by its key path; undefined when absent. */
+export function manifestValue(wanted: string[], file = SLACK_MANIFEST_PATH): string | undefined {
+  const stack: { indent: number; key: string }[] = [];
+  for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    const entry = /^([A-Za-z_][\w.-]*):\s*(.*)$/.exec(line.trim());
+    if (!entry) continue;
+    const indent = line.length - line.trimStart().length;
+    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
+    stack.push({ indent, key: entry[1]! });
+    if (entry[2] && stack.map((k) => k.key).join('.') === wanted.join('.')) return unquote(entry[2].trim());
+  }
+  return undefined;
 }
 
 const unquote = (v: string) => v.replace(/^(['"])(.*)\1$/, '$2');

@@ -6,10 +6,13 @@ import type { NotifyModule } from '../../src/modules/notify';
 import type { SendModule } from '../../src/modules/send';
 import { connectionReactions } from '../../src/reactions';
 
-const connection = { id: 'conn-1', email: 'ada@example.com' } as Connection;
+const connection = { id: 'conn-1', teamId: 'T1', userId: 'U1', email: 'ada@example.com' } as Connection;
 
-/** The three modules, each recording what a reaction asked of it; `failing` names calls that reject. */
-const modules = (failing: string[] = []) => {
+/**
+ * The three modules, each recording what a reaction asked of it; `failing` names calls that reject.
+ * With `home`, an App Home records its refresh requests in the same list.
+ */
+const modules = (failing: string[] = [], home = false) => {
   const calls: string[] = [];
   const record = (name: string) => async (c: Connection, reason?: string) => {
     calls.push(reason ? `${name}(${c.id}, ${reason})` : `${name}(${c.id})`);
@@ -23,6 +26,9 @@ const modules = (failing: string[] = []) => {
       connectionEnded: record('notify.connectionEnded'),
       connectionInvalid: record('notify.connectionInvalid'),
     } as unknown as NotifyModule,
+    ...(home
+      ? { refreshHome: (teamId: string, userId: string) => void calls.push(`home(${teamId}, ${userId})`) }
+      : {}),
   };
   const events = createConnectionEvents(pino({ level: 'silent' }));
   events.react(connectionReactions(m));
@@ -61,5 +67,18 @@ describe('what a change of connection sets off in the other modules', () => {
     const invalid = modules(['connect.tellInvalid']);
     await invalid.emit('invalid');
     expect(invalid.calls).toEqual(['connect.tellInvalid(conn-1)', 'notify.connectionInvalid(conn-1)']);
+  });
+
+  it('when an App Home exists, then every change refreshes it last, after a failing reaction too', async () => {
+    for (const [change, before] of [
+      ['connected', ['send.cancelOpen(conn-1, connection_changed)']],
+      ['notificationsGranted', ['notify.start(conn-1)']],
+      ['ended', ['send.cancelOpen(conn-1, disconnected)', 'notify.connectionEnded(conn-1)']],
+      ['invalid', ['connect.tellInvalid(conn-1)', 'notify.connectionInvalid(conn-1)']],
+    ] as const) {
+      const { calls, emit } = modules(['send.cancelOpen', 'connect.tellInvalid'], true);
+      await emit(change);
+      expect(calls).toEqual([...before, 'home(T1, U1)']);
+    }
   });
 });

@@ -2,9 +2,22 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { missingScope } from '@mailbridge/slack-emulator';
-import { manifestBotScopes } from '../helpers/slack-manifest';
+import { manifestBotEvents, manifestBotScopes, manifestValue } from '../helpers/slack-manifest';
 
 const SRC = path.resolve(__dirname, '../../src');
+
+/** Every Slack event the product listens to (`app.event('<type>'`). */
+function eventsHeardBySource(): string[] {
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('generated'),
+  );
+  const events = new Set<string>();
+  for (const file of files) {
+    const text = readFileSync(path.join(SRC, file), 'utf8');
+    for (const m of text.matchAll(/\bapp\.event\(\s*'([a-z_.]+)'/g)) events.add(m[1]!);
+  }
+  return [...events].sort();
+}
 
 /** Every Slack Web API method the product calls through a Slack client (`client.<ns>.<method>(`). */
 function methodsCalledBySource(): string[] {
@@ -61,5 +74,16 @@ describe('Slack app manifest', () => {
       .map((method) => [method, missingScope(method, dmArgs, granted)] as const)
       .filter(([, needed]) => needed !== undefined);
     expect(missing).toEqual([]);
+  });
+
+  it('when the product listens to a Slack event, then the manifest subscribes to it', () => {
+    const heard = eventsHeardBySource();
+    expect(heard).toContain('app_home_opened');
+    expect(manifestBotEvents()).toEqual(expect.arrayContaining(heard));
+  });
+
+  it('when the product publishes an App Home, then the manifest enables the Home tab', () => {
+    expect(manifestValue(['features', 'app_home', 'home_tab_enabled'])).toBe('true');
+    expect(manifestValue(['features', 'app_home', 'messages_tab_enabled'])).toBe('true');
   });
 });

@@ -15,6 +15,8 @@ export interface ConnectModule {
   prompt(teamId: string, userId: string, purpose: PairingPurpose): Promise<SlackMessage>;
   /** Tells the person, once, that Google no longer accepts their connection. */
   tellInvalid(connection: Connection): Promise<void>;
+  /** Disconnects as `/ai-email-disconnect` does, answered with the command's reply. */
+  disconnect(teamId: string, userId: string): Promise<SlackMessage>;
   react(reactions: ConnectionReactions): void;
   /** Deletes pairings (and their OAuth attempts) that expired before `before`; how many went. */
   purgeExpiredPairings(before: Date): Promise<number>;

@@ -13,6 +13,7 @@ import { createCheckStatus } from './domain/status';
 import oauthRoutes from './http/oauth';
 import { oauthRouteDeps } from './http/oauth-deps';
 import { enqueueRevocation, registerRevocationJobs } from './jobs';
+import { disconnectText } from './replies';
 import { registerConnectSlack } from './slack';
 
 export type { ConnectModule } from './api';
@@ -39,6 +40,7 @@ export default async function connectModule(app: FastifyInstance): Promise<Conne
     mailboxes: a.mailboxes,
     prompt,
     tellInvalid: createTellInvalid(a),
+    disconnect: async (teamId, userId) => ({ text: disconnectText(await disconnect(teamId, userId)) }),
     react: (reactions) => a.events.react(reactions),
     purgeExpiredPairings: (before) => a.pairings.purgeExpired(before),
   };

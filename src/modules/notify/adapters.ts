@@ -13,12 +13,15 @@ import { createPushDedupe } from './push-dedupe';
 import { createPushTokenVerifier } from './push-token-verifier';
 import { cachingVerifier } from './verified-token-cache';
 import { createSlackAnnouncer } from './slack-announcer';
+import { homeRefreshing } from './home-changes';
+import type { RefreshHome } from '../../shared/home-refresh';
 
 /** Everything notify's use cases reach outside themselves through, with the settings they need. */
 export function createNotifyAdapters(
   app: FastifyInstance,
   accessTokens: ConnectModule['accessTokens'],
   log: Logger,
+  refreshHome: RefreshHome,
 ) {
   const { config, clock } = app;
   const store = createMailboxRepo(app.prisma);
@@ -30,7 +33,7 @@ export function createNotifyAdapters(
     onTouchError: (err) =>
       log.warn({ err: { message: (err as Error).message } }, 'last push time not recorded'),
   });
-  const mailboxes = forgettingRoutes(store, routes);
+  const mailboxes = homeRefreshing(forgettingRoutes(store, routes), refreshHome);
   const schedule = createNotifyScheduler(app);
   /** Pushes are Pub/Sub's for our audience: Google's signature, then the claims (domain/push-auth). */
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);

@@ -1,3 +1,5 @@
+import type { SlackMessage } from '../../shared/slack-messenger';
+export type { RefreshHome } from '../../shared/home-refresh';
 import type { ConnectionView } from './domain/ports';
 
 /** What the other modules use of notify. */
@@ -6,4 +8,6 @@ export interface NotifyModule {
   start(connection: ConnectionView): Promise<void>;
   connectionEnded(connection: ConnectionView): Promise<void>;
   connectionInvalid(connection: ConnectionView): Promise<void>;
+  /** Notifications on or off as `/ai-email-notifications on|off` does, answered with its reply. */
+  switchNotifications(teamId: string, userId: string, on: boolean): Promise<SlackMessage>;
 }

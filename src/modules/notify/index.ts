@@ -6,7 +6,7 @@ import { createPushAuthenticator } from './domain/push-auth';
 import { createPushIntake } from './domain/push-intake';
 import { createRenewal } from './domain/renewal';
 import type { ConnectModule } from '../connect';
-import type { NotifyModule } from './api';
+import type { NotifyModule, RefreshHome } from './api';
 import { createNotifyAdapters } from './adapters';
 import { registerNotifyJobs } from './jobs';
 import { registerNotifySlack, startNotifications } from './slack';
@@ -18,10 +18,11 @@ export type { NotifyModule } from './api';
 export default async function notifyModule(
   app: FastifyInstance,
   connect: Pick<ConnectModule, 'connections' | 'accessTokens' | 'prompt'>,
+  refreshHome: RefreshHome,
 ): Promise<NotifyModule> {
   const { config, clock } = app;
   const log = app.log.child({ component: 'notify' }) as Logger;
-  const a = createNotifyAdapters(app, connect.accessTokens, log);
+  const a = createNotifyAdapters(app, connect.accessTokens, log, refreshHome);
   const { mailboxes, schedule, owner, openGmail } = a;
   const base = { mailboxes, openGmail, clock, log, tell: owner.tell, scheduleSync: schedule.sync };
   const { prompt, connections } = connect;
@@ -47,11 +48,12 @@ export default async function notifyModule(
   const receive = createPushIntake(a.pushIntake);
 
   await app.register(pubsubRoutes, { authenticate, receive, log });
-  registerNotifySlack(app.slack.app, { control, prompt, clock, log });
+  const switchNotifications = registerNotifySlack(app.slack.app, { control, prompt, clock, log });
   registerNotifyJobs(app, { sync, renewal, mailboxes, log });
   return {
     start: startNotifications({ control, prompt, dm: owner.dm }),
     connectionEnded: (connection) => control.connectionEnded(connection.id),
     connectionInvalid: (connection) => control.connectionInvalid(connection.id),
+    switchNotifications,
   };
 }

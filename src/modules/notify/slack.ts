@@ -78,6 +78,12 @@ export const notificationsCommand =
     await answer(deps, respond, arg, () => run(deps, command.team_id, command.user_id));
   };
 
+/** On or off as the command does it, answered with the command's reply (App Home's buttons). */
+export const switchNotifications =
+  (deps: NotifySlackDeps) =>
+  (teamId: string, userId: string, on: boolean): Promise<SlackMessage> =>
+    (on ? RUNS.on : RUNS.off)(deps, teamId, userId);
+
 /** "Turn off" under each notification: the clicker turns off their own notifications, nobody else's. */
 export const turnOffAction =
   (deps: NotifySlackDeps) =>
@@ -91,9 +97,11 @@ export const turnOffAction =
     await answer(deps, respond, 'turn_off_button', () => RUNS.off(deps, teamId, body.user.id));
   };
 
-export function registerNotifySlack(app: App, deps: NotifySlackDeps): void {
+/** Registers the command and the button; returns the same switch for App Home's buttons. */
+export function registerNotifySlack(app: App, deps: NotifySlackDeps) {
   app.command('/ai-email-notifications', notificationsCommand(deps));
   app.action<BlockAction>(TURN_OFF_ACTION, turnOffAction(deps));
+  return switchNotifications(deps);
 }
 
 /**

@@ -3,6 +3,8 @@ import type { TriggersModule } from '../triggers';
 import type { DraftView } from './domain/draft-view';
 import type { SenderConnection } from './domain/ports';
 import type { StageDraft } from './domain/stage-draft';
+import type { RecentEmail } from './recent-emails';
+import type { RefreshHome } from '../../shared/home-refresh';
 
 /** What the other modules use of send. */
 export interface SendModule {
@@ -12,10 +14,14 @@ export interface SendModule {
   stage: StageDraft;
   /** What the assistant may learn of a staged email; undefined when no draft has this id. */
   status(id: string): Promise<DraftView | undefined>;
+  /** The person's most recent staged emails, newest first, content opened (for their own App Home only). */
+  recent(teamId: string, userId: string, take: number): Promise<RecentEmail[]>;
 }
 
 /** What send uses of the other modules. */
 export interface SendNeeds {
   connect: Pick<ConnectModule, 'connections' | 'accessTokens' | 'prompt'>;
   triggers: Pick<TriggersModule, 'findByTs'>;
+  /** Told when a draft the person's App Home lists changes. */
+  refreshHome: RefreshHome;
 }

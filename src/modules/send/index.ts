@@ -4,12 +4,11 @@ import type { SendModule, SendNeeds } from './api';
 export type { SendModule } from './api';
 import { createSendUseCases } from './domain/send-use-cases';
 import { clickReplyMessage } from './blocks';
-import { createDraftStore } from './draft-store';
+import { sendDrafts } from './drafts';
 import { failureText } from './failure-texts';
 import { createGmailSender } from './gmail';
 import toolApiRoutes from './http';
 import { createSendQueue, registerSendJobs } from './jobs';
-import { registerOutcomeEvents } from './outcome-jobs';
 import { createPreviewDelivery } from './preview-delivery';
 import { createSendAudit } from './send-audit';
 import { createSendLimits } from './send-limits';
@@ -20,12 +19,12 @@ import { registerSendActions } from './slack';
 /** Composes the send feature: its adapters, use cases, routes, Slack listeners and jobs. */
 export default async function sendModule(
   app: FastifyInstance,
-  { connect, triggers }: SendNeeds,
+  { connect, triggers, refreshHome }: SendNeeds,
 ): Promise<SendModule> {
   const { config } = app;
   const s = sendSettings(config);
   const log = app.log.child({ component: 'send' }) as Logger;
-  const drafts = createDraftStore(app.prisma, app.sealer, registerOutcomeEvents(app, log));
+  const { drafts, recent } = sendDrafts(app, log, refreshHome);
   const openContent = drafts.openContent;
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };
   const send = createSendUseCases(
@@ -54,5 +53,6 @@ export default async function sendModule(
     cancelOpen: (c, reason) => send.sweeper.cancelOpen(c.teamId, c.userId, reason),
     stage: send.stage,
     status: send.status,
+    recent,
   };
 }

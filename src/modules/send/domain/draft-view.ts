@@ -28,6 +28,9 @@ const PUBLIC_STATUS: Record<Draft['status'], string> = {
   outcome_unknown: 'outcome_unknown',
 };
 
+/** A status as the assistant and the person's App Home name it. */
+export const publicStatus = (status: Draft['status']): string => PUBLIC_STATUS[status];
+
 export function viewDraft(d: Draft): DraftView {
   return {
     id: d.id,

@@ -1,0 +1,55 @@
+import { signToken, verifyToken } from '../../../shared/crypto';
+import type { HomeAction } from './types';
+
+/** A purpose label of its own: a send button, pairing or OAuth state token never verifies here. */
+const PURPOSE = 'home-button';
+const ACTIONS: readonly string[] = [
+  'connect',
+  'disconnect',
+  'notifications_on',
+  'notifications_off',
+] satisfies HomeAction[];
+
+/** Slack caps a button's value at 2,000 characters. */
+const MAX_TOKEN_LENGTH = 2000;
+
+interface Claims {
+  t: string; // team id
+  u: string; // the Home's owner
+  a: HomeAction;
+  c?: string; // the connection the button acts on, when it names one
+}
+
+export interface HomeButton {
+  teamId: string;
+  userId: string;
+  action: HomeAction;
+  connectionId?: string;
+}
+
+export function signHomeButton(key: string, b: HomeButton): string {
+  const claims: Claims = {
+    t: b.teamId,
+    u: b.userId,
+    a: b.action,
+    ...(b.connectionId ? { c: b.connectionId } : {}),
+  };
+  return signToken(key, PURPOSE, claims);
+}
+
+/** The button as it was signed, or undefined for anything forged, tampered or too long. */
+export function verifyHomeButton(key: string, token: string): HomeButton | undefined {
+  if (token.length > MAX_TOKEN_LENGTH) return undefined;
+  const c = verifyToken<Partial<Claims>>(key, PURPOSE, token);
+  if (
+    !c ||
+    typeof c.t !== 'string' ||
+    typeof c.u !== 'string' ||
+    typeof c.a !== 'string' ||
+    !ACTIONS.includes(c.a) ||
+    (c.c !== undefined && typeof c.c !== 'string')
+  ) {
+    return undefined;
+  }
+  return { teamId: c.t, userId: c.u, action: c.a as HomeAction, ...(c.c ? { connectionId: c.c } : {}) };
+}

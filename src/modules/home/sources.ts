@@ -1,0 +1,56 @@
+import type { webApi } from '@slack/bolt';
+import { READ_SCOPES, SCOPES } from '../../shared/google-scopes';
+import type { HomePublisher, HomeSources } from './domain/ports';
+import type { HomeEmail } from './domain/types';
+import type { HomeNeeds } from './api';
+import { homeView, type HomeView } from './blocks';
+import type { ViewOptions } from './view-parts';
+
+/** The other modules' state, read through their APIs, in the Home's terms. */
+export function createHomeSources(m: HomeNeeds): HomeSources {
+  return {
+    async connection(teamId, userId) {
+      const c = await m.connect.connections.findByUser(teamId, userId);
+      if (!c) return undefined;
+      const { id, email, status, connectedAt, scopes } = c;
+      const canSend = scopes.includes(SCOPES.send);
+      return {
+        id,
+        email,
+        status,
+        connectedAt,
+        canSend,
+        canRead: scopes.some((s) => READ_SCOPES.includes(s)),
+      };
+    },
+    async mailbox(connectionId) {
+      const s = await m.connect.mailboxes.find(connectionId);
+      return (
+        s && {
+          enabled: s.enabled,
+          state: s.state,
+          watchExpiresAt: s.watchExpiresAt,
+          lastNotifiedAt: s.lastNotifiedAt,
+        }
+      );
+    },
+    recentEmails: async (teamId, userId, take) => (await m.send.recent(teamId, userId, take)) as HomeEmail[],
+    ...(m.rules ? { rules: m.rules.summary } : {}),
+  };
+}
+
+/** views.publish for the Home's owner; the view is built from the state at publish time. */
+export function createHomePublisher(
+  client: webApi.WebClient,
+  options: ViewOptions,
+): HomePublisher & {
+  view(state: Parameters<typeof homeView>[0]): HomeView;
+} {
+  const view = (state: Parameters<typeof homeView>[0]) => homeView(state, options);
+  return {
+    view,
+    async publish(state) {
+      await client.views.publish({ user_id: state.userId, view: view(state) as never });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { RefreshHome } from '../../shared/home-refresh';
+import type { MailboxStore } from './domain/ports';
+
+/**
+ * The mailbox store, telling the owner's App Home after each change it shows: notifications turned on
+ * or off, and a notification delivered (its time). The owner is looked up after the change, off the
+ * caller's path, and a failed look-up only leaves the Home as it was.
+ */
+export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: RefreshHome): S {
+  const refreshOwnerOf = (id: string) =>
+    void store
+      .findById(id)
+      .then((m) => m && refreshHome(m.teamId, m.userId))
+      .catch(() => undefined);
+  return {
+    ...store,
+    async enable(p) {
+      const mailbox = await store.enable(p);
+      refreshHome(p.connection.teamId, p.connection.userId);
+      return mailbox;
+    },
+    async disable(connectionId, state, problem) {
+      const result = await store.disable(connectionId, state, problem);
+      if (result) refreshOwnerOf(result.id);
+      return result;
+    },
+    async markNotified(id, gmailIds) {
+      await store.markNotified(id, gmailIds);
+      refreshOwnerOf(id);
+    },
+  };
+}
