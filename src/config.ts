@@ -36,6 +36,15 @@ const envSchema = z.object({
     'must start with xapp-, e.g. xapp-1-A123-456-abcd (App-Level Token)',
   ),
   SLACK_API_URL: url('https://slack.com/api/').default('https://slack.com/api/').transform(withSlash),
+  /** Sign in with Slack (OpenID Connect) on the connect pages; both or neither (config/rules.ts). */
+  SLACK_CLIENT_ID: z.string().trim().optional(),
+  SLACK_CLIENT_SECRET: z.string().trim().optional(),
+  SLACK_OIDC_AUTHORIZE_URL: url('https://slack.com/openid/connect/authorize').default(
+    'https://slack.com/openid/connect/authorize',
+  ),
+  SLACK_OIDC_KEYS_URL: url('https://slack.com/openid/connect/keys').default(
+    'https://slack.com/openid/connect/keys',
+  ),
   GMAIL_OAUTH_CLIENT_ID: required('1234-abcd.apps.googleusercontent.com'),
   GMAIL_OAUTH_CLIENT_SECRET: required('GOCSPX-...'),
   GMAIL_OAUTH_REDIRECT_URI: url('https://mailbridge.fly.dev/oauth/google/callback').optional(),

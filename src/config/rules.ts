@@ -19,6 +19,19 @@ export function crossFieldRules(env: Partial<Record<string, unknown>>, ctx: z.Re
         'is required when AGENT_EVENTS_SECRET is set (where the events are POSTed), e.g. https://assistant.example.com/hooks/mail',
     });
   }
+  // Sign in with Slack needs both halves of the app's credentials; one alone would silently leave it off.
+  for (const [set, missing] of [
+    ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET'],
+    ['SLACK_CLIENT_SECRET', 'SLACK_CLIENT_ID'],
+  ] as const) {
+    if (env[set] !== undefined && env[missing] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: `is required when ${set} is set (Sign in with Slack needs both; Slack app → Basic Information → App Credentials)`,
+      });
+    }
+  }
   if (typeof env.PORT === 'number' && env.PORT !== 0 && env.METRICS_PORT === env.PORT) {
     ctx.addIssue({
       code: 'custom',

@@ -161,6 +161,12 @@ export function fakePairings(): PairingStore & {
       Object.assign(p, { usedAt: now, burntAt: null, failedAttempts: p.failedAttempts - 1 });
       return true;
     },
+    async refuse(id, now) {
+      const p = pairings.get(id);
+      if (!p) return;
+      p.burntAt ??= now;
+      if (p.expiresAt > now) p.expiresAt = now;
+    },
     createAttempt: async (a) => void attempts.set(a.id, { ...a, usedAt: null }),
     findAttempt: async (id) => (attempts.has(id) ? { ...attempts.get(id)! } : undefined),
     async consumeAttempt(id, now) {

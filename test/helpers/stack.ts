@@ -3,7 +3,7 @@ import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulat
 import { startGoogleEmulator, type GoogleEmulator } from '@mailbridge/google-emulator';
 import { createTestDatabase, REDIS_TEST_URL, uniqueRedisPrefix, type TestDatabase } from './database';
 import { testSecrets } from './keys';
-import { manifestBotScopes } from './slack-manifest';
+import { manifestBotScopes, manifestList } from './slack-manifest';
 import { freePort, startServerProcess, type ServerProcess } from './server-process';
 
 export const PUSH_SERVICE_ACCOUNT = 'gmail-push@mailbridge-test.iam.gserviceaccount.com';
@@ -26,6 +26,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Google shows its account chooser and consent page instead of answering at once (browser tests). */
   interactiveGoogle?: boolean;
+  /** Sign in with Slack on the start page, against the Slack emulator's OpenID Connect endpoints. */
+  slackSignIn?: boolean;
 }
 
 /**
@@ -41,6 +43,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);
+  // Slack accepts only the redirect URLs the app declares: the manifest's, on this server's origin.
+  for (const declared of manifestList(['oauth_config', 'redirect_urls'])) {
+    slack.oidc.addRedirectUri(`${baseUrl}${new URL(declared).pathname}`);
+  }
   google.configurePush({
     endpoint: `${baseUrl}/pubsub/gmail`,
     audience: `${baseUrl}/pubsub/gmail`,
@@ -73,6 +79,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     SEND_RETRY_BASE_MS: '200',
     REVOKE_RETRY_BASE_MS: '200',
     ...testSecrets(),
+    ...(opts.slackSignIn
+      ? {
+          SLACK_CLIENT_ID: slack.oidc.clientId,
+          SLACK_CLIENT_SECRET: slack.oidc.clientSecret,
+          SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl,
+          SLACK_OIDC_KEYS_URL: slack.oidc.keysUrl,
+        }
+      : {}),
     ...opts.env,
   };
   let server: ServerProcess;

@@ -124,6 +124,30 @@ describe('loadConfig', () => {
     });
   });
 
+  it('when only one of SLACK_CLIENT_ID and SLACK_CLIENT_SECRET is set, then the error names the other alone', () => {
+    expect(problemsOf({ ...validEnv(), SLACK_CLIENT_ID: '1234.5678' })).toEqual([
+      expect.stringMatching(/^SLACK_CLIENT_SECRET: is required when SLACK_CLIENT_ID is set/),
+    ]);
+    expect(problemsOf({ ...validEnv(), SLACK_CLIENT_SECRET: 'abcd' })).toEqual([
+      expect.stringMatching(/^SLACK_CLIENT_ID: is required when SLACK_CLIENT_SECRET is set/),
+    ]);
+  });
+
+  it('when Sign in with Slack is configured, then both credentials are kept and Slack’s endpoints are the defaults', () => {
+    const off = loadConfig(validEnv());
+    expect(off.SLACK_CLIENT_ID ?? off.SLACK_CLIENT_SECRET).toBeUndefined();
+    expect(off).toMatchObject({
+      SLACK_OIDC_AUTHORIZE_URL: 'https://slack.com/openid/connect/authorize',
+      SLACK_OIDC_KEYS_URL: 'https://slack.com/openid/connect/keys',
+    });
+    expect(
+      loadConfig({ ...validEnv(), SLACK_CLIENT_ID: '1234.5678', SLACK_CLIENT_SECRET: 'abcd' }),
+    ).toMatchObject({
+      SLACK_CLIENT_ID: '1234.5678',
+      SLACK_CLIENT_SECRET: 'abcd',
+    });
+  });
+
   it('when only a key is wrong, then the error names the key and no other variable', () => {
     const problems = problemsOf({ ...validEnv(), GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: 'not-a-key!' });
     expect(problems).toEqual([expect.stringMatching(/^GMAIL_OAUTH_TOKEN_ENCRYPTION_KEY: must be base64/)]);

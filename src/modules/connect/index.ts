@@ -32,7 +32,7 @@ export default async function connectModule(app: FastifyInstance): Promise<Conne
 
   registerConnectSlack(app.slack.app, { log, prompt, checkStatus, disconnect });
   registerRevocationJobs(app, { revocations, store: a.revocationStore });
-  await app.register(oauthRoutes, oauthRouteDeps(app, { pairing, flow, log }));
+  await app.register(oauthRoutes, oauthRouteDeps(app, { ...a, pairing, flow, log }));
 
   return {
     connections: a.connections,

@@ -48,6 +48,11 @@ export function createPairingRepo(prisma: PrismaClient): PairingStore {
          WHERE id = ${id} AND used_at IS NULL AND expires_at > ${now}`;
       return count === 1;
     },
+    async refuse(id: string, now: Date): Promise<void> {
+      await prisma.$executeRaw`
+        UPDATE pairings SET burnt_at = COALESCE(burnt_at, ${now}), expires_at = LEAST(expires_at, ${now})
+         WHERE id = ${id}`;
+    },
     async createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void> {
       await prisma.oAuthAttempt.create({ data: a });
     },

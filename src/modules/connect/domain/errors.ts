@@ -9,6 +9,12 @@ export const connectErrors = defineErrors({
   pairing_burnt: 'user',
   pairing_expired: 'user',
   code_wrong: 'user',
+  // Sign in with Slack: a signed-in Slack person other than the pairing's own burns the pairing.
+  pairing_not_theirs: 'user',
+  pairing_refused: 'user',
+  sign_in_required: 'user',
+  slack_sign_in_failed: 'user',
+  slack_id_token_invalid: 'user',
   // The start page's form.
   form_invalid: 'user',
   form_foreign: 'user',

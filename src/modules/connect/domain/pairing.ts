@@ -56,6 +56,10 @@ export function createPairingService(deps: PairingDeps) {
       const pairing = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await deps.pairings.find(id) : undefined;
       if (!pairing) throw connectErrors.fail('pairing_unknown', 'no such pairing');
       if (pairing.usedAt) throw used();
+      // Burnt with checks left: a Slack sign-in by someone else refused it (`refuse`), not wrong codes.
+      if (pairing.burntAt && pairing.failedAttempts < MAX_WRONG_CODES) {
+        throw connectErrors.fail('pairing_refused', 'pairing refused after a sign-in by someone else');
+      }
       if (pairing.burntAt) throw burnt();
       if (pairing.expiresAt <= deps.clock.now())
         throw connectErrors.fail('pairing_expired', 'pairing expired');

@@ -54,6 +54,11 @@ export interface PairingStore {
   reserveCheck(id: string, limit: number, now: Date): Promise<number | undefined>;
   /** Single use: spends the pairing after a right code and refunds the reserved check. */
   consume(id: string, now: Date): Promise<boolean>;
+  /**
+   * Burns the pairing for good, used or not: it is burnt and expired at `now`, so neither a code check nor
+   * `consume` can succeed on it any more (a refund by `consume` cannot revive it).
+   */
+  refuse(id: string, now: Date): Promise<void>;
   createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void>;
   findAttempt(id: string): Promise<OAuthAttempt | undefined>;
   consumeAttempt(id: string, now: Date): Promise<boolean>;
@@ -87,6 +92,20 @@ export interface ConnectAuditEntry {
   kind: 'connect' | 'disconnect' | 'connection';
   result: string;
   reason?: string;
+}
+
+/** Sign in with Slack (OpenID Connect), when the app's client credentials are configured. */
+export interface SlackIdentity {
+  authorizationUrl(p: { state: string; nonce: string }): string;
+  /** openid.connect.token; the id token, or a connect error (`slack_sign_in_failed`). */
+  exchangeCode(code: string): Promise<string>;
+  /** Signature (RS256, Slack's keys), issuer, audience and expiry; or a connect error (`slack_id_token_invalid`). */
+  verifyIdToken(idToken: string): Promise<{ teamId: string; userId: string; nonce: string | undefined }>;
+}
+
+/** Single use of a sign-in state: true for the first claim of an id within its lifetime only. */
+export interface SignInStates {
+  claim(id: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface AuditLog {

@@ -12,6 +12,8 @@ import type { ConnectPageLimits } from '../page-limits';
 import { addressTrustFor, connectPageGuard } from './page-guard';
 import { messagePage, pageHeaders, startPage, successPage } from './pages';
 import { errorPage, type ErrorPage } from './oauth-errors';
+import { slackSignInRoutes } from './slack-sign-in';
+import type { SlackSignIn } from '../domain/slack-sign-in';
 
 /** One cookie per OAuth attempt, so two tabs never overwrite each other's binding. */
 const browserCookie = (attemptId: string) => `mb_oauth_${attemptId}`;
@@ -31,6 +33,8 @@ export interface OAuthRouteDeps {
   flow: OAuthFlow;
   names: SlackNames;
   limits: ConnectPageLimits;
+  /** Sign in with Slack before the code, when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set. */
+  slackSignIn?: SlackSignIn;
 }
 
 const originOf = (url: string) => new URL(url).origin;
@@ -51,6 +55,9 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     secure: secureCookiesFor(deps.publicBaseUrl),
     path: COOKIE_PATH,
   } as const;
+  const slack = deps.slackSignIn
+    ? slackSignInRoutes(app, { signIn: deps.slackSignIn, secureCookies: cookieOptions.secure })
+    : undefined;
 
   /** The start page's form token: bound to the pairing and to this browser's form cookie. */
   const formToken = (pairingId: string, formSecret: string) =>
@@ -107,6 +114,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
     const { pairing: pairingId = '' } = req.query as { pairing?: string };
     try {
       const pairing = await deps.pairing.usable(pairingId);
+      if (slack && !slack.passed(req, pairing)) return await slack.toSlack(reply, pairing.id);
       let formSecret = req.cookies[FORM_COOKIE];
       if (!formSecret) {
         formSecret = randomId(24);
@@ -135,6 +143,12 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
       );
     }
     try {
+      if (slack && !slack.passed(req, await deps.pairing.usable(body.data.pairing))) {
+        throw connectErrors.fail(
+          'sign_in_required',
+          'begin form without a Slack sign-in as the pairing’s person',
+        );
+      }
       const { redirectUrl, attemptId, browserSecret } = await deps.flow.begin(
         body.data.pairing,
         body.data.code,

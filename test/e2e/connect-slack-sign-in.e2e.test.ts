@@ -1,0 +1,246 @@
+import { Client } from 'pg';
+import type { IdTokenTamper } from '@mailbridge/slack-emulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { requestPrompt, type Prompt } from '../helpers/connect-flow';
+import { Browser, finishWithGoogle, signInThroughSlack } from '../helpers/slack-sign-in-flow';
+
+const ROUNDS = 10;
+const jitter = (maxMs: number) => new Promise((r) => setTimeout(r, Math.random() * maxMs));
+
+describe('connect: Sign in with Slack before the Google step', () => {
+  let stack: Stack;
+  let db: Client;
+  let seq = 0;
+  const newUser = (realName = 'Alice Smith') => {
+    const id = `U${String(++seq).padStart(4, '0')}SIWS`;
+    stack.slack.addUser({ id, name: `alice${seq}`, realName });
+    return id;
+  };
+  const pairingRow = async (id: string) =>
+    (
+      await db.query<{ used_at: Date | null; burnt_at: Date | null }>(
+        'SELECT used_at, burnt_at FROM pairings WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+  const connectionOf = async (userId: string) =>
+    (await db.query('SELECT email, status FROM gmail_connections WHERE user_id = $1', [userId])).rows;
+
+  beforeAll(async () => {
+    stack = await startStack({ slackSignIn: true, env: { FLY_APP_NAME: 'mailbridge-test' } });
+    db = new Client({ connectionString: stack.db.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await stack?.close();
+  });
+
+  it('when the person who asked signs in with Slack, then they go on to Google and connect', async () => {
+    const userId = newUser();
+    stack.google.addAccount({ email: `${userId.toLowerCase()}@example.com` });
+    const prompt = await requestPrompt(stack, userId);
+    const browser = new Browser();
+
+    const { toSlack, answer } = await signInThroughSlack(stack, browser, prompt, userId);
+    const asked = new URL(toSlack.location!);
+    expect(Object.fromEntries(asked.searchParams)).toMatchObject({
+      response_type: 'code',
+      scope: 'openid',
+      client_id: stack.slack.oidc.clientId,
+      redirect_uri: `${stack.baseUrl}/oauth/slack/callback`,
+    });
+    expect(asked.searchParams.get('state')).toBeTruthy();
+    expect(asked.searchParams.get('nonce')).toBeTruthy();
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`/oauth/google/start?pairing=${prompt.pairingId}`);
+
+    const done = await finishWithGoogle(stack, browser, prompt);
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Connected');
+    expect(await connectionOf(userId)).toEqual([
+      { email: `${userId.toLowerCase()}@example.com`, status: 'active' },
+    ]);
+  });
+
+  it('when someone else signs in with the link, then they are told it belongs to someone else and the link is burnt for everyone', async () => {
+    const owner = newUser();
+    const mallory = newUser('Alice Smith');
+    const prompt = await requestPrompt(stack, owner);
+    // The owner signed in first in their own browser; the link is then opened by another person.
+    const ownersBrowser = new Browser();
+    expect((await signInThroughSlack(stack, ownersBrowser, prompt, owner)).answer.status).toBe(303);
+    const ownersPage = await ownersBrowser.get(prompt.startUrl);
+    expect(ownersPage.status).toBe(200);
+    const formToken = /name="form_token" value="([^"]+)"/.exec(ownersPage.body)?.[1] ?? '';
+
+    const stranger = new Browser();
+    const { answer } = await signInThroughSlack(stack, stranger, prompt, mallory);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toContain('This link belongs to someone else');
+    expect(answer.body).not.toContain(prompt.code);
+    expect((await pairingRow(prompt.pairingId))?.burnt_at).not.toBeNull();
+    const audit = await db.query(
+      "SELECT result, reason FROM audit_events WHERE user_id = $1 AND kind = 'connect'",
+      [owner],
+    );
+    expect(audit.rows).toEqual([
+      {
+        result: 'refused',
+        reason: `pairing_not_theirs: signed in to Slack as ${stack.slack.teamId}/${mallory}`,
+      },
+    ]);
+
+    // Nobody gets on with it now: not the stranger again, not the owner's signed-in browser, not a fresh one.
+    expect((await stranger.get(prompt.startUrl)).status).toBe(410);
+    const begun = await ownersBrowser.post(
+      `${stack.baseUrl}/oauth/google/begin`,
+      { pairing: prompt.pairingId, code: prompt.code, form_token: formToken },
+      stack.baseUrl,
+    );
+    expect(begun.status).toBe(410);
+    expect((await ownersBrowser.get(prompt.startUrl)).status).toBe(410);
+    const fresh = await new Browser().get(prompt.startUrl);
+    expect(fresh.status).toBe(410);
+    expect(fresh.body).toContain('someone signed in to Slack with another account');
+    expect(await connectionOf(owner)).toEqual([]);
+    expect(await connectionOf(mallory)).toEqual([]);
+  });
+
+  it('when the same user id signs in from another workspace, then it is someone else', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    const { answer } = await signInThroughSlack(stack, new Browser(), prompt, owner, 'T0ELSEWHERE');
+    expect(answer.status).toBe(403);
+    expect((await pairingRow(prompt.pairingId))?.burnt_at).not.toBeNull();
+  });
+
+  const forged: Array<[string, () => IdTokenTamper]> = [
+    ['a signature by a key Slack never published', () => ({ foreignKey: true })],
+    ['another audience', () => ({ audience: 'another-app' })],
+    ['another nonce', () => ({ nonce: 'not-this-sign-in' })],
+    ['an expired token', () => ({ expiresIn: -600 })],
+    ['another issuer', () => ({ issuer: 'https://evil.example' })],
+    ['another algorithm', () => ({ alg: 'RS512' })],
+    ['no user id claim', () => ({ claims: { 'https://slack.com/user_id': undefined } })],
+  ];
+  it.each(forged)(
+    'when the id token has %s, then the sign-in is refused and the link still works',
+    async (_, tamper) => {
+      const owner = newUser();
+      const prompt = await requestPrompt(stack, owner);
+      stack.slack.oidc.tamperNextIdToken(tamper());
+      const { answer } = await signInThroughSlack(stack, new Browser(), prompt, owner);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatch(/not accepted/);
+      expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+
+      const again = new Browser();
+      expect((await signInThroughSlack(stack, again, prompt, owner)).answer.status).toBe(303);
+      expect((await again.get(prompt.startUrl)).status).toBe(200);
+    },
+  );
+
+  it('when Slack rotates its signing key, then the new key is fetched once and the sign-in succeeds', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    expect((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer.status).toBe(303);
+    const before = stack.slack.oidc.keysFetches();
+    stack.slack.oidc.rotateKey();
+    expect((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer.status).toBe(303);
+    expect(stack.slack.oidc.keysFetches()).toBe(before + 1);
+    expect((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer.status).toBe(303);
+    expect(stack.slack.oidc.keysFetches()).toBe(before + 1);
+  });
+
+  it('when the state comes back twice, from another browser, or forged, then it is refused', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    const browser = new Browser();
+    stack.slack.oidc.signInAs(owner);
+    const back = (await browser.get((await browser.get(prompt.startUrl)).location!)).location!;
+    // A copy of the browser's cookies as they were when Slack sent it back (the callback clears its own).
+    const copy = new Browser();
+    browser.cookies.forEach((v, k) => copy.cookies.set(k, v));
+    expect((await browser.get(back)).status).toBe(303);
+    const replay = await copy.get(back);
+    expect(replay.status).toBe(400);
+    expect(replay.body).toMatch(/already used/);
+
+    // The state and code of a sign-in started in one browser do not work in another one.
+    const other = new Browser();
+    const started = await other.get(prompt.startUrl);
+    const slackSays = await other.get(started.location!);
+    const elsewhere = await new Browser().get(slackSays.location!);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toMatch(/different browser/);
+
+    const forgedState = new URL(slackSays.location!);
+    forgedState.searchParams.set('state', `${forgedState.searchParams.get('state')}x`);
+    expect((await other.get(forgedState.toString())).status).toBe(400);
+  });
+
+  it('when the code form is posted without signing in with Slack, then it is refused', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    const browser = new Browser();
+    const res = await browser.post(
+      `${stack.baseUrl}/oauth/google/begin`,
+      { pairing: prompt.pairingId, code: prompt.code, form_token: 'x' },
+      stack.baseUrl,
+    );
+    expect(res.status).toBe(403);
+    expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+  });
+
+  it('when one state is replayed in parallel, then exactly one callback signs in (10 rounds)', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const owner = newUser();
+      const prompt: Prompt = await requestPrompt(stack, owner);
+      const browser = new Browser();
+      stack.slack.oidc.signInAs(owner);
+      const started = await browser.get(prompt.startUrl);
+      const slackSays = await browser.get(started.location!);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          await jitter(20);
+          const hop = await browser.get(slackSays.location!);
+          return hop.status;
+        }),
+      );
+      // The code is single use at Slack too, so a second exchange could not succeed either way.
+      expect(answers.filter((s) => s === 303)).toHaveLength(1);
+      expect(answers.filter((s) => s !== 303).every((s) => s === 400)).toBe(true);
+    }
+  });
+
+  it('when the owner submits the code while a stranger signs in, then the stranger never gets on and the link ends unusable (10 rounds)', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const owner = newUser();
+      const mallory = newUser();
+      const prompt = await requestPrompt(stack, owner);
+      const ownersBrowser = new Browser();
+      await signInThroughSlack(stack, ownersBrowser, prompt, owner);
+      const start = await ownersBrowser.get(prompt.startUrl);
+      const formToken = /name="form_token" value="([^"]+)"/.exec(start.body)?.[1] ?? '';
+      const stranger = new Browser();
+      stack.slack.oidc.signInAs(mallory);
+      const toSlack = await stranger.get(prompt.startUrl);
+      const slackSays = await stranger.get(toSlack.location!);
+      const [strangers, owners] = await Promise.all([
+        jitter(15).then(() => stranger.get(slackSays.location!)),
+        jitter(15).then(() =>
+          ownersBrowser.post(
+            `${stack.baseUrl}/oauth/google/begin`,
+            { pairing: prompt.pairingId, code: prompt.code, form_token: formToken },
+            stack.baseUrl,
+          ),
+        ),
+      ]);
+      expect(strangers.status).toBe(403);
+      expect([303, 410]).toContain(owners.status);
+      expect((await new Browser().get(prompt.startUrl)).status).toBe(410);
+      expect((await pairingRow(prompt.pairingId))?.burnt_at).not.toBeNull();
+    }
+  });
+});
