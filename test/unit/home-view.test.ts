@@ -61,7 +61,7 @@ describe('the App Home view', () => {
       connection,
       mailbox: {
         enabled: true,
-        state: 'active',
+        state: 'ok',
         watchExpiresAt: new Date('2026-11-28T09:00:00Z'),
         lastNotifiedAt: new Date('2026-11-27T08:00:00Z'),
       },

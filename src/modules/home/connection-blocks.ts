@@ -24,7 +24,9 @@ const DISCONNECT_CONFIRM = {
 
 function watchHealth(m: HomeMailbox): string {
   if (!m.enabled) return 'off';
-  if (m.state !== 'active') return 'on, but the Gmail watch needs attention (Mailbridge retries by itself)';
+  if (m.state === 'lapsed')
+    return 'on, but the Gmail watch has lapsed: turn them off and on again to restart it';
+  if (m.state === 'error') return 'on, but the last look at Gmail failed (Mailbridge tries again by itself)';
   return m.watchExpiresAt
     ? `on; the Gmail watch is healthy (renewed before ${slackDate(m.watchExpiresAt)})`
     : 'on';

@@ -3,8 +3,8 @@ import type { MailboxStore } from './domain/ports';
 
 /**
  * The mailbox store, telling the owner's App Home after each change it shows: notifications turned on
- * or off, and a notification delivered (its time). The owner is looked up after the change, off the
- * caller's path, and a failed look-up only leaves the Home as it was.
+ * or off, a sync that delivered notifications (the time of the last one), the watch's health. The
+ * owner is looked up after the change, off the caller's path; a failed look-up leaves the Home as it was.
  */
 export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: RefreshHome): S {
   const refreshOwnerOf = (id: string) =>
@@ -24,8 +24,13 @@ export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: Re
       if (result) refreshOwnerOf(result.id);
       return result;
     },
-    async markNotified(id, gmailIds) {
-      await store.markNotified(id, gmailIds);
+    // The sync records the time of the last notification when it ends.
+    async recordSync(id, p) {
+      await store.recordSync(id, p);
+      if (p.notified) refreshOwnerOf(id);
+    },
+    async setState(id, state, problem) {
+      await store.setState(id, state, problem);
       refreshOwnerOf(id);
     },
   };

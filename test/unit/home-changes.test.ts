@@ -1,0 +1,45 @@
+import { homeRefreshing as refreshingDrafts } from '../../src/modules/send/home-changes';
+import { homeRefreshing as refreshingMailboxes } from '../../src/modules/notify/home-changes';
+import { HELLO_CONTENT, memoryDrafts, newDraft, pendingDraft } from '../helpers/send-fakes';
+import { mailboxRow, memoryMailboxes, NOW } from '../helpers/notify-fakes';
+
+/** Refresh requests, recorded; the look-ups behind them settle within a few turns of the event loop. */
+const recorder = () => {
+  const asked: string[] = [];
+  return { asked, refresh: (teamId: string, userId: string) => void asked.push(`${teamId}:${userId}`) };
+};
+const settled = () => new Promise((r) => setImmediate(r));
+
+describe('App Home is told of the changes it shows', () => {
+  it('when a draft is staged or changes status, then its owner’s Home is refreshed; a move that did not happen tells nothing', async () => {
+    const { asked, refresh } = recorder();
+    const draft = pendingDraft(NOW, { id: 'd1', teamId: 'T1', userId: 'U1' });
+    const drafts = refreshingDrafts(memoryDrafts(draft), refresh);
+    await drafts.create(newDraft(NOW, { id: 'd2', teamId: 'T1', userId: 'U2' }), HELLO_CONTENT);
+    expect(asked).toEqual(['T1:U2']);
+    expect(await drafts.transition('d1', ['pending'], 'cancelled')).toBe(true);
+    await settled();
+    expect(asked).toEqual(['T1:U2', 'T1:U1']);
+    expect(await drafts.transition('d1', ['pending'], 'expired')).toBe(false);
+    await settled();
+    expect(asked).toHaveLength(2);
+  });
+
+  it('when notifications go on or off, a sync notified, or the watch state changes, then the owner’s Home is refreshed', async () => {
+    const { asked, refresh } = recorder();
+    const mailboxes = refreshingMailboxes(memoryMailboxes([mailboxRow({ enabled: false })]), refresh);
+    await mailboxes.enable({
+      connection: { id: 'conn-1', teamId: 'T1', userId: 'U1', email: 'ada@example.com' },
+      historyId: 1n,
+      watchExpiresAt: NOW,
+      now: NOW,
+      resetCursor: true,
+    });
+    await mailboxes.disable('conn-1', 'ok', null);
+    await mailboxes.recordSync('mb-1', { now: NOW, notified: false, state: 'ok', problem: null });
+    await mailboxes.recordSync('mb-1', { now: NOW, notified: true, state: 'ok', problem: null });
+    await mailboxes.setState('mb-1', 'lapsed', null);
+    await settled();
+    expect(asked).toEqual(['T1:U1', 'T1:U1', 'T1:U1', 'T1:U1']);
+  });
+});
