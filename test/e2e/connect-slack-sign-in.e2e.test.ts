@@ -55,6 +55,9 @@ describe('connect: Sign in with Slack before the Google step', () => {
     expect(answer.status).toBe(303);
     expect(answer.location).toBe(`/oauth/google/start?pairing=${prompt.pairingId}`);
 
+    const page = (await browser.get(prompt.startUrl)).body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(page).toContain(`@alice${seq} (${userId})`);
+    expect(page).toContain('You signed in with Slack as this person.');
     const done = await finishWithGoogle(stack, browser, prompt);
     expect(done.status).toBe(200);
     expect(done.body).toContain('Connected');

@@ -36,6 +36,20 @@ describe('connect Gmail from Slack', () => {
     await stack?.close();
   });
 
+  it('when Sign in with Slack is not set up, then the start page names the person by handle and user id first, the real name only as a hint', async () => {
+    const userId = newUser();
+    stack.slack.addUser({ id: userId, name: `person${userSeq}`, realName: 'Alice Smith' });
+    const prompt = await requestPrompt(stack, userId);
+    const start = await getPage(prompt.startUrl);
+    expect(start.status).toBe(200);
+    const text = start.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const named = text.indexOf(`@person${userSeq} (${userId})`);
+    expect(named).toBeGreaterThan(-1);
+    expect(text.indexOf('Alice Smith')).toBeGreaterThan(named);
+    expect(text).toMatch(/name as “Alice Smith”. Anyone can give themselves any name/);
+    expect(start.body).toContain('name="code"');
+  });
+
   it('when a user connects, then the token is stored sealed, the user gets a DM and the success page names them', async () => {
     const userId = newUser();
     const prompt = await requestPrompt(stack, userId);

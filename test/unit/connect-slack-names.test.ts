@@ -44,12 +44,17 @@ describe('names on the connect pages', () => {
     const names = createSlackNames({ client: fake.client, redis, keyPrefix: prefix, log });
     const pages = await Promise.all(Array.from({ length: 100 }, () => names.forPage('U1')));
     await names.forPage('U1');
-    expect(pages[99]).toEqual({ userName: 'Ada Lovelace (@ada)', teamName: 'Analytical Engines' });
+    // The handle and id name the person; the real name, which anyone can copy, is only a hint.
+    expect(pages[99]).toEqual({
+      userName: '@ada (U1)',
+      realName: 'Ada Lovelace',
+      teamName: 'Analytical Engines',
+    });
     expect(fake.calls).toEqual({ users: 1, team: 1 });
     // Another machine shares the cache through Redis.
     const other = fakeClient();
     const elsewhere = createSlackNames({ client: other.client, redis, keyPrefix: prefix, log });
-    expect((await elsewhere.forPage('U1')).userName).toBe('Ada Lovelace (@ada)');
+    expect((await elsewhere.forPage('U1')).userName).toBe('@ada (U1)');
     expect(other.calls).toEqual({ users: 0, team: 0 });
   });
 

@@ -12,7 +12,10 @@ const FAILED_TTL_S = 60;
 const LOOKUP_TIMEOUT_MS = 2_000;
 
 export interface PageNames {
+  /** The person as no one else can be named: `@handle (user id)`, or the user id alone when unknown. */
   userName: string;
+  /** The real name the person chose, only ever shown as a hint: anyone can choose anyone's name. */
+  realName?: string;
   teamName: string;
 }
 
@@ -70,23 +73,36 @@ export function createSlackNames(deps: { client: WebClient; redis: Redis; keyPre
     return pending;
   };
 
-  const userName = (userId: string) =>
-    cached(key('user', userId), 'users.info', async () => {
+  // Cached as JSON {handle, realName}; real names are chosen by users and not unique, the handle and id are.
+  const person = async (userId: string): Promise<{ handle?: string; realName?: string }> => {
+    const raw = await cached(key('person', userId), 'users.info', async () => {
       const u = (await deps.client.users.info({ user: userId })).user;
       if (!u) return undefined;
-      // Display names are chosen by users and not unique: show the real name with the unique handle.
-      const shown = u.real_name || u.profile?.real_name || u.profile?.display_name;
-      const handle = u.name ? `@${u.name}` : userId;
-      return shown && shown !== u.name ? `${shown} (${handle})` : handle;
+      const realName = u.real_name || u.profile?.real_name || u.profile?.display_name || undefined;
+      return JSON.stringify({ handle: u.name || undefined, realName });
     });
+    try {
+      const parsed = raw ? (JSON.parse(raw) as { handle?: unknown; realName?: unknown }) : {};
+      return {
+        handle: typeof parsed.handle === 'string' ? parsed.handle : undefined,
+        realName: typeof parsed.realName === 'string' ? parsed.realName : undefined,
+      };
+    } catch {
+      return {};
+    }
+  };
   // The workspace the bot is installed in; team.info without arguments describes it.
   const teamName = () =>
     cached(key('team'), 'team.info', async () => (await deps.client.team.info()).team?.name);
 
   return {
     async forPage(userId: string): Promise<PageNames> {
-      const [user, team] = await Promise.all([userName(userId), teamName()]);
-      return { userName: user ?? userId, teamName: team ?? 'your workspace' };
+      const [user, team] = await Promise.all([person(userId), teamName()]);
+      return {
+        userName: user.handle ? `@${user.handle} (${userId})` : userId,
+        ...(user.realName && user.realName !== user.handle ? { realName: user.realName } : {}),
+        teamName: team ?? 'your workspace',
+      };
     },
   };
 }

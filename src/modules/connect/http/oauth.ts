@@ -85,6 +85,7 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
       purpose: pairing.purpose,
       formToken: formToken(pairing.id, formSecret),
       error: failed?.page.message,
+      signedIn: slack !== undefined,
       ...(await deps.names.forPage(pairing.userId)),
     });
     // The form's submission redirects to Google: form-action must allow that origin or browsers stop the redirect.

@@ -91,9 +91,12 @@ export function startPage(p: {
   pairingId: string;
   formToken: string;
   userName: string;
+  realName?: string;
   teamName: string;
   purpose: string;
   error?: string;
+  /** Signed in with Slack as this person already (the page then says so). */
+  signedIn?: boolean;
 }): string {
   const action = p.purpose === 'notifications' ? 'grant new-mail notifications for' : 'connect Gmail for';
   return layout(
@@ -103,7 +106,22 @@ export function startPage(p: {
         You are about to ${action} <strong>${p.userName}</strong> in the Slack workspace
         <strong>${p.teamName}</strong>.
       </p>
-      <p class="muted">If that is not you, close this page.</p>
+      ${
+        p.realName
+          ? html`<p class="muted">
+              Slack shows this person's name as “${p.realName}”. Anyone can give themselves any name: check
+              the handle and user ID above, which are unique.
+            </p>`
+          : ''
+      }
+      ${
+        p.signedIn
+          ? html`<p class="ok">You signed in with Slack as this person.</p>`
+          : html`<p class="muted">
+              If that is not you, close this page: someone may be trying to connect your Gmail to their Slack
+              account.
+            </p>`
+      }
       ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
       <form method="post" action="/oauth/google/begin">
         <input type="hidden" name="pairing" value="${p.pairingId}" />
