@@ -33,7 +33,7 @@ export interface EditSubmission {
 export type EditField = 'to' | 'cc' | 'bcc' | 'subject' | 'body';
 
 export type EditResult =
-  | { kind: 'edited'; draft: Draft; content: DraftContent }
+  | { kind: 'edited'; draft: Draft; content: DraftContent; responseUrl?: string }
   | { kind: 'invalid'; field: EditField; message: string }
   | { kind: 'refused'; notice: EditNotice };
 
@@ -150,7 +150,7 @@ export function createEditDraft(deps: EditDeps) {
       reason: `version_${edited.version}`,
       content: next,
     });
-    return { kind: 'edited', draft: edited, content: next };
+    return { kind: 'edited', draft: edited, content: next, responseUrl: state.responseUrl };
   }
 
   /**
@@ -162,9 +162,8 @@ export function createEditDraft(deps: EditDeps) {
     const result = await store(sub);
     await answer(result);
     if (result.kind !== 'edited') return;
-    const state = verifyEditState(deps.signingKey, sub.state);
     await deps
-      .showEdited(result.draft, result.content, state?.responseUrl)
+      .showEdited(result.draft, result.content, result.responseUrl)
       .catch((err: unknown) =>
         deps.log.warn(
           { draftId: result.draft.id, err: { message: err instanceof Error ? err.message : String(err) } },
