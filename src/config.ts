@@ -82,6 +82,10 @@ const envSchema = z.object({
   NOTIFY_SAFETY_SYNC_HOURS: positiveInt(6),
   /** How often watch renewal and safety syncs are considered; each watch is still renewed about daily. */
   NOTIFY_MAINTAIN_INTERVAL_MS: positiveInt(3_600_000),
+  /** Gmail users.watch calls per second, all machines together (Gmail allows about 200 per project). */
+  GMAIL_WATCH_RATE_PER_SECOND: positiveInt(100),
+  /** Gmail quota units per person per second for history and message reads (Gmail allows 250). */
+  GMAIL_USER_QUOTA_UNITS_PER_SECOND: positiveInt(200),
   SEND_RETRY_BASE_MS: positiveInt(5_000),
   /** How often expired confirmations are closed and sends a lost process left behind are settled. */
   SEND_SWEEP_INTERVAL_MS: positiveInt(60_000),

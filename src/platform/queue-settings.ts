@@ -1,5 +1,5 @@
 /** Queue names. Job names and payload schemas live next to their processors; payloads carry ids only. */
-export const QUEUE_NAMES = ['send', 'notify', 'events', 'maintenance', 'home'] as const;
+export const QUEUE_NAMES = ['send', 'notify', 'events', 'maintenance', 'home', 'watch'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -15,13 +15,17 @@ export const JOB_LOCK_MS = 10_000;
 export const JOB_LOCK_RENEW_MS = 3_000;
 export const STALLED_CHECK_MS = 4_000;
 
-/** Concurrency per queue on one machine. */
+/**
+ * Concurrency per queue on one machine. `watch` holds Gmail watch renewals, paced by a rate limit that
+ * holds across machines (JobRegistry.limit); its concurrency only lets one machine reach that rate.
+ */
 export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   send: 4,
   notify: 8,
   events: 4,
   maintenance: 2,
   home: 4,
+  watch: 16,
 };
 
 /**

@@ -27,7 +27,12 @@ export interface JobRegistry {
     schema: S,
     run: (data: z.infer<S>, ctx: JobContext) => Promise<unknown>,
   ): void;
-  /** Callbacks run once workers are up (job schedulers, start-up reconciliation). */
+  /**
+   * At most `max` jobs of the queue start per `duration` ms across every machine (BullMQ's limiter
+   * lives in Redis); jobs beyond wait, none is dropped.
+   */
+  limit(queue: QueueName, limiter: { max: number; duration: number }): void;
+  /** Callbacks run once workers are up (job schedulers); they must not wait for maintenance itself. */
   onStart(fn: () => Promise<void>): void;
   start(): Promise<void>;
   /** Stops taking jobs and lets active ones finish within `timeoutMs`; later ones are abandoned to their locks. */
@@ -45,6 +50,7 @@ export default fp(
   async (app) => {
     const handlers = new Map<QueueName, Map<string, Handler>>();
     const startHooks: Array<() => Promise<void>> = [];
+    const limiters = new Map<QueueName, { max: number; duration: number }>();
     const workers: Worker[] = [];
     const metrics = app.metrics;
     const budget = closeBudget(app);
@@ -81,6 +87,9 @@ export default fp(
         forQueue.set(name, { schema, run: run as Handler['run'] });
         handlers.set(queue, forQueue);
       },
+      limit(queue, limiter) {
+        limiters.set(queue, limiter);
+      },
       onStart(fn) {
         startHooks.push(fn);
       },
@@ -94,6 +103,7 @@ export default fp(
             lockRenewTime: JOB_LOCK_RENEW_MS,
             stalledInterval: STALLED_CHECK_MS,
             maxStalledCount: MAX_STALLS,
+            limiter: limiters.get(queue),
           });
           worker.on('error', (err) => app.log.warn({ err: { message: err.message }, queue }, 'worker error'));
           worker.on('failed', (job, err) =>

@@ -10,6 +10,8 @@ import type { PostedMessage } from '@mailbridge/slack-emulator';
 export interface NotifyHarness {
   db: Client;
   queue: Queue;
+  /** Watch renewals (paced by GMAIL_WATCH_RATE_PER_SECOND). */
+  watchQueue: Queue;
   redis: Redis;
   close(): Promise<void>;
 }
@@ -21,13 +23,19 @@ export async function openHarness(stack: Stack): Promise<NotifyHarness> {
     connection: { url: REDIS_TEST_URL },
     prefix: `${stack.redisPrefix}:bull`,
   });
+  const watchQueue = new Queue('watch', {
+    connection: { url: REDIS_TEST_URL },
+    prefix: `${stack.redisPrefix}:bull`,
+  });
   const redis = new Redis(REDIS_TEST_URL);
   return {
     db,
     queue,
+    watchQueue,
     redis,
     async close() {
       await queue.close();
+      await watchQueue.close();
       await redis.quit();
       await db.end();
     },
@@ -158,6 +166,8 @@ export async function syncIdle(h: NotifyHarness, timeoutMs = 30_000): Promise<vo
   await eventually(async () => {
     const jobs = await h.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
     if (jobs.some((j) => j.name === 'sync' || j.name === 'renew-watch')) return false;
+    if ((await h.watchQueue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized')) > 0)
+      return false;
     const parked = await h.redis.keys(`${h.queue.opts.prefix}:notify:dn:*`);
     return parked.length === 0;
   }, timeoutMs);

@@ -31,7 +31,7 @@ function setup(rows: MailboxRecord[], gmail: GmailPort = fakeWatchGmail().gmail)
     topicName: 'projects/p/topics/gmail',
     safetySyncAfterHours: 24,
     scheduleSync: async (id) => void synced.push(id),
-    scheduleRenewal: async (id) => void renewals.push(id),
+    scheduleRenewals: async (ids) => void renewals.push(...ids),
     tell,
     countWatch: (outcome) => void counted.push(outcome),
   });

@@ -138,6 +138,7 @@ function watch(ctx: GmailContext, req: Incoming, userId: string): Reply {
     topicName: body.topicName,
     labelIds,
     labelFilterBehavior: behavior,
+    at: Date.now(),
   });
   const w = caller.mailbox.startWatch(body.topicName, labelIds, behavior);
   return json(200, { historyId: w.historyId, expiration: String(w.expiration) });

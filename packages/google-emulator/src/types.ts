@@ -197,7 +197,14 @@ export interface GoogleEmulator {
   watches(email: string): Watch | null;
   /** Makes the active watch lapse (as if 7 days passed without renewal). */
   expireWatch(email: string): void;
-  watchCalls: Array<{ email: string; topicName: string; labelIds: string[]; labelFilterBehavior: string }>;
+  /** Every accepted users.watch call, with the instant it was answered (ms since the epoch). */
+  watchCalls: Array<{
+    email: string;
+    topicName: string;
+    labelIds: string[];
+    labelFilterBehavior: string;
+    at: number;
+  }>;
   stopCalls: Array<{ email: string }>;
   requests: GmailRequest[];
   historyId(email: string): string;

@@ -693,6 +693,18 @@ describe('Gmail API', () => {
     expect(em.watches(email)).toBeNull();
     expect(em.stopCalls).toContainEqual({ email });
   });
+
+  it('when users.watch is called, then the call is recorded with the instant it was answered', async () => {
+    const email = newEmail();
+    const { client } = await connect(email, [`${G}gmail.metadata`, ...SIGN_IN]);
+    const before = Date.now();
+    await gmailFor(client).users.watch({ userId: 'me', requestBody: { topicName: 'projects/p/topics/gmail' } });
+
+    const call = em.watchCalls.find((c) => c.email === email);
+    expect(call?.topicName).toBe('projects/p/topics/gmail');
+    expect(call!.at).toBeGreaterThanOrEqual(before);
+    expect(call!.at).toBeLessThanOrEqual(Date.now());
+  });
 });
 
 async function assertOk(res: Response): Promise<Response> {

@@ -6,6 +6,7 @@ import { createAgentPublisher } from './agent-events';
 import type { PushAuthDeps } from './domain/push-auth';
 import type { PushIntakeDeps } from './domain/push-intake';
 import { createGmailOpener } from './gmail';
+import { createGmailPacing } from './gmail-pacing';
 import { createNotifyScheduler } from './jobs';
 import { createMailboxRepo } from './mailbox-store';
 import { createOwnerDm } from './owner-dm';
@@ -53,7 +54,16 @@ export function createNotifyAdapters(
     mailboxes,
     schedule,
     owner: createOwnerDm(app),
-    openGmail: createGmailOpener(app, accessTokens),
+    openGmail: createGmailOpener(
+      app,
+      accessTokens,
+      createGmailPacing({
+        redis: app.redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        watchPerSecond: config.GMAIL_WATCH_RATE_PER_SECOND,
+        userUnitsPerSecond: config.GMAIL_USER_QUOTA_UNITS_PER_SECOND,
+      }),
+    ),
     announcer: createSlackAnnouncer(app, log),
     publish: createAgentPublisher(app, log),
     countWatch: (outcome: 'renewed' | 'lapsed' | 'failed') => app.metrics.watchExpiries.inc({ outcome }),

@@ -7,6 +7,7 @@ import { isNotifyError } from './domain/failures';
 import { createGmailFactory, type GmailApi } from '../../shared/gmail';
 import { classifyGoogleError } from '../../shared/google-errors';
 import type { ConnectModule } from '../connect';
+import type { GmailPacing } from './gmail-pacing';
 
 const HISTORY_PAGE_SIZE = 500;
 
@@ -118,21 +119,41 @@ export function createNotifyGmail(
   };
 }
 
+/** Gmail clients kept for reuse, one per connection (the most recently used are kept). */
+const MAX_CLIENTS = 1_000;
+
 /**
  * Opens a connection's Gmail with a fresh access token (connect throws not_connected /
- * connection_invalid when there is none). Every Gmail failure is counted; a rejected access token
- * is dropped so the retry refreshes it (or meets invalid_grant).
+ * connection_invalid when there is none; it keeps each access token until shortly before it
+ * expires). The client built for a token is reused while the token is the same. Calls are paced
+ * (`gmail-pacing.ts`). Every Gmail failure is counted; a rejected access token is dropped so the
+ * retry refreshes it (or meets invalid_grant).
  */
 export function createGmailOpener(
   app: Pick<FastifyInstance, 'config' | 'metrics'>,
   accessTokens: ConnectModule['accessTokens'],
+  pacing: GmailPacing,
 ) {
   const gmailFor = createGmailFactory(app.config);
+  const clients = new Map<string, { accessToken: string; port: GmailPort }>();
   return async (connectionId: string): Promise<GmailPort> => {
-    const { accessToken } = await accessTokens.forConnection(connectionId);
-    return createNotifyGmail(gmailFor(accessToken), (err) => {
+    const { accessToken, connection } = await accessTokens.forConnection(connectionId);
+    const known = clients.get(connectionId);
+    clients.delete(connectionId);
+    if (known?.accessToken === accessToken) {
+      clients.set(connectionId, known);
+      return known.port;
+    }
+    const gmail = createNotifyGmail(gmailFor(accessToken), (err) => {
       app.metrics.apiErrors.inc({ service: 'gmail', kind: err.code });
-      if (err.code === 'gmail_unauthorized') accessTokens.forget(connectionId);
+      if (err.code === 'gmail_unauthorized') {
+        accessTokens.forget(connectionId);
+        clients.delete(connectionId);
+      }
     });
+    const port = pacing.paced(gmail, connection.email);
+    if (clients.size >= MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
+    clients.set(connectionId, { accessToken, port });
+    return port;
   };
 }

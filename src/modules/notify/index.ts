@@ -41,7 +41,7 @@ export default async function notifyModule(
     ...base,
     topicName,
     safetySyncAfterHours: config.NOTIFY_SAFETY_SYNC_HOURS,
-    scheduleRenewal: schedule.renew,
+    scheduleRenewals: schedule.renew,
     countWatch: a.countWatch,
   });
   const authenticate = createPushAuthenticator(a.pushAuth);

@@ -30,6 +30,9 @@ export interface NotifyRetry {
 /** The record of announced messages is kept this long, then purged by the maintenance job. */
 const NOTIFIED_RETENTION_MS = 90 * 24 * 3_600_000;
 
+/** Renewals enqueued per Redis round trip. */
+const RENEW_BULK = 500;
+
 const retryOf = (config: FastifyInstance['config']): NotifyRetry => ({
   baseMs: config.NOTIFY_RETRY_BASE_MS,
   retries: config.NOTIFY_RETRY_ATTEMPTS,
@@ -63,12 +66,17 @@ export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'que
         },
       );
     },
-    async renew(id: string): Promise<void> {
-      await queue.add(
-        RENEW_JOB,
-        { mailboxId: id },
-        { ...retryOptions(retry), deduplication: { id: `renew:${id}` } },
-      );
+    /** Watch renewals go to the `watch` queue, whose limiter paces users.watch across machines. */
+    async renew(ids: string[]): Promise<void> {
+      for (let i = 0; i < ids.length; i += RENEW_BULK) {
+        await app.queues.watch.addBulk(
+          ids.slice(i, i + RENEW_BULK).map((id) => ({
+            name: RENEW_JOB,
+            data: { mailboxId: id },
+            opts: { ...retryOptions(retry), deduplication: { id: `renew:${id}` } },
+          })),
+        );
+      }
     },
     /** A push announced `historyId` for this mailbox. */
     afterPush: (id: string, historyId: bigint) => scheduler.sync(id, { historyId }),
@@ -128,27 +136,29 @@ export function registerNotifyJobs(
     }
   });
 
-  app.jobs.handle('notify', RENEW_JOB, renewPayload, async (data, { job }) => {
+  const renew = async (data: z.infer<typeof renewPayload>, { job }: { job: Job }) => {
     const result = await deps.renewal.renew(data.mailboxId, { finalAttempt: isFinalAttempt(job) });
-    log.info({ mailboxId: data.mailboxId, result }, 'watch renewal');
+    log.debug({ mailboxId: data.mailboxId, result }, 'watch renewal');
     return result;
-  });
+  };
+  app.jobs.handle('watch', RENEW_JOB, renewPayload, renew);
+  app.jobs.limit('watch', { max: app.config.GMAIL_WATCH_RATE_PER_SECOND, duration: 1_000 });
+  // Renewals an earlier version queued on `notify` still run there.
+  app.jobs.handle('notify', RENEW_JOB, renewPayload, renew);
 
   app.jobs.handle('notify', MAINTAIN_JOB, z.object({}).passthrough(), async () => {
     const result = await deps.renewal.maintain();
     return { ...result, purged: await purgeNotified() };
   });
 
+  // Idempotent upsert: every machine may run this; the schedule exists once. Its first run is at once
+  // on a first boot, and a run that fell due while no machine ran runs as soon as a worker is up, so
+  // watches that expired meanwhile are renewed by a job: start-up never waits for maintenance.
   app.jobs.onStart(async () => {
-    // Idempotent upsert: every machine may run this; the schedule exists once.
     await app.queues.notify.upsertJobScheduler(
       'notify-maintain',
       { every: app.config.NOTIFY_MAINTAIN_INTERVAL_MS },
       { name: MAINTAIN_JOB, data: {} },
     );
-    // Start-up reconciliation: watches that expired while no machine ran are renewed now.
-    await deps.renewal
-      .maintain()
-      .catch((err: unknown) => log.error({ err }, 'start-up reconciliation failed'));
   });
 }

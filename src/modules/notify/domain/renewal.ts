@@ -12,7 +12,8 @@ export interface RenewalDeps extends NotifyBaseDeps {
   /** A mailbox without a sync for this long is synced anyway (a push may have been lost). */
   safetySyncAfterHours: number;
   scheduleSync(mailboxId: string): Promise<void>;
-  scheduleRenewal(mailboxId: string): Promise<void>;
+  /** Queues the renewal of each mailbox (in bulk; paced by the deployment-wide watch rate). */
+  scheduleRenewals(mailboxIds: string[]): Promise<void>;
   tell: TellOwner;
   countWatch(outcome: 'renewed' | 'lapsed' | 'failed'): void;
 }
@@ -60,7 +61,7 @@ export function createRenewal(deps: RenewalDeps) {
       return 'renewed';
     },
 
-    /** Runs from the scheduler and once at start-up, so stopped machines catch up. */
+    /** Runs from the scheduler (at once on a first boot, and when overdue), so stopped machines catch up. */
     async maintain(): Promise<{ renewals: number; safetySyncs: number }> {
       const now = clock.now();
       const due = await mailboxes.dueForRenewal(new Date(now.getTime() + RENEW_WHEN_EXPIRING_WITHIN_MS));
@@ -69,8 +70,8 @@ export function createRenewal(deps: RenewalDeps) {
           deps.countWatch('lapsed');
           await mailboxes.setState(mailbox.id, 'lapsed', { kind: 'watch_expired' });
         }
-        await deps.scheduleRenewal(mailbox.id);
       }
+      await deps.scheduleRenewals(due.map((m) => m.id));
       const silent = await mailboxes.silentSince(
         new Date(now.getTime() - deps.safetySyncAfterHours * HOUR_MS),
       );

@@ -1,0 +1,48 @@
+import { Redis } from 'ioredis';
+import { createRateGate } from '../../src/shared/rate-gate';
+import { REDIS_TEST_URL, uniqueRedisPrefix } from '../helpers/database';
+import { deleteRedisPrefix } from '../helpers/stack';
+
+/** Most grants seen in any window of `ms` starting at a grant. */
+const busiestWindow = (times: number[], ms: number) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j]! < sorted[i]! + ms) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+};
+
+describe('a rate gate shared through Redis', () => {
+  const prefix = uniqueRedisPrefix();
+  const machines = [new Redis(REDIS_TEST_URL), new Redis(REDIS_TEST_URL), new Redis(REDIS_TEST_URL)];
+  afterAll(async () => {
+    await deleteRedisPrefix(prefix);
+    machines.forEach((r) => r.disconnect());
+  });
+
+  it('when three machines call at once, beyond the rate, then every call passes and no window holds more than the rate', async () => {
+    for (let round = 0; round < 10; round++) {
+      const key = `${prefix}:gate:${round}`;
+      const gates = machines.map((redis) =>
+        createRateGate({ redis, key, max: 10, windowMs: 100, marginMs: 40 }),
+      );
+      const granted: number[] = [];
+      // Each machine starts its 12 calls at a random moment of the first window.
+      await Promise.all(
+        gates.map(async (gate) => {
+          await new Promise((r) => setTimeout(r, Math.random() * 100));
+          await Promise.all(
+            Array.from({ length: 12 }, async () => {
+              await gate.take();
+              granted.push(Date.now());
+            }),
+          );
+        }),
+      );
+      expect(granted).toHaveLength(36);
+      expect(busiestWindow(granted, 100)).toBeLessThanOrEqual(10);
+    }
+  });
+});
