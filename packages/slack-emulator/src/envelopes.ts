@@ -5,10 +5,6 @@ import type { Workspace } from './workspace';
 /** Socket Mode payloads carry the (deprecated) verification token too; Bolt ignores it. */
 const VERIFICATION_TOKEN = 'emulator-verification-token';
 
-function triggerId(): string {
-  return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomHex(8)}`;
-}
-
 function userName(w: Workspace, userId: string): string {
   return w.users.get(userId)?.name ?? userId.toLowerCase();
 }
@@ -33,7 +29,7 @@ export function slashCommandPayload(
     api_app_id: w.appId,
     is_enterprise_install: 'false',
     response_url: responseUrl,
-    trigger_id: c.triggerId ?? triggerId(),
+    trigger_id: c.triggerId,
   };
 }
 
@@ -85,6 +81,7 @@ export function blockActionsPayload(
   a: BlockActionInput,
   channelId: string,
   responseUrl: string,
+  triggerId: string,
 ): Record<string, unknown> {
   const stored = a.messageTs && !a.isEphemeral ? w.find(channelId, a.messageTs) : undefined;
   const threadTs = a.threadTs ?? stored?.threadTs;
@@ -105,7 +102,7 @@ export function blockActionsPayload(
       is_ephemeral: a.isEphemeral ?? false,
       ...(threadTs ? { thread_ts: threadTs } : {}),
     },
-    trigger_id: triggerId(),
+    trigger_id: triggerId,
     team: { id: a.teamId ?? w.teamId, domain: w.domain },
     enterprise: null,
     is_enterprise_install: false,

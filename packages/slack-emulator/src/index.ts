@@ -15,6 +15,13 @@ export type {
   SlackEmulatorOptions,
   SlashCommandInput,
   SocketConnectionRecord,
+  SlackView,
   UserInput,
+  ViewClickInput,
+  ViewCloseInput,
+  ViewErrorsRecord,
+  ViewSubmissionResult,
+  ViewSubmitInput,
+  ViewValues,
   WebApiCall,
 } from './types';

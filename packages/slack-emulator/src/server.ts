@@ -6,12 +6,14 @@ import { FaultBook } from './faults';
 import { createSlackOidc } from './oidc';
 import { createTsClock, randomHex } from './ids';
 import { DEFAULT_WAIT_MS, Recorder } from './recorder';
+import { viewHelpers } from './emulator-views';
 import { ResponseUrls } from './response-urls';
 import { attachRoutes } from './routes';
 import { createSleeper } from './sleeper';
 import { SocketMode } from './socket-mode';
 import type { Envelope, EnvelopeAck, SlackEmulator, SlackEmulatorOptions } from './types';
 import type { WebApiDeps } from './web-api';
+import { ViewStore } from './views';
 import { Workspace } from './workspace';
 
 /**
@@ -35,6 +37,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
   const faults = new FaultBook();
   const sleeper = createSleeper();
   const nextTs = createTsClock();
+  const views = new ViewStore(workspace, recorder, opts.triggerTtlMs ?? 3000);
 
   const server = createServer();
   const port = await listen(server, opts.port ?? 0, host);
@@ -50,6 +53,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
   const webApi: WebApiDeps = {
     workspace,
     recorder,
+    views,
     faults,
     nextTs,
     sleep: sleeper.sleep,
@@ -108,7 +112,8 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
 
     slashCommand(c) {
       const { channelId, responseUrl } = replyRoute(c);
-      const payload = slashCommandPayload(workspace, c, channelId, responseUrl);
+      const triggerId = views.issueTrigger(c.userId, c.triggerId);
+      const payload = slashCommandPayload(workspace, { ...c, triggerId }, channelId, responseUrl);
       return dispatch({
         envelope_id: randomUUID(),
         type: 'slash_commands',
@@ -128,7 +133,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
     },
     blockAction(a) {
       const { channelId, responseUrl } = replyRoute(a);
-      const payload = blockActionsPayload(workspace, a, channelId, responseUrl);
+      const payload = blockActionsPayload(workspace, a, channelId, responseUrl, views.issueTrigger(a.userId));
       return dispatch({
         envelope_id: randomUUID(),
         type: 'interactive',
@@ -165,6 +170,7 @@ export async function startSlackEmulator(opts: SlackEmulatorOptions = {}): Promi
         () => 'a new Socket Mode connection',
       );
     },
+    ...viewHelpers({ workspace, views, recorder, nextTs, dispatch, defaultWaitMs: DEFAULT_WAIT_MS }),
     requestRefresh: () => socketMode.requestRefresh(),
     dropConnections: () => socketMode.dropConnections(),
 

@@ -22,6 +22,8 @@ export interface SlackEmulatorOptions {
    * scope is not among them answers `missing_scope`, as Slack does. Every scope when omitted.
    */
   scopes?: readonly string[];
+  /** How long a trigger id may open a modal (default 3000, Slack's 3 seconds). */
+  triggerTtlMs?: number;
 }
 
 /** One recorded Web API request, including faulted and rejected ones. */
@@ -140,6 +142,8 @@ export interface UserInput {
   realName?: string;
   isBot?: boolean;
   email?: string;
+  /** IANA time zone users.info reports (default `America/Los_Angeles`, Slack's default). */
+  tz?: string;
 }
 
 export interface ChannelInput {
@@ -147,6 +151,75 @@ export interface ChannelInput {
   name?: string;
   /** When given, chat.postEphemeral to a non-member fails with `user_not_in_channel`. */
   members?: string[];
+}
+
+/** A view as Slack returns it (views.* answers, interaction payloads' `view`). */
+export interface SlackView {
+  id: string;
+  team_id: string;
+  type: 'modal' | 'home';
+  title?: Record<string, unknown>;
+  submit: Record<string, unknown> | null;
+  close: Record<string, unknown> | null;
+  blocks: unknown[];
+  private_metadata: string;
+  callback_id: string;
+  /** {block_id: {action_id: element state}} of the view's input blocks. */
+  state: { values: Record<string, Record<string, Record<string, unknown>>> };
+  hash: string;
+  clear_on_close: boolean;
+  notify_on_close: boolean;
+  external_id: string;
+  root_view_id: string | null;
+  previous_view_id: string | null;
+  app_id: string;
+  app_installed_team_id: string;
+  bot_id: string;
+}
+
+/** What a test typed in a view: {block_id: {action_id: value}}; string[] for multi-selects and checkboxes. */
+export type ViewValues = Record<string, Record<string, string | string[]>>;
+
+export interface ViewClickInput {
+  userId: string;
+  /** Default: the user's top modal. A Home view needs its id (`homeView(userId).id`). */
+  viewId?: string;
+  actionId: string;
+  /** A button's value (default: the element's own) or the option value picked in a select. */
+  value?: string;
+  blockId?: string;
+}
+
+export interface ViewSubmitInput {
+  userId: string;
+  /** Default: the user's top modal. */
+  viewId?: string;
+  /** Inputs not named keep their current value (initial value or what an update preserved). */
+  values?: ViewValues;
+}
+
+export interface ViewCloseInput {
+  userId: string;
+  viewId?: string;
+}
+
+/** What the app's ack to a view_submission did. */
+export interface ViewSubmissionResult {
+  ack: EnvelopeAck;
+  /** The ack's response_action; absent for a plain ack (the top modal closed). */
+  responseAction?: 'errors' | 'update' | 'push' | 'clear';
+  /** For `errors`: {block_id: message}; the modal stays open. */
+  errors?: Record<string, string>;
+  /** The user's modal stack after the ack was applied, bottom first. */
+  modals: SlackView[];
+}
+
+/** Errors a view_submission ack showed in a modal. */
+export interface ViewErrorsRecord {
+  viewId: string;
+  userId: string;
+  errors: Record<string, string>;
+  at: Date;
 }
 
 /** A running emulator: Slack Web API at `apiUrl`, Socket Mode at `/link/`, response_urls at `/response/`. */
@@ -180,6 +253,30 @@ export interface SlackEmulator {
   event(e: Record<string, unknown>, opts?: EventOptions): Promise<EnvelopeAck>;
   /** Sends an `interactive` envelope with a `block_actions` payload for one button click. */
   blockAction(a: BlockActionInput): Promise<EnvelopeAck>;
+  /** Sends `app_home_opened` (tab `home`, `view` = the published Home view if any); resolves with the ack. */
+  openHome(userId: string): Promise<EnvelopeAck>;
+  /** The Home view last published for the user (views.publish), or undefined. */
+  homeView(userId: string): SlackView | undefined;
+  /** The user's open modal stack, bottom first (empty when none is open). */
+  modals(userId: string): SlackView[];
+  /** The user's top open modal, or undefined. */
+  topModal(userId: string): SlackView | undefined;
+  /** An open modal or published Home view by id. */
+  view(viewId: string): SlackView | undefined;
+  /** Resolves with the first open modal or published Home view (now or later) matching `pred`. */
+  waitForView(pred: (v: SlackView) => boolean, timeoutMs?: number): Promise<SlackView>;
+  /** A click inside a view: `block_actions` with `container: {type:'view'}`, the view's state, a trigger id. */
+  clickInView(c: ViewClickInput): Promise<EnvelopeAck>;
+  /** `view_submission` with the typed values; the ack's response_action is applied like Slack. */
+  submitView(s: ViewSubmitInput): Promise<ViewSubmissionResult>;
+  /** The close button: pops the view (whole stack with clear_on_close); `view_closed` when notify_on_close. */
+  closeView(c: ViewCloseInput): Promise<EnvelopeAck | undefined>;
+  /** Every `errors` response_action, oldest first. */
+  readonly viewErrors: ViewErrorsRecord[];
+  /** A fresh trigger id for the user, as an interaction carries. */
+  issueTriggerId(userId: string): string;
+  /** Every trigger id issued so far is expired from now on. */
+  expireTriggerIds(): void;
   /** Resends the last envelope (of `type`) with a new envelope id and `retry_attempt` + 1. */
   redeliverLast(type?: Envelope['type']): Promise<EnvelopeAck>;
   /** Resolves with the first call (already recorded or future) of `method` matching `pred`. */

@@ -2,6 +2,7 @@ import { blocksError } from './block-limits';
 import { botMessage } from './bot-message';
 import { conversationsHistory, metadataOf } from './message-history';
 import type { Recorder } from './recorder';
+import type { ViewStore } from './views';
 import type { Workspace } from './workspace';
 
 type Args = Record<string, unknown>;
@@ -11,6 +12,7 @@ export type MethodResult = Record<string, unknown>;
 export interface MethodContext {
   workspace: Workspace;
   recorder: Recorder;
+  views: ViewStore;
   nextTs: () => string;
   /** Issues a single-use Socket Mode URL. */
   openSocketUrl: () => string;
@@ -129,10 +131,23 @@ const usersInfo: Method = (args, ctx) => {
       real_name: user.realName,
       is_bot: user.isBot,
       is_app_user: false,
+      ...timeZone(user.tz),
       profile: { email: user.email, real_name: user.realName, display_name: user.name, team: w.teamId },
     },
   };
 };
+
+/** users.info's tz, tz_label and tz_offset (seconds east of UTC, for now) of an IANA zone. */
+function timeZone(tz: string): { tz: string; tz_label: string; tz_offset: number } {
+  const now = new Date();
+  const part = (timeZoneName: 'long' | 'longOffset') =>
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName })
+      .formatToParts(now)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part('longOffset'));
+  const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  return { tz, tz_label: part('long'), tz_offset: offset };
+}
 
 /** Every method the emulator knows; anything else is `unknown_method`. */
 export const WEB_API_METHODS: Record<string, Method> = {
@@ -154,6 +169,10 @@ export const WEB_API_METHODS: Record<string, Method> = {
   'conversations.open': openConversation,
   'conversations.history': conversationsHistory,
   'users.info': usersInfo,
+  'views.open': (args, ctx) => ctx.views.open(args),
+  'views.push': (args, ctx) => ctx.views.push(args),
+  'views.update': (args, ctx) => ctx.views.update(args),
+  'views.publish': (args, ctx) => ctx.views.publish(args),
   'team.info': (_args, { workspace: w }) => ({
     ok: true,
     team: {

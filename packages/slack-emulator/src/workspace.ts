@@ -37,6 +37,7 @@ export class Workspace {
       realName: u.realName ?? u.name ?? u.id,
       isBot: u.isBot ?? false,
       email: u.email ?? '',
+      tz: u.tz ?? 'America/Los_Angeles',
     });
   }
 
