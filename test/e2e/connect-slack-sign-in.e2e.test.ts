@@ -94,6 +94,16 @@ describe('connect: Sign in with Slack before the Google step', () => {
       },
     ]);
 
+    const told = await stack.slack.waitForMessage(
+      (m) => m.kind === 'postMessage' && /opened the Gmail connect link made for you/.test(m.text ?? ''),
+    );
+    const opened = stack.slack.calls
+      .filter((c) => c.method === 'conversations.open')
+      .map((c) => c.args.users);
+    expect(opened).toContain(owner);
+    expect(opened).not.toContain(mallory);
+    expect(told.text).toContain(`<@${mallory}>`);
+
     // Nobody gets on with it now: not the stranger again, not the owner's signed-in browser, not a fresh one.
     expect((await stranger.get(prompt.startUrl)).status).toBe(410);
     const begun = await ownersBrowser.post(

@@ -1,4 +1,4 @@
-import { addressMrkdwn } from '../../shared/mrkdwn';
+import { addressMrkdwn, codeMrkdwn } from '../../shared/mrkdwn';
 import { knownErrors } from '../../shared/slack-answer';
 import type { SlackMessenger } from '../../shared/slack-messenger';
 import { connectErrors } from './domain/errors';
@@ -81,7 +81,15 @@ export function disconnectText(result: DisconnectResult): string {
   return `Disconnected ${addressMrkdwn(result.email)}. Mailbridge forgot its access${REVOCATION_TEXT[result.revocation]}. Notifications are off and pending emails were cancelled.`;
 }
 
-export function noticeText(notice: ConnectNotice): string {
+export function noticeText(notice: ConnectNotice, teamId?: string): string {
+  if (notice.kind === 'link_refused') {
+    const { signedInAs: other } = notice;
+    const who =
+      other.teamId === teamId && /^[UW][A-Z0-9]{2,}$/.test(other.userId)
+        ? `<@${other.userId}>`
+        : `the Slack account ${codeMrkdwn(`${other.teamId}/${other.userId}`)}`;
+    return `Someone else (${who}) opened the Gmail connect link made for you and signed in with Slack, so the link was disabled. Nothing was connected. If you still want to connect, run \`/ai-email-connect\` again and keep the link to yourself.`;
+  }
   if (notice.kind === 'invalid') {
     return `Your Gmail connection (${addressMrkdwn(notice.email)}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`;
   }
@@ -93,8 +101,8 @@ export function noticeText(notice: ConnectNotice): string {
 /** Notices go to the person's direct messages with the bot. */
 export function createNotices(messenger: Pick<SlackMessenger, 'dm'>): Notices {
   return {
-    async tell(_teamId, userId, notice) {
-      await messenger.dm(userId, { text: noticeText(notice) });
+    async tell(teamId, userId, notice) {
+      await messenger.dm(userId, { text: noticeText(notice, teamId) });
     },
   };
 }

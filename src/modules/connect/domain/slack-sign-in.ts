@@ -6,7 +6,7 @@ import { hmac, hmacHex, randomId, safeEqual, signToken, verifyToken } from '../.
 import type { Clock } from '../../../shared/clock';
 import { connectErrors } from './errors';
 import type { PairingService } from './pairing';
-import type { AuditLog, PairingStore, SignInStates, SlackIdentity } from './ports';
+import type { AuditLog, Notices, PairingStore, SignInStates, SlackIdentity } from './ports';
 import type { Pairing } from './types';
 
 export const SIGN_IN_TTL_MS = 10 * 60_000;
@@ -35,6 +35,7 @@ export interface SlackSignInDeps {
   slack: SlackIdentity;
   states: SignInStates;
   audit: AuditLog;
+  notices: Notices;
   clock: Clock;
   signingKey: string;
 }
@@ -112,6 +113,13 @@ export function createSlackSignIn(deps: SlackSignInDeps) {
           result: 'refused',
           reason: `pairing_not_theirs: signed in to Slack as ${identity.teamId}/${identity.userId}`,
         });
+        // The link is burnt and audited whatever happens to the message; a failed DM must not undo that.
+        await deps.notices
+          .tell(stored.teamId, stored.userId, {
+            kind: 'link_refused',
+            signedInAs: { teamId: identity.teamId, userId: identity.userId },
+          })
+          .catch(() => undefined);
         throw connectErrors.fail('pairing_not_theirs', 'signed in as another Slack person');
       }
       const owner = await deps.pairing.usable(stored.id);

@@ -96,7 +96,10 @@ export type ConnectionChange =
 
 /** What the person is told by direct message, outside any command. */
 export type ConnectNotice =
-  { kind: 'connected'; purpose: PairingPurpose; email: string } | { kind: 'invalid'; email: string };
+  | { kind: 'connected'; purpose: PairingPurpose; email: string }
+  | { kind: 'invalid'; email: string }
+  /** Someone else signed in with Slack on the person's connect link, which is now disabled. */
+  | { kind: 'link_refused'; signedInAs: { teamId: string; userId: string } };
 
 /** The sealed token's AAD context: a ciphertext copied to another user's row does not open. */
 export const tokenContext = (teamId: string, userId: string) => `gmail-refresh-token|${teamId}|${userId}`;

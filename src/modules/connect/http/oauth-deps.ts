@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { OAuthFlow } from '../domain/oauth-flow';
 import type { PairingService } from '../domain/pairing';
-import type { AuditLog, PairingStore } from '../domain/ports';
+import type { AuditLog, Notices, PairingStore } from '../domain/ports';
 import { createSlackSignIn } from '../domain/slack-sign-in';
 import { createConnectPageLimits } from '../page-limits';
 import { createSignInStates, createSlackOidc } from '../slack-oidc';
@@ -13,7 +13,14 @@ import { SLACK_CALLBACK_PATH } from './slack-sign-in';
 /** The OAuth pages' adapters and settings, built from the configuration. */
 export function oauthRouteDeps(
   app: FastifyInstance,
-  core: { pairing: PairingService; flow: OAuthFlow; log: Logger; pairings: PairingStore; audit: AuditLog },
+  core: {
+    pairing: PairingService;
+    flow: OAuthFlow;
+    log: Logger;
+    pairings: PairingStore;
+    audit: AuditLog;
+    notices: Notices;
+  },
 ): OAuthRouteDeps {
   const { config } = app;
   const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret } = config;

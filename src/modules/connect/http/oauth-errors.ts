@@ -50,7 +50,7 @@ const ANSWERS = {
   code_wrong: { show: 'start page', status: 400, message: triesLeft },
   pairing_not_theirs: page(
     403,
-    'This link belongs to someone else: it was made for another Slack account than the one you signed in with. It no longer works, for anyone.',
+    'It was made for another Slack account than the one you signed in with, so it has been disabled and no longer works for anyone.',
     'This link belongs to someone else',
     'If you want to connect your own Gmail, run <code>/ai-email-connect</code> in Slack yourself and use the link it gives you. Never use a link someone else sent you.',
   ),

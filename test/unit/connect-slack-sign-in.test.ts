@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { createPairingService } from '../../src/modules/connect/domain/pairing';
+import type { SlackIdentity } from '../../src/modules/connect/domain/ports';
+import { createSlackSignIn, SIGN_IN_TTL_MS } from '../../src/modules/connect/domain/slack-sign-in';
+import { noticeText } from '../../src/modules/connect/replies';
+import { fakeAudit, fakeClock, fakeNotices, fakePairings } from '../helpers/connect-fakes';
+
+/** Slack as the use case sees it: the id token is the identity itself, the nonce read back from the URL. */
+function fakeSlack() {
+  const slack = {
+    signedIn: { teamId: 'T1', userId: 'U1' },
+    nonceOverride: undefined as string | undefined,
+    lastNonce: '',
+    exchanges: 0,
+    authorizationUrl({ state, nonce }: { state: string; nonce: string }) {
+      slack.lastNonce = nonce;
+      return `https://slack.test/authorize?state=${encodeURIComponent(state)}`;
+    },
+    async exchangeCode(code: string) {
+      slack.exchanges += 1;
+      return code;
+    },
+    async verifyIdToken() {
+      return { ...slack.signedIn, nonce: slack.nonceOverride ?? slack.lastNonce };
+    },
+  };
+  return slack satisfies SlackIdentity;
+}
+
+function setup() {
+  const pairings = fakePairings();
+  const clock = fakeClock();
+  const key = randomBytes(32).toString('hex');
+  const pairing = createPairingService({ pairings, clock, signingKey: key });
+  const slack = fakeSlack();
+  const claimed = new Set<string>();
+  const audit = fakeAudit();
+  const notices = fakeNotices();
+  const signIn = createSlackSignIn({
+    pairing,
+    pairings,
+    slack,
+    states: { claim: async (id) => !claimed.has(id) && !!claimed.add(id) },
+    audit,
+    notices,
+    clock,
+    signingKey: key,
+  });
+  /** Starts a sign-in for the pairing and returns what Slack's redirect back carries. */
+  const startFor = async (pairingId: string) => {
+    const started = await signIn.start(pairingId);
+    const state = new URL(started.redirectUrl).searchParams.get('state')!;
+    return {
+      ...started,
+      state,
+      cookies: (id: string) => (id === started.signInId ? started.browserSecret : undefined),
+    };
+  };
+  return { pairings, pairing, clock, slack, audit, notices, signIn, startFor };
+}
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no failure',
+    (e: { code?: string }) => e.code,
+  );
+
+describe('Sign in with Slack before the code', () => {
+  it('when the pairing’s own person signs in, then a proof for that pairing only is returned', async () => {
+    const t = setup();
+    const { id } = await t.pairing.create('T1', 'U1', 'connect');
+    const other = await t.pairing.create('T1', 'U1', 'connect');
+    const s = await t.startFor(id);
+    const result = await t.signIn.callback({ state: s.state, code: 'c' }, s.cookies);
+    expect(result.pairingId).toBe(id);
+    const stored = await t.pairing.usable(id);
+    expect(t.signIn.proves(result.proof, stored)).toBe(true);
+    expect(t.signIn.proves(result.proof, await t.pairing.usable(other.id))).toBe(false);
+    expect(t.signIn.proves(`${result.proof}x`, stored)).toBe(false);
+    expect(t.signIn.proves(undefined, stored)).toBe(false);
+    t.clock.advance(11 * 60_000);
+    expect(t.signIn.proves(result.proof, stored)).toBe(false);
+  });
+
+  it('when someone else signs in, then the pairing is burnt for good, audited and its person told', async () => {
+    const t = setup();
+    const { id, code } = await t.pairing.create('T1', 'U1', 'connect');
+    t.slack.signedIn = { teamId: 'T1', userId: 'U22' };
+    const s = await t.startFor(id);
+    expect(await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies))).toBe(
+      'pairing_not_theirs',
+    );
+    expect(await failure(t.pairing.usable(id))).toBe('pairing_refused');
+    expect(await failure(t.pairing.redeem(id, code))).toBe('pairing_refused');
+    expect(t.audit.entries).toEqual([
+      {
+        teamId: 'T1',
+        userId: 'U1',
+        kind: 'connect',
+        result: 'refused',
+        reason: expect.stringContaining('T1/U22'),
+      },
+    ]);
+    expect(t.notices.told).toEqual([
+      { userId: 'U1', notice: { kind: 'link_refused', signedInAs: { teamId: 'T1', userId: 'U22' } } },
+    ]);
+    expect(noticeText(t.notices.told[0]!.notice, 'T1')).toContain('<@U22>');
+    expect(
+      noticeText({ kind: 'link_refused', signedInAs: { teamId: 'T9', userId: '<!here>' } }, 'T1'),
+    ).not.toMatch(/<!here>|<@/);
+  });
+
+  it('when the pairing was already used, then a stranger still burns it and the owner’s right code cannot revive it', async () => {
+    const t = setup();
+    const { id, code } = await t.pairing.create('T1', 'U1', 'connect');
+    const s = await t.startFor(id);
+    await t.pairing.redeem(id, code);
+    t.slack.signedIn = { teamId: 'T2', userId: 'U1' };
+    expect(await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies))).toBe(
+      'pairing_not_theirs',
+    );
+    expect(t.pairings.pairings.get(id)!.burntAt).not.toBeNull();
+    expect(await t.pairings.consume(id, t.clock.now())).toBe(false);
+  });
+
+  it('when the state is replayed, forged, late or from another browser, then nothing is exchanged', async () => {
+    const t = setup();
+    const { id } = await t.pairing.create('T1', 'U1', 'connect');
+    const s = await t.startFor(id);
+    expect(await failure(t.signIn.callback({ state: `${s.state}x`, code: 'c' }, s.cookies))).toBe(
+      'state_invalid',
+    );
+    expect(await failure(t.signIn.callback({ state: s.state, code: 'c' }, () => 'other'))).toBe(
+      'browser_mismatch',
+    );
+    expect(await failure(t.signIn.callback({ code: 'c' }, s.cookies))).toBe('state_invalid');
+    expect(t.slack.exchanges).toBe(0);
+    await t.signIn.callback({ state: s.state, code: 'c' }, s.cookies);
+    expect(await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies))).toBe('state_used');
+    const late = await t.startFor(id);
+    t.clock.advance(SIGN_IN_TTL_MS);
+    expect(await failure(t.signIn.callback({ state: late.state, code: 'c' }, late.cookies))).toBe(
+      'state_expired',
+    );
+    expect(t.slack.exchanges).toBe(1);
+  });
+
+  it('when Slack reports an error or the nonce is not this sign-in’s, then it is refused and the pairing kept', async () => {
+    const t = setup();
+    const { id } = await t.pairing.create('T1', 'U1', 'connect');
+    const denied = await t.startFor(id);
+    expect(
+      await failure(t.signIn.callback({ state: denied.state, error: 'access_denied' }, denied.cookies)),
+    ).toBe('slack_sign_in_failed');
+    const s = await t.startFor(id);
+    t.slack.nonceOverride = 'replayed-from-elsewhere';
+    expect(await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies))).toBe(
+      'slack_id_token_invalid',
+    );
+    expect(await t.pairing.usable(id)).toMatchObject({ burntAt: null, usedAt: null });
+  });
+});
