@@ -162,6 +162,9 @@ async function runWithEmulators() {
   const google: GoogleEmulator = await startGoogleEmulator({ interactive: true });
   google.addAccount({ email: DEV_EMAIL, name: 'You (dev)' });
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);
+  // Sign in with Slack is on, as it should be in production: the browser is signed in to the emulated Slack as you.
+  slack.oidc.addRedirectUri(`${baseUrl}/oauth/slack/callback`);
+  slack.oidc.signInAs(DEV_USER);
   const serviceAccount = 'gmail-push@mailbridge-dev.iam.gserviceaccount.com';
   google.configurePush({
     endpoint: `${baseUrl}/pubsub/gmail`,
@@ -182,6 +185,10 @@ async function runWithEmulators() {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
+    SLACK_CLIENT_ID: slack.oidc.clientId,
+    SLACK_CLIENT_SECRET: slack.oidc.clientSecret,
+    SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl,
+    SLACK_OIDC_KEYS_URL: slack.oidc.keysUrl,
     GMAIL_OAUTH_CLIENT_ID: google.clientId,
     GMAIL_OAUTH_CLIENT_SECRET: google.clientSecret,
     GOOGLE_OAUTH_AUTH_URL: google.urls.authUrl,
@@ -220,7 +227,7 @@ Mailbridge is running against local Slack and Google emulators (no credentials f
   Assistant:   curl -H "Authorization: Bearer ${env.AGENT_API_KEY}" ${baseUrl}/api/tools/send-email ...
 
 Type a command (as the Slack user):
-  /ai-email-connect            then open the link it prints and enter the code
+  /ai-email-connect            then open the link it prints (Sign in with Slack signs you in as ${DEV_USER}) and enter the code
   /ai-email-status | /ai-email-disconnect | /ai-email-notifications on
   say <text>                   post a message in #general (prints its ts for the assistant's tool call)
   mail <subject>               deliver a new email to your inbox
