@@ -1,5 +1,5 @@
 import type { KnownBlock } from '../../shared/slack-messenger';
-import { addressMrkdwn, escapeMrkdwn, listWithin } from '../../shared/mrkdwn';
+import { escapeMrkdwn, listWithin } from '../../shared/mrkdwn';
 import type { HomeEmail, HomeEmailStatus, HomeState } from './domain/types';
 import { ACTION_IDS } from './action-ids';
 import { section, sentMailLink, slackDate, type ViewOptions } from './view-parts';
@@ -10,7 +10,7 @@ export const HOME_BLOCK_LIMIT = 100;
 
 export interface HomeView {
   type: 'home';
-  /** Not shown by Slack on a Home; kept for clients that read views as text. */
+  /** Names the view in the payloads of its clicks. */
   callback_id: string;
   blocks: KnownBlock[];
 }
@@ -51,8 +51,9 @@ function rulesBlocks(state: HomeState, o: ViewOptions): KnownBlock[] {
 function emailBlock(e: HomeEmail): KnownBlock {
   const when = slackDate(e.sentAt ?? e.createdAt);
   const to = e.recipients
-    ? listWithin(
-        e.recipients.map((r) => addressMrkdwn(r)),
+    ? // Written by the assistant, not read from Google: escaped like any text of others.
+      listWithin(
+        e.recipients.map((r) => escapeMrkdwn(r, 320, { singleLine: true })),
         300,
       )
     : '_content removed_';
@@ -60,7 +61,7 @@ function emailBlock(e: HomeEmail): KnownBlock {
     e.subject === undefined
       ? ''
       : escapeMrkdwn(e.subject.trim() || '(no subject)', 200, { singleLine: true });
-  const text = `${when} · *${STATUS_WORDS[e.status]}* · to ${to}${subject ? `\n${subject}` : ''}`;
+  const text = `${when} · *${STATUS_WORDS[e.status] ?? escapeMrkdwn(e.status)}* · to ${to}${subject ? `\n${subject}` : ''}`;
   const link =
     e.status === 'sent' && e.gmailMessageId
       ? {

@@ -3,7 +3,7 @@ import { READ_SCOPES, SCOPES } from '../../shared/google-scopes';
 import type { HomePublisher, HomeSources } from './domain/ports';
 import type { HomeEmail } from './domain/types';
 import type { HomeNeeds } from './api';
-import { homeView, type HomeView } from './blocks';
+import { homeView } from './blocks';
 import type { ViewOptions } from './view-parts';
 
 /** The other modules' state, read through their APIs, in the Home's terms. */
@@ -34,23 +34,18 @@ export function createHomeSources(m: HomeNeeds): HomeSources {
         }
       );
     },
+    // send names statuses as the tool API does, the same names as HomeEmailStatus.
     recentEmails: async (teamId, userId, take) => (await m.send.recent(teamId, userId, take)) as HomeEmail[],
     ...(m.rules ? { rules: m.rules.summary } : {}),
   };
 }
 
 /** views.publish for the Home's owner; the view is built from the state at publish time. */
-export function createHomePublisher(
-  client: webApi.WebClient,
-  options: ViewOptions,
-): HomePublisher & {
-  view(state: Parameters<typeof homeView>[0]): HomeView;
-} {
-  const view = (state: Parameters<typeof homeView>[0]) => homeView(state, options);
+export function createHomePublisher(client: webApi.WebClient, options: ViewOptions): HomePublisher {
   return {
-    view,
     async publish(state) {
-      await client.views.publish({ user_id: state.userId, view: view(state) as never });
+      // The view is Block Kit built by blocks.ts; the client's View type does not follow KnownBlock.
+      await client.views.publish({ user_id: state.userId, view: homeView(state, options) as never });
     },
   };
 }

@@ -34,7 +34,6 @@ export function createHomeRefresh(deps: RefreshDeps) {
     deps.publisher.publish(await stateOf(teamId, userId));
 
   return {
-    stateOf,
     /** The person opened their Home: remember it (later changes keep it current) and publish now. */
     async opened(teamId: string, userId: string): Promise<void> {
       await deps.visits.recordOpened(teamId, userId, deps.clock.now());
