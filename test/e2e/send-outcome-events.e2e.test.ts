@@ -2,7 +2,15 @@ import { Client } from 'pg';
 import { eventually, startStack, type Stack } from '../helpers/stack';
 import { SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { startAgentSink, type ReceivedEvent } from '../helpers/notify-agent-sink';
-import { CANCEL_ACTION, clickButton, draftRow, requestDraft, stageDraft } from '../helpers/send-flow';
+import {
+  buttonsOf,
+  CANCEL_ACTION,
+  clickButton,
+  draftRow,
+  requestDraft,
+  stageDraft,
+  waitForResponse,
+} from '../helpers/send-flow';
 
 const CHANNEL = 'C0OUTCOME';
 const SECRET = 'outcome-events-secret-0123456789abcdef01';
@@ -62,7 +70,7 @@ describe('outcome events for the assistant', () => {
       { userId, channelId: CHANNEL },
       { to: ['bob@example.com', 'carol@example.org'], subject: SUBJECT, body: BODY },
     );
-    return { userId, email, id: s.id, buttons: s.buttons };
+    return { userId, email, id: s.id, buttons: s.buttons, message: s.message };
   }
 
   const eventsOf = (draftId: string) => sink.events.filter((e) => e.body.draft_id === draftId);
@@ -154,6 +162,53 @@ describe('outcome events for the assistant', () => {
     const e = await eventFor(d.id, 'outcome_unknown');
     await expectEvent(e, d.id, 'email.outcome_unknown');
     expect(e.body).toMatchObject({ gmail_message_id: null, gmail_thread_id: null });
+  });
+
+  it('when the person saves two edits and then sends, then each edit is an email.edited event of its own before email.sent', async () => {
+    const d = await staged();
+    const edit = (
+      d.message.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>
+    )
+      .find((b) => b.type === 'actions')!
+      .elements!.find((e) => e.action_id === 'send_email_edit')!.value!;
+    let send = d.buttons.send;
+    for (const body of ['first edit', 'second edit']) {
+      await clickButton(stack, {
+        userId: d.userId,
+        value: edit,
+        channelId: CHANNEL,
+        actionId: 'send_email_edit',
+      });
+      await stack.slack.waitForView((v) => stack.slack.topModal(d.userId)?.id === v.id);
+      const since = stack.slack.messages.length;
+      await stack.slack.submitView({ userId: d.userId, values: { edit_body_0: { value: body } } });
+      send = buttonsOf(
+        await waitForResponse(stack, d.userId, since, (m) => buttonsOf(m) !== undefined),
+      )!.send;
+    }
+    await clickButton(stack, { userId: d.userId, value: send, channelId: CHANNEL });
+    const sent = await eventFor(d.id, 'sent');
+    const edits = await eventually(() => {
+      const found = ['edited:2', 'edited:3'].map((v) =>
+        sink.events.find((e) => e.body.id === `${d.id}:${v}`),
+      );
+      return found.every(Boolean) ? found : undefined;
+    });
+    for (const e of edits) {
+      expect(e!.verified).toBe(true);
+      expect(Object.keys(e!.body).sort()).toEqual(BODY_FIELDS);
+      expect(e!.body).toMatchObject({
+        type: 'email.edited',
+        draft_id: d.id,
+        recipient_count: 2,
+        gmail_message_id: null,
+      });
+      expect(JSON.stringify(e!.body)).not.toMatch(/first edit|second edit|bob@/);
+    }
+    expect(Date.parse(edits[1]!.body.created_at as string)).toBeLessThanOrEqual(
+      Date.parse(sent.body.created_at as string),
+    );
+    await expectEvent(sent, d.id, 'email.sent');
   });
 
   it('when the sink fails for a while, then the event is retried with backoff and delivered once it answers', async () => {
