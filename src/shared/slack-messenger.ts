@@ -22,6 +22,30 @@ export function createSlackMessenger(client: WebClient, opts: { historyPage?: nu
     if (!channel) throw new Error('conversations.open returned no channel');
     return channel;
   };
+  /** Metadata of the messages of a channel posted after `since`, newest first, every page read. */
+  async function metadataSince(channel: string, since: Date): Promise<unknown[]> {
+    const found: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.history({
+        channel,
+        oldest: (since.getTime() / 1000).toFixed(6),
+        include_all_metadata: true,
+        limit: historyPage,
+        cursor,
+      });
+      for (const m of page.messages ?? []) if (m.metadata) found.push(m.metadata);
+      cursor = page.has_more ? page.response_metadata?.next_cursor : undefined;
+      // More pages but no way to reach them: an incomplete read must not pass for "not posted".
+      if (page.has_more && !cursor) {
+        throw Object.assign(new Error('conversations.history has more pages but no cursor'), {
+          code: 'slack_webapi_platform_error',
+          data: { error: 'internal_error' },
+        });
+      }
+    } while (cursor);
+    return found;
+  }
   return {
     dmChannel,
     async dm(userId: string, message: SlackMessage): Promise<{ channel: string; ts: string }> {
@@ -38,30 +62,10 @@ export function createSlackMessenger(client: WebClient, opts: { historyPage?: nu
      * Metadata of the messages in the bot's DM with `userId` posted after `since`, newest first:
      * the same channel `dm` posts to (conversations.open), so what was posted is what is read.
      */
-    async dmMetadataSince(userId: string, since: Date): Promise<unknown[]> {
-      const channel = await dmChannel(userId);
-      const found: unknown[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await client.conversations.history({
-          channel,
-          oldest: (since.getTime() / 1000).toFixed(6),
-          include_all_metadata: true,
-          limit: historyPage,
-          cursor,
-        });
-        for (const m of page.messages ?? []) if (m.metadata) found.push(m.metadata);
-        cursor = page.has_more ? page.response_metadata?.next_cursor : undefined;
-        // More pages but no way to reach them: an incomplete read must not pass for "not posted".
-        if (page.has_more && !cursor) {
-          throw Object.assign(new Error('conversations.history has more pages but no cursor'), {
-            code: 'slack_webapi_platform_error',
-            data: { error: 'internal_error' },
-          });
-        }
-      } while (cursor);
-      return found;
-    },
+    dmMetadataSince: async (userId: string, since: Date): Promise<unknown[]> =>
+      metadataSince(await dmChannel(userId), since),
+    /** As `dmMetadataSince`, for a DM channel opened before (`dmChannel`). */
+    metadataSince,
     async ephemeral(p: { channel: string; user: string; threadTs?: string } & SlackMessage): Promise<void> {
       await client.chat.postEphemeral({
         channel: p.channel,

@@ -40,7 +40,7 @@ describe('Gmail watch renewal at scale', () => {
     }
     // A first boot: no maintenance schedule exists yet.
     await h.queue.removeJobScheduler('notify-maintain');
-    const ours = () => stack.google.watchCalls.filter((c) => emails.includes(c.email));
+    const ours = () => stack.google.watchCallTimes.filter((c) => emails.includes(c.email));
 
     await stack.restart();
     // restart() returns once /readyz answers 200 (and the Slack socket is up).

@@ -21,9 +21,13 @@ export function emulatorAnnouncer(emu: SlackEmulator, now: Date) {
       throw slackError(err);
     }
   };
-  const { announce } = createSlackAnnouncer(app as never, pino({ level: 'silent' }), slackCall);
+  const { announce, findAnnounced } = createSlackAnnouncer(
+    app as never,
+    pino({ level: 'silent' }),
+    slackCall,
+  );
   let n = 0;
-  return (userId: string): Promise<unknown> => {
+  const announceOne = (userId: string): Promise<unknown> => {
     const mailbox = { id: `mb-${userId}`, userId, email: 'me@example.com' } as MailboxRecord;
     const id = `g${++n}`;
     const mail = {
@@ -39,4 +43,8 @@ export function emulatorAnnouncer(emu: SlackEmulator, now: Date) {
       (err: unknown) => err,
     );
   };
+  /** The Gmail ids announced to `userId` (this process's announcements), read back from the DM. */
+  const readBack = (userId: string) =>
+    findAnnounced({ id: `mb-${userId}`, userId } as MailboxRecord, new Date(now.getTime() - 60_000));
+  return Object.assign(announceOne, { readBack });
 }

@@ -93,6 +93,7 @@ export function memoryMailboxes(rows: MailboxRecord[] = []) {
       return true;
     },
     async recordSync(id, p) {
+      if (p.advanceTo !== undefined) await this.advanceCursor(id, p.advanceTo);
       Object.assign(byId.get(id)!, { lastSyncAt: p.now, state: p.state, stateReason: reasonOf(p.problem) });
     },
     async setState(id, state, problem) {

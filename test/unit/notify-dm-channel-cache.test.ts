@@ -60,6 +60,26 @@ describe('the announcer remembers DM channels', () => {
     expect(calls('conversations.open')).toBe(3);
   });
 
+  it('when announcements are read back, then the remembered DM channel is read without opening it', async () => {
+    const announce = processAnnouncer();
+    await announce('U1');
+    await announce('U2');
+    expect([...(await announce.readBack('U1'))]).toContain('g1');
+    expect([...(await announce.readBack('U1'))]).toContain('g1');
+    expect([...(await announce.readBack('U2'))]).toContain('g2');
+    expect(calls('conversations.open')).toBe(2);
+    expect(calls('conversations.history')).toBe(3);
+  });
+
+  it('when Slack answers channel_not_found for a remembered channel read back, then the DM is opened again and read once more', async () => {
+    const announce = processAnnouncer();
+    await announce('U1');
+    emu.fail('conversations.history', { error: 'channel_not_found' });
+    expect([...(await announce.readBack('U1'))]).toContain('g1');
+    expect(calls('conversations.open')).toBe(2);
+    expect(calls('conversations.history')).toBe(2);
+  });
+
   it('when Slack refuses a just-opened channel, then it is not opened again', async () => {
     const announce = processAnnouncer();
     emu.fail('chat.postMessage', { error: 'channel_not_found' });

@@ -26,7 +26,11 @@ function fakeStore(mailbox: MailboxRecord) {
       store.mailbox.historyId = h;
       return true;
     },
-    recordSync: async (_id: string, p: { state: MailboxRecord['state']; problem: MailboxProblem | null }) => {
+    recordSync: async (
+      id: string,
+      p: { state: MailboxRecord['state']; problem: MailboxProblem | null; advanceTo?: bigint },
+    ) => {
+      if (p.advanceTo !== undefined) await store.advanceCursor(id, p.advanceTo);
       store.mailbox.state = p.state;
       store.mailbox.stateReason = p.problem && problemText(p.problem);
     },

@@ -13,7 +13,7 @@ const FULL_READ = scopes('gmail.readonly', 'gmail.modify');
 export interface GmailContext {
   store: OAuthStore;
   mailbox: (email: string) => Mailbox | undefined;
-  records: Pick<GoogleEmulator, 'watchCalls' | 'stopCalls'>;
+  records: Pick<GoogleEmulator, 'watchCalls' | 'watchCallTimes' | 'stopCalls'>;
   /** Current lag between a send and its message showing up in messages.list. */
   sentListingDelayMs: () => number;
 }

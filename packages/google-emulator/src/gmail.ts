@@ -138,8 +138,8 @@ function watch(ctx: GmailContext, req: Incoming, userId: string): Reply {
     topicName: body.topicName,
     labelIds,
     labelFilterBehavior: behavior,
-    at: Date.now(),
   });
+  ctx.records.watchCallTimes.push({ email: caller.mailbox.email, at: Date.now() });
   const w = caller.mailbox.startWatch(body.topicName, labelIds, behavior);
   return json(200, { historyId: w.historyId, expiration: String(w.expiration) });
 }

@@ -62,6 +62,7 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
     tokenRequests: [],
     revocations: [],
     watchCalls: [],
+    watchCallTimes: [],
     stopCalls: [],
     requests: [],
     pushes: pushSender.pushes,

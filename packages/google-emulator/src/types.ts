@@ -197,14 +197,9 @@ export interface GoogleEmulator {
   watches(email: string): Watch | null;
   /** Makes the active watch lapse (as if 7 days passed without renewal). */
   expireWatch(email: string): void;
-  /** Every accepted users.watch call, with the instant it was answered (ms since the epoch). */
-  watchCalls: Array<{
-    email: string;
-    topicName: string;
-    labelIds: string[];
-    labelFilterBehavior: string;
-    at: number;
-  }>;
+  watchCalls: Array<{ email: string; topicName: string; labelIds: string[]; labelFilterBehavior: string }>;
+  /** When each accepted users.watch call was answered (ms since the epoch), in the order of `watchCalls`. */
+  watchCallTimes: Array<{ email: string; at: number }>;
   stopCalls: Array<{ email: string }>;
   requests: GmailRequest[];
   historyId(email: string): string;

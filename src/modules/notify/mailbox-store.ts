@@ -57,13 +57,11 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       return row ? { id: row.id, email: row.email, wasEnabled: row.was_enabled } : undefined;
     },
     async recordWatch(id, watchExpiresAt) {
-      await prisma.$transaction([
-        prisma.mailbox.updateMany({
-          where: { id, state: 'lapsed' },
-          data: { state: 'ok', stateReason: null },
-        }),
-        prisma.mailbox.update({ where: { id }, data: { watchExpiresAt, lapseNotifiedAt: null } }),
-      ]);
+      await prisma.$executeRaw`
+        UPDATE mailboxes SET watch_expires_at = ${watchExpiresAt}, lapse_notified_at = NULL, updated_at = now(),
+          state_reason = CASE WHEN state = 'lapsed' THEN NULL ELSE state_reason END,
+          state = CASE WHEN state = 'lapsed' THEN 'ok' ELSE state END
+        WHERE id = ${id}::uuid`;
     },
     async advanceCursor(id, historyId) {
       const value = historyId.toString();
@@ -73,16 +71,15 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       });
       return count === 1;
     },
-    async recordSync(id, { now, notified, state, problem }) {
-      await prisma.mailbox.updateMany({
-        where: { id },
-        data: {
-          lastSyncAt: now,
-          state,
-          stateReason: reasonOf(problem),
-          ...(notified ? { lastNotifiedAt: now } : {}),
-        },
-      });
+    async recordSync(id, { now, notified, state, problem, advanceTo }) {
+      // One statement: the cursor moves forward only (as advanceCursor), with the sync's outcome.
+      const to = advanceTo?.toString() ?? null;
+      await prisma.$executeRaw`
+        UPDATE mailboxes SET last_sync_at = ${now}, state = ${state}, state_reason = ${reasonOf(problem)},
+          last_notified_at = CASE WHEN ${notified}::boolean THEN ${now} ELSE last_notified_at END,
+          history_id = CASE WHEN ${to}::numeric > coalesce(history_id, -1) THEN ${to}::numeric ELSE history_id END,
+          updated_at = now()
+        WHERE id = ${id}::uuid`;
     },
     async setState(id, state, problem) {
       await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reasonOf(problem) } });
@@ -119,16 +116,12 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
     },
     async markNotified(id, gmailIds) {
       if (gmailIds.length === 0) return;
-      await prisma.$transaction([
-        prisma.notifiedMessage.updateMany({
-          where: { mailboxId: id, gmailMessageId: { in: gmailIds }, state: 'pending' },
-          data: { state: 'posted' },
-        }),
-        prisma.notifiedMessage.createMany({
-          data: gmailIds.map((gmailMessageId) => ({ mailboxId: id, gmailMessageId })),
-          skipDuplicates: true,
-        }),
-      ]);
+      // One statement: pending intents become posted; a message without a row gets one.
+      await prisma.$executeRaw`
+        INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
+        SELECT ${id}::uuid, g, 'posted', now() FROM unnest(${[...new Set(gmailIds)].sort()}::text[]) AS g ORDER BY g
+        ON CONFLICT (mailbox_id, gmail_message_id) DO UPDATE SET state = 'posted'
+        WHERE notified_messages.state = 'pending'`;
     },
     async pendingIntents(id) {
       const rows = await prisma.notifiedMessage.findMany({

@@ -25,10 +25,11 @@ const LANDING_MARGIN_MS = 10_000;
 /** Platform errors with which Slack may have stored the message anyway (its own failure mid-way). */
 const AMBIGUOUS_PLATFORM_ERRORS = ['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout'];
 
-/** A post Slack refused, without posting, because the DM channel no longer takes messages. */
-const channelGone = (err: unknown) =>
-  wasNotSent(err) &&
+/** Slack says the DM channel is no more (a read, or a post refused without posting). */
+const channelMissing = (err: unknown) =>
   ['channel_not_found', 'is_archived'].includes(String((err as NotifyError).details?.reason));
+/** A post Slack refused, without posting, because the DM channel no longer takes messages. */
+const channelGone = (err: unknown) => wasNotSent(err) && channelMissing(err);
 
 /**
  * Whether a failed post certainly left nothing in Slack. A 429 is refused before any work; an
@@ -119,8 +120,20 @@ export function createSlackAnnouncer(
       }
       metrics.notifications.inc({ kind: a.kind });
     },
-    findAnnounced: async (mailbox, since) =>
-      announcedIds(await slackCall(() => announcer.dmMetadataSince(mailbox.userId, since)), mailbox.id),
+    /** Reads the remembered DM channel; one Slack says is gone is forgotten and opened again, once. */
+    async findAnnounced(mailbox, since) {
+      const read = async (channel: string) => slackCall(() => announcer.metadataSince(channel, since));
+      const dm = await dmChannels.get(mailbox.userId);
+      let found: unknown[];
+      try {
+        found = await read(dm.channel);
+      } catch (err) {
+        if (!dm.remembered || !channelMissing(err)) throw err;
+        dmChannels.forget(mailbox.userId);
+        found = await read((await dmChannels.get(mailbox.userId)).channel);
+      }
+      return announcedIds(found, mailbox.id);
+    },
     inFlightMs,
   };
 }

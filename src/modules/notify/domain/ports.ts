@@ -31,9 +31,16 @@ export interface MailboxStore {
   recordWatch(id: string, watchExpiresAt: Date): Promise<void>;
   /** Moves the cursor forward only: a smaller or equal id leaves it unchanged (returns false). */
   advanceCursor(id: string, historyId: bigint): Promise<boolean>;
+  /** A finished sync; with `advanceTo`, the cursor moves forward in the same write (as advanceCursor). */
   recordSync(
     id: string,
-    p: { now: Date; notified: boolean; state: MailboxState; problem: MailboxProblem | null },
+    p: {
+      now: Date;
+      notified: boolean;
+      state: MailboxState;
+      problem: MailboxProblem | null;
+      advanceTo?: bigint;
+    },
   ): Promise<void>;
   setState(id: string, state: MailboxState, problem: MailboxProblem | null): Promise<void>;
   /** Claims the single "your notifications lapsed" message until the next successful renewal. */

@@ -108,8 +108,8 @@ export function createSync(deps: SyncDeps) {
     const history = await collectHistory(gmail, cursor);
     const mails = await headersOf(gmail, mailbox, history.ids);
     if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
-    await mailboxes.advanceCursor(mailbox.id, history.historyId);
     await mailboxes.recordSync(mailbox.id, {
+      advanceTo: history.historyId,
       now: clock.now(),
       notified: mails.length > 0,
       state: mailbox.state === 'lapsed' ? 'lapsed' : 'ok',
@@ -136,8 +136,8 @@ export function createSync(deps: SyncDeps) {
     if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
     // Told after the announcements succeeded, so a retried job does not repeat the notice.
     await deps.tell(mailbox, { kind: 'history_lost', recovered: mails.length });
-    await mailboxes.advanceCursor(mailbox.id, current);
     await mailboxes.recordSync(mailbox.id, {
+      advanceTo: current,
       now: clock.now(),
       notified: mails.length > 0,
       state: 'backfilled',
