@@ -1,27 +1,9 @@
 import type { ConnectErrorCode } from '../domain/errors';
 import { connectErrors } from '../domain/errors';
+import { AGAIN, page, type Details, type PageAnswer } from './page-answer';
+import { SLACK_SIGN_IN_ANSWERS } from './slack-sign-in-answers';
 
-const AGAIN = 'Run <code>/ai-email-connect</code> in Slack to get a new link and code.';
 const FALLBACK = { title: 'Could not connect', next: `Please try again in a few minutes. ${AGAIN}` };
-
-type Details = Readonly<Record<string, unknown>> | undefined;
-/** Words for the page; a function when they depend on the failure's details. */
-type Words = string | ((details: Details) => string);
-
-type PageAnswer =
-  /** The person's to fix: their page, always with a next step (the generic one unless the row has its own). */
-  | { show: 'page'; status: number; message: Words; look?: { title: string; next: string } }
-  /** A wrong code: the start page again with the words as its alert, so the person can retry in place. */
-  | { show: 'start page'; status: number; message: Words }
-  /** Not the person's to fix: the generic page, nothing of the cause. */
-  | { show: 'ours'; status: number };
-
-const page = (status: number, message: Words, title?: string, next?: string): PageAnswer => ({
-  show: 'page',
-  status,
-  message,
-  look: title && next ? { title, next } : undefined,
-});
 const OURS: PageAnswer = { show: 'ours', status: 502 };
 
 const triesLeft = (d: Details) => {
@@ -48,36 +30,7 @@ const ANSWERS = {
     AGAIN,
   ),
   code_wrong: { show: 'start page', status: 400, message: triesLeft },
-  pairing_not_theirs: page(
-    403,
-    'It was made for another Slack account than the one you signed in with, so it has been disabled and no longer works for anyone.',
-    'This link belongs to someone else',
-    'If you want to connect your own Gmail, run <code>/ai-email-connect</code> in Slack yourself and use the link it gives you. Never use a link someone else sent you.',
-  ),
-  pairing_refused: page(
-    410,
-    'This connection link was disabled because someone signed in to Slack with another account while using it.',
-    'Link disabled',
-    `${AGAIN} Keep the link to yourself.`,
-  ),
-  sign_in_required: page(
-    403,
-    'This browser has not signed in to Slack as the person the link was made for.',
-    'Sign in with Slack first',
-    'Open the link from <code>/ai-email-connect</code> in Slack again and sign in with your own Slack account.',
-  ),
-  slack_sign_in_failed: page(
-    400,
-    'Slack did not complete the sign-in.',
-    'Sign-in with Slack not completed',
-    'Open the link from <code>/ai-email-connect</code> in Slack again and allow the sign-in.',
-  ),
-  slack_id_token_invalid: page(
-    400,
-    'Slack’s answer about who signed in failed verification.',
-    'Sign-in with Slack not accepted',
-    AGAIN,
-  ),
+  ...SLACK_SIGN_IN_ANSWERS,
   form_invalid: page(
     400,
     'The form was incomplete.',
