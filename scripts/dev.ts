@@ -1,21 +1,28 @@
 /**
  * `npm run dev`: runs Mailbridge locally.
- * - With Slack and Google credentials in the environment (or .env), the server runs against the real services.
- * - Without them, it starts the built-in Slack and Google emulators, wires the server to them and offers a
- *   small console to play the part of a Slack user.
+ * - With Slack and Google credentials in the environment (or the `.env` of the current directory), the
+ *   server runs against the real services.
+ * - Without them (missing, or still the placeholders of `.env.example`), it starts the built-in Slack and
+ *   Google emulators, wires the server to them and offers a console to play the part of a Slack user
+ *   (scripts/dev/console.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Client } from 'pg';
-import { Redis } from 'ioredis';
-import { migrate } from '../src/platform/migrator';
-import { startSlackEmulator, type SlackEmulator } from '@mailbridge/slack-emulator';
-import { startGoogleEmulator, type GoogleEmulator } from '@mailbridge/google-emulator';
+import { startSlackEmulator } from '@mailbridge/slack-emulator';
+import { startGoogleEmulator } from '@mailbridge/google-emulator';
 import { manifestBotScopes } from '../test/helpers/slack-manifest';
+import { HELP, createConsole } from './dev/console';
+import {
+  REAL_ONLY_VARS,
+  REAL_SERVICE_VARS,
+  missingCredentials,
+  portPreferring,
+  portProblems,
+} from './dev/env';
+import { ensureServices } from './dev/services';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEV_DIR = path.join(ROOT, '.dev');
@@ -23,86 +30,19 @@ const DEV_USER = 'U0DEVUSER';
 const DEV_CHANNEL = 'C0GENERAL';
 const DEV_EMAIL = 'you@example.com';
 
-if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
-
-const REAL_SERVICE_VARS = [
-  'SLACK_BOT_TOKEN',
-  'SLACK_APP_TOKEN',
-  'GMAIL_OAUTH_CLIENT_ID',
-  'GMAIL_OAUTH_CLIENT_SECRET',
-];
+// Values already in the environment win over the file's (Node's loadEnvFile never overrides).
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 function say(text = '') {
   process.stdout.write(`${text}\n`);
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.setTimeout(1500, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
-async function ensureServices(databaseUrl: string, redisUrl: string) {
-  const problems: string[] = [];
-  if (!(await reachable(databaseUrl.replace(/^postgres(ql)?:/, 'http:')))) {
-    problems.push(
-      `Postgres is not reachable at ${new URL(databaseUrl).host}. Start one, e.g.:`,
-      '  Debian/Ubuntu: sudo apt-get install -y postgresql && sudo pg_ctlcluster 15 main start',
-      '  macOS:         brew install postgresql@15 && brew services start postgresql@15',
-      '  Docker:        docker run -d -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:15',
-      '  or set DATABASE_URL to an existing database.',
-    );
-  }
-  if (!(await reachable(redisUrl.replace(/^rediss?:/, 'http:')))) {
-    problems.push(
-      `Redis is not reachable at ${new URL(redisUrl).host}. Start one, e.g.:`,
-      '  Debian/Ubuntu: sudo apt-get install -y redis-server && redis-server --daemonize yes',
-      '  macOS:         brew install redis && brew services start redis',
-      '  Docker:        docker run -d -p 6379:6379 redis:7',
-      '  or set REDIS_URL to an existing instance.',
-    );
-  }
-  if (problems.length) {
-    say(problems.join('\n'));
-    process.exit(1);
-  }
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  const adminUrl = new URL(databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new Client({ connectionString: adminUrl.toString() });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-  await admin.end();
-  const result = await migrate(databaseUrl, path.join(ROOT, 'prisma', 'migrations'));
-  if (result.applied.length) say(`Applied ${result.applied.length} migration(s) to ${name}.`);
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  await redis.quit();
-}
-
-/** `preferred` when nothing listens there, else a port the system picks (two dev stacks can run side by side). */
-async function portPreferring(preferred: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number | undefined>((resolve) => {
-      const srv = net.createServer();
-      srv.once('error', () => resolve(undefined));
-      srv.listen(port, '127.0.0.1', () => {
-        const chosen = (srv.address() as net.AddressInfo).port;
-        srv.close(() => resolve(chosen));
-      });
-    });
-  return (await tryListen(preferred)) ?? (await tryListen(0))!;
+/** Stops with the port problems, if any, naming the variable to change. */
+async function checkPorts(port: number, metricsPort: number | undefined, host: string) {
+  const problems = await portProblems({ PORT: port, METRICS_PORT: metricsPort }, host);
+  if (problems.length === 0) return;
+  say(problems.join('\n'));
+  process.exit(1);
 }
 
 /** Secrets for the emulated setup, kept in .dev/ so stored tokens stay readable across restarts. */
@@ -129,7 +69,7 @@ function runServer(env: NodeJS.ProcessEnv): ChildProcess {
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n').filter(Boolean)) {
       try {
-        const entry = JSON.parse(line) as { level: number; msg: string; time?: string };
+        const entry = JSON.parse(line) as { level: number; msg: string };
         if (entry.level >= 30) say(`  [server] ${entry.msg}`);
       } catch {
         say(`  [server] ${line}`);
@@ -139,32 +79,27 @@ function runServer(env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-function describeMessage(m: SlackEmulator['messages'][number]) {
-  const where =
-    m.kind === 'postEphemeral' || m.kind === 'response_url' || m.kind === 'ack'
-      ? '(only you)'
-      : (m.channel ?? '');
-  return `  [slack ${m.kind} ${where}] ${m.text ?? ''}`;
-}
-
 async function runWithEmulators() {
+  const host = process.env.HOST ?? '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000);
-  const baseUrl = process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mailbridge_dev';
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const metricsPort = Number(process.env.METRICS_PORT ?? (await portPreferring(9091)));
-  await ensureServices(databaseUrl, redisUrl);
+  const metricsSet = process.env.METRICS_PORT !== undefined && process.env.METRICS_PORT !== '';
+  await checkPorts(port, metricsSet ? Number(process.env.METRICS_PORT) : undefined, host);
+  const metricsPort = metricsSet ? Number(process.env.METRICS_PORT) : await portPreferring(9091, host);
+  // Links, the OAuth redirect and Gmail's push must reach this server, whatever a .env says for production.
+  const ignored = REAL_ONLY_VARS.filter((name) => process.env[name]);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const databaseUrl = process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/mailbridge_dev';
+  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  await ensureServices(ROOT, databaseUrl, redisUrl, say);
 
   // Grants what the deploy manifest requests, as a real install would.
   const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev', scopes: manifestBotScopes() });
   slack.addUser({ id: DEV_USER, name: 'you', realName: 'You (dev)', email: DEV_EMAIL });
   slack.addChannel({ id: DEV_CHANNEL, name: 'general', members: [DEV_USER] });
-  const google: GoogleEmulator = await startGoogleEmulator({ interactive: true });
+  slack.oidc.signInAs(DEV_USER);
+  const google = await startGoogleEmulator({ interactive: true });
   google.addAccount({ email: DEV_EMAIL, name: 'You (dev)' });
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);
-  // Sign in with Slack is on, as it should be in production: the browser is signed in to the emulated Slack as you.
-  slack.oidc.addRedirectUri(`${baseUrl}/oauth/slack/callback`);
-  slack.oidc.signInAs(DEV_USER);
   const serviceAccount = 'gmail-push@mailbridge-dev.iam.gserviceaccount.com';
   google.configurePush({
     endpoint: `${baseUrl}/pubsub/gmail`,
@@ -172,16 +107,17 @@ async function runWithEmulators() {
     serviceAccountEmail: serviceAccount,
   });
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of REAL_ONLY_VARS) delete env[name];
+  Object.assign(env, {
     NODE_ENV: 'development',
     PORT: String(port),
     METRICS_PORT: String(metricsPort),
-    HOST: process.env.HOST ?? '127.0.0.1',
+    HOST: host,
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? 'mailbridge-dev',
+    REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX || 'mailbridge-dev',
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
@@ -199,20 +135,28 @@ async function runWithEmulators() {
     GMAIL_PUBSUB_TOPIC: 'projects/mailbridge-dev/topics/gmail-push',
     GMAIL_PUSH_SERVICE_ACCOUNT: serviceAccount,
     ...devSecrets(),
-  };
+  });
   const server = runServer(env);
-  let seen = 0;
-  const printer = setInterval(() => {
-    for (; seen < slack.messages.length; seen++) say(describeMessage(slack.messages[seen]!));
-  }, 200);
 
-  const shutdown = async () => {
-    clearInterval(printer);
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-    await Promise.allSettled([slack.close(), google.close()]);
-    process.exit(0);
-  };
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      clearInterval(printer);
+      server.kill('SIGTERM');
+      if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
+      await Promise.allSettled([slack.close(), google.close()]);
+      process.exit(0);
+    })());
+  const devConsole = createConsole({
+    slack,
+    google,
+    userId: DEV_USER,
+    channelId: DEV_CHANNEL,
+    email: DEV_EMAIL,
+    say,
+    shutdown,
+  });
+  const printer = setInterval(() => devConsole.tick(), 100);
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
   server.once('exit', (code) => {
@@ -225,55 +169,30 @@ Mailbridge is running against local Slack and Google emulators (no credentials f
   Server:      ${baseUrl}   (readiness: ${baseUrl}/readyz, metrics: http://127.0.0.1:${metricsPort}/metrics)
   You are:     Slack user ${DEV_USER} in #general, Gmail account ${DEV_EMAIL}
   Assistant:   curl -H "Authorization: Bearer ${env.AGENT_API_KEY}" ${baseUrl}/api/tools/send-email ...
-
-Type a command (as the Slack user):
-  /ai-email-connect            then open the link it prints (Sign in with Slack signs you in as ${DEV_USER}) and enter the code
-  /ai-email-status | /ai-email-disconnect | /ai-email-notifications on
-  say <text>                   post a message in #general (prints its ts for the assistant's tool call)
-  mail <subject>               deliver a new email to your inbox
-  quit
+${ignored.length ? `  Not used:    ${ignored.join(', ')} from your environment or .env (they point at the real services)\n` : ''}
+${HELP}
+Start with /ai-email-connect, then open the link it prints and enter the code.
 To use real Slack and Google instead, put the variables from .env.example in .env (see README).
 `);
-  // The console needs a terminal; without one (CI, a process manager) the stack just runs until a signal.
-  if (process.stdin.isTTY) {
-    const rl = readline.createInterface({ input: process.stdin });
-    rl.on('line', (line) => void handleLine(line.trim()).catch((err) => say(`  ${String(err)}`)));
-    rl.on('close', () => void shutdown());
-  }
-
-  async function handleLine(line: string) {
-    if (!line) return;
-    if (line === 'quit' || line === 'exit') return shutdown();
-    if (line.startsWith('/')) {
-      const [command = '', ...rest] = line.split(/\s+/);
-      await slack.slashCommand({ command, text: rest.join(' '), userId: DEV_USER, channelId: DEV_CHANNEL });
-      return;
-    }
-    if (line.startsWith('say ')) {
-      const ts = `${Math.floor(Date.now() / 1000)}.${String(Date.now() % 1000).padStart(3, '0')}100`;
-      await slack.event({
-        type: 'message',
-        channel: DEV_CHANNEL,
-        user: DEV_USER,
-        text: line.slice(4),
-        ts,
-        channel_type: 'channel',
-      });
-      say(`  posted in #general with ts ${ts}`);
-      return;
-    }
-    if (line.startsWith('mail ')) {
-      google.deliver(DEV_EMAIL, { from: 'Ada Lovelace <ada@example.org>', subject: line.slice(5) });
-      say('  delivered to your inbox');
-      return;
-    }
-    say('  unknown command; try /ai-email-connect, say <text>, mail <subject> or quit');
-  }
+  // Commands come from stdin, a terminal or a pipe; when stdin ends the stack keeps running until a signal.
+  const rl = readline.createInterface({ input: process.stdin });
+  let queue = Promise.resolve();
+  rl.on('line', (line) => {
+    // One command at a time, in order, each after the screen caught up with the previous one.
+    queue = queue
+      .then(() => devConsole.handleLine(line.trim()))
+      .catch((err: unknown) => say(`  ${err instanceof Error ? err.message : String(err)}`))
+      .then(() => devConsole.tick());
+  });
+  rl.on('close', () => {
+    if (process.stdin.isTTY) void shutdown();
+  });
 }
 
 async function main() {
-  const missing = REAL_SERVICE_VARS.filter((name) => !process.env[name]);
+  const missing = missingCredentials(process.env);
   if (missing.length === 0) {
+    await checkPorts(Number(process.env.PORT ?? 3000), undefined, process.env.HOST ?? '0.0.0.0');
     say('Slack and Google credentials found: running against the real services.');
     const server = runServer({ ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' });
     process.once('SIGINT', () => server.kill('SIGTERM'));

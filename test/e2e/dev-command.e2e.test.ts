@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PG_ADMIN_URL, uniqueRedisPrefix } from '../helpers/database';
+import { DevConsole } from '../helpers/dev-console';
+import { Browser } from '../helpers/slack-sign-in-flow';
 import { freePort } from '../helpers/server-process';
 import { deleteRedisPrefix, eventually } from '../helpers/stack';
 
@@ -52,6 +57,146 @@ describe('npm run dev', () => {
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       await admin.end();
+    }
+  });
+});
+
+/**
+ * The browser part of connecting: the start link (through Sign in with Slack when the stack offers it),
+ * the code, the emulated Google consent page (its form posted as a person would post it), the callback.
+ */
+async function connectInBrowser(startUrl: string, code: string): Promise<string> {
+  const browser = new Browser();
+  const start = await browser.follow(startUrl);
+  if (start.status !== 200) throw new Error(`start page answered ${start.status}: ${start.body}`);
+  const origin = new URL(startUrl).origin;
+  const formToken = /name="form_token" value="([^"]+)"/.exec(start.body)?.[1] ?? '';
+  const pairing = new URL(startUrl).searchParams.get('pairing')!;
+  const begun = await browser.post(
+    `${origin}/oauth/google/begin`,
+    { pairing, code, form_token: formToken },
+    origin,
+  );
+  if (begun.status !== 303 || !begun.location)
+    throw new Error(`begin answered ${begun.status}: ${begun.body}`);
+  const consent = await browser.follow(begun.location);
+  const action = /<form method="post" action="([^"]+)"/.exec(consent.body)?.[1];
+  if (!action) throw new Error(`no consent form: ${consent.status} ${consent.body}`);
+  const form = new URLSearchParams({
+    request: /name="request" value="([^"]+)"/.exec(consent.body)?.[1] ?? '',
+    email: /name="email" value="([^"]+)" checked/.exec(consent.body)?.[1] ?? '',
+    decision: 'allow',
+  });
+  for (const [, scope] of consent.body.matchAll(/name="scope" value="([^"]+)" checked>/g))
+    form.append('scope', scope!);
+  const google = await fetch(new URL(action, consent.url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const callback = google.headers.get('location');
+  if (!callback) throw new Error(`consent answered ${google.status}: ${await google.text()}`);
+  return (await browser.follow(callback)).body;
+}
+
+describe('the dev console', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mailbridge-dev-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('when .env.example is copied to .env, then the stack runs on the emulators and the console connects, shows messages, modals and the Home, and sends', async () => {
+    copyFileSync(path.join(ROOT, '.env.example'), path.join(dir, '.env'));
+    const dev = await DevConsole.start({ cwd: dir });
+    try {
+      await dev.ready();
+      expect(dev.output).toMatch(/Not used: +PUBLIC_BASE_URL/);
+
+      let at = dev.type('help');
+      const help = (await dev.waitFor(/Commands[\s\S]*quit/, at))[0];
+      for (const command of [
+        'click <n>',
+        'set <n>',
+        'submit',
+        'close',
+        'home',
+        'help',
+        'say <text>',
+        'mail <subject>',
+      ])
+        expect(help).toContain(command);
+
+      at = dev.type('/ai-email-connect');
+      const startUrl = (
+        await dev.waitFor(/(http:\/\/127\.0\.0\.1:\d+\/oauth\/google\/start\?pairing=[\w-]+)/, at)
+      )[1]!;
+      const code = (await dev.waitFor(/code:? ([A-Z0-9]{6})\b/, at))[1]!;
+      expect(dev.output.slice(at)).toMatch(/\[\d+\] Begin connection/);
+      at = dev.output.length;
+      await connectInBrowser(startUrl, code);
+      await dev.waitFor(/\[slack\] new message \(DM from the app\)/, at);
+
+      at = dev.type('home');
+      await dev.waitFor(/\[slack\] App Home\n/, at);
+      expect(dev.output.slice(at)).toMatch(/you@example\.com/);
+
+      at = dev.type('say please email Bob the numbers');
+      const ts = (await dev.waitFor(/posted in #general with ts (\d+\.\d+)/, at))[1];
+      const key = /Bearer ([0-9a-f]+)/.exec(dev.output)![1];
+      at = dev.output.length;
+      const staged = await fetch(`${dev.baseUrl}/api/tools/send-email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({
+          trigger_message_ts: ts,
+          to: ['bob@example.com'],
+          subject: 'Quarterly numbers',
+          body: 'Hi Bob',
+        }),
+      });
+      expect(staged.status).toBe(202);
+      const edit = (await dev.waitFor(/\[(\d+)\] Edit\b/, at))[1];
+      expect(dev.output.slice(at)).toMatch(/Quarterly numbers/);
+
+      at = dev.type(`click ${edit}`);
+      await dev.waitFor(/\[slack\] Modal: Edit email +\(submit: Save · close: Cancel\)/, at);
+      const subject = (await dev.waitFor(/\{(\d+)\} Subject/, at))[1];
+      at = dev.type(`set ${subject} Numbers for Q3`);
+      await dev.waitFor(/Subject = "Numbers for Q3"/, at);
+      at = dev.type('submit');
+      await dev.waitFor(/the modal closed/, at);
+      const send = (await dev.waitFor(/Numbers for Q3[\s\S]*?\[(\d+)\] Send\b/, at))[1];
+
+      at = dev.type(`click ${send}`);
+      await dev.waitFor(/Sent to bob@example\.com/, at);
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  it('when the port or the metrics port is already in use, then it names the variable to change and exits', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    const dev = await DevConsole.start({ port, command: ['npm', 'run', 'dev'] });
+    try {
+      expect(await dev.exited).toBe(1);
+      expect(dev.output).toContain(`Port ${port} is already in use`);
+      expect(dev.output).toContain(`Set PORT to a free port, e.g. PORT=${port + 1} npm run dev`);
+    } finally {
+      await dev.stop();
+    }
+    const metrics = await DevConsole.start({ env: { METRICS_PORT: String(port) } });
+    try {
+      expect(await metrics.exited).toBe(1);
+      expect(metrics.output).toContain(
+        `Set METRICS_PORT to a free port, e.g. METRICS_PORT=${port + 1} npm run dev`,
+      );
+    } finally {
+      taken.close();
+      await metrics.stop();
     }
   });
 });
