@@ -3,6 +3,7 @@ import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { connectUser } from '../helpers/connect-flow';
 import { REDIS_TEST_URL } from '../helpers/database';
 import { eventually } from '../helpers/stack';
+import { announcementsOf, setAutoPush } from '../helpers/notify-harness';
 import {
   clickButton,
   dmChannelOf,
@@ -132,6 +133,16 @@ describe('App Home', () => {
     await dmAfter(userId, since, /notifications are on/);
     const on = await waitForHome(stack, userId, (v) => buttonOf(v, HOME_ACTIONS.off) !== undefined);
     expect(textOf(on)).toContain('healthy');
+    expect(textOf(on)).toContain('No notification yet.');
+
+    // A notification delivered shows its time.
+    setAutoPush(stack, true);
+    const mail = stack.google.deliver(email, { from: 'Bob <bob@example.org>', subject: 'Lunch', body: 'b' });
+    await eventually(() => announcementsOf(stack, mail.id)[0]);
+    const notified = await waitForHome(stack, userId, (v) =>
+      /Last notification: <!date\^\d+\^/.test(textOf(v)),
+    );
+    expect(buttonOf(notified, HOME_ACTIONS.off)).toBeDefined();
 
     since = stack.slack.messages.length;
     await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.off });
