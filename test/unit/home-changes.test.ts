@@ -25,6 +25,16 @@ describe('App Home is told of the changes it shows', () => {
     expect(asked).toHaveLength(2);
   });
 
+  it('when an edit of a pending email is saved, then the owner’s Home is refreshed; a refused edit changes nothing', async () => {
+    const { asked, refresh } = recorder();
+    const draft = pendingDraft(NOW, { id: 'd1', teamId: 'T1', userId: 'U1' });
+    const drafts = refreshingDrafts(memoryDrafts(draft), refresh);
+    expect(await drafts.edit(draft, { ...HELLO_CONTENT, subject: 'New' }, NOW)).toMatchObject({ version: 2 });
+    expect(asked).toEqual(['T1:U1']);
+    expect(await drafts.edit(draft, HELLO_CONTENT, NOW)).toBeUndefined();
+    expect(asked).toEqual(['T1:U1']);
+  });
+
   it('when notifications go on or off, a sync notified, or the watch state changes, then the owner’s Home is refreshed', async () => {
     const { asked, refresh } = recorder();
     const mailboxes = refreshingMailboxes(memoryMailboxes([mailboxRow({ enabled: false })]), refresh);
