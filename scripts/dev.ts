@@ -96,10 +96,12 @@ async function runWithEmulators() {
   const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev', scopes: manifestBotScopes() });
   slack.addUser({ id: DEV_USER, name: 'you', realName: 'You (dev)', email: DEV_EMAIL });
   slack.addChannel({ id: DEV_CHANNEL, name: 'general', members: [DEV_USER] });
-  slack.oidc.signInAs(DEV_USER);
   const google = await startGoogleEmulator({ interactive: true });
   google.addAccount({ email: DEV_EMAIL, name: 'You (dev)' });
   google.addRedirectUri(`${baseUrl}/oauth/google/callback`);
+  // Sign in with Slack is on, as it should be in production: the browser is signed in to the emulated Slack as you.
+  slack.oidc.addRedirectUri(`${baseUrl}/oauth/slack/callback`);
+  slack.oidc.signInAs(DEV_USER);
   const serviceAccount = 'gmail-push@mailbridge-dev.iam.gserviceaccount.com';
   google.configurePush({
     endpoint: `${baseUrl}/pubsub/gmail`,
@@ -171,7 +173,7 @@ Mailbridge is running against local Slack and Google emulators (no credentials f
   Assistant:   curl -H "Authorization: Bearer ${env.AGENT_API_KEY}" ${baseUrl}/api/tools/send-email ...
 ${ignored.length ? `  Not used:    ${ignored.join(', ')} from your environment or .env (they point at the real services)\n` : ''}
 ${HELP}
-Start with /ai-email-connect, then open the link it prints and enter the code.
+Start with /ai-email-connect, then open the link it prints (Sign in with Slack signs you in as ${DEV_USER}) and enter the code.
 To use real Slack and Google instead, put the variables from .env.example in .env (see README).
 `);
   // Commands come from stdin, a terminal or a pipe; when stdin ends the stack keeps running until a signal.

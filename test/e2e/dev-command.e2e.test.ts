@@ -167,7 +167,15 @@ describe('the dev console', () => {
       await dev.waitFor(/Subject = "Numbers for Q3"/, at);
       at = dev.type('submit');
       await dev.waitFor(/the modal closed/, at);
-      const send = (await dev.waitFor(/Numbers for Q3[\s\S]*?\[(\d+)\] Send\b/, at))[1];
+      const [, send, editAgain] = await dev.waitFor(
+        /Numbers for Q3[\s\S]*?\[(\d+)\] Send\b.*\[(\d+)\] Edit/,
+        at,
+      );
+
+      at = dev.type(`click ${editAgain}`);
+      await dev.waitFor(/\[slack\] Modal: Edit email/, at);
+      at = dev.type('close');
+      await dev.waitFor(/the modal closed/, at);
 
       at = dev.type(`click ${send}`);
       await dev.waitFor(/Sent to bob@example\.com/, at);
