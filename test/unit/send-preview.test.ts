@@ -1,5 +1,6 @@
 import { parseMailbox } from '../../src/modules/send/domain/addresses';
 import { validateDraft } from '../../src/modules/send/domain/validate-draft';
+import { REVIEW_BODY_CHARS } from '../../src/modules/send/domain/body-view';
 import type { DraftContent, Mailbox, Outcome } from '../../src/modules/send/domain/types';
 import type { SlackMessage } from '../../src/shared/slack-messenger';
 import { escapeMrkdwn } from '../../src/shared/mrkdwn';
@@ -41,7 +42,7 @@ function largestDraft(): DraftContent {
     cc: all.slice(20, 35),
     bcc: all.slice(35),
     subject: '&'.repeat(998),
-    body: 'x'.repeat(100 * 1024),
+    body: 'x'.repeat(REVIEW_BODY_CHARS),
   });
   return { from: `${'f'.repeat(64)}@${domain}`, ...valid };
 }

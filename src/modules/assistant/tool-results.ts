@@ -22,6 +22,7 @@ export const TOOL_REFUSALS = {
   invalid_subject: 'Correct the subject and call again.',
   invalid_body: 'Correct the body and call again.',
   body_too_large: 'Shorten the body and call again.',
+  body_too_long: 'Shorten the body to the number of characters the message states and call again.',
   unknown_trigger: 'Use the ts of the Slack message in which the person asked for this.',
   ambiguous_trigger: 'Call again with channel_id.',
   trigger_not_human: 'Only a message written by a person can start an email.',

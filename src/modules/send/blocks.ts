@@ -1,10 +1,10 @@
 import type { KnownBlock, SlackMessage } from '../../shared/slack-messenger';
-import type { ClickNotice, ClickReply } from './domain/confirm-click';
-import { tryOpen } from './domain/decisions';
 import { replySubject, staysInThread } from './domain/reply-to';
-import type { Draft, DraftContent, DraftStatus, Mailbox, Outcome } from './domain/types';
+import type { DraftContent, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 import { editButtons } from './edit-blocks';
+import { fitsPreview } from './domain/body-view';
+import { bodySections, mailboxMrkdwn, viewFullButton, type RecipientMarks } from './review-blocks';
 
 export const SEND_ACTION_ID = 'send_email_send';
 export const CANCEL_ACTION_ID = 'send_email_cancel';
@@ -14,9 +14,9 @@ export const CANCEL_ACTION_ID = 'send_email_cancel';
  * 4000 whatever the assistant sent (50 recipients of 254 characters, a 998-character subject):
  * lists end in "and N more", the subject is shortened in Slack only (the email keeps all of it).
  */
-const BODY_PREVIEW_CHARS = 2800;
+/** The beginning of a body only the modal shows whole. */
+const BODY_START_CHARS = 1500;
 const FIELD_CHARS = 2400;
-const NAME_CHARS = 80;
 const SUBJECT_PREVIEW_CHARS = 1000;
 const SUMMARY_CHARS = 1500;
 const SUBJECT_SUMMARY_CHARS = 300;
@@ -34,18 +34,28 @@ export function recipientSummary(c: DraftContent): string {
   return listWithin(all, SUMMARY_CHARS);
 }
 
-function bodyPreview(body: string): string {
-  if (body.length <= BODY_PREVIEW_CHARS) return body || '(empty body)';
-  return `${body.slice(0, BODY_PREVIEW_CHARS)}\n… (${body.length - BODY_PREVIEW_CHARS} more characters)`;
+/**
+ * A body that fits is shown whole (plain-text sections: exactly as it will be sent, no Slack
+ * formatting); a longer one only begins here, and the modal shows it whole.
+ */
+function bodyBlocks(body: string): KnownBlock[] {
+  if (fitsPreview(body)) return bodySections(body);
+  const start = bodySections(body.slice(0, BODY_START_CHARS))[0]!;
+  const rest = body.length - BODY_START_CHARS;
+  const note = `_This is only the beginning (${rest} more characters). Click *View full email* to read all of it; Send is there._`;
+  return [start, { type: 'section', text: { type: 'mrkdwn', text: note } }];
 }
 
-/** The address the email really goes to comes first, exactly; the display name is only a hint. */
-const mailboxMrkdwn = (m: Mailbox) =>
-  m.name ? `${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name, NAME_CHARS)})` : codeMrkdwn(m.address);
-
-function headerLines(c: DraftContent): string[] {
+function headerLines(c: DraftContent, marks?: RecipientMarks): string[] {
   const list = (label: string, items: Mailbox[]) =>
-    items.length ? [`*${label}:* ${listWithin(items.map(mailboxMrkdwn), FIELD_CHARS)}`] : [];
+    items.length
+      ? [
+          `*${label}:* ${listWithin(
+            items.map((m) => mailboxMrkdwn(m, marks)),
+            FIELD_CHARS,
+          )}`,
+        ]
+      : [];
   return [
     `*From:* ${codeMrkdwn(c.from)}`,
     ...list('To', c.to),
@@ -74,6 +84,9 @@ export function previewMessage(p: {
   cancelValue: string;
   /** The owner's Edit button (opens the Edit modal); signed like Send, naming the version shown. */
   editValue?: string;
+  /** The "View full email" button; shown instead of Send when the body does not fit the preview. */
+  viewValue?: string;
+  marks?: RecipientMarks;
 }): SlackMessage {
   const { content: c } = p;
   const expiry = Math.floor(p.expiresAt.getTime() / 1000);
@@ -86,21 +99,22 @@ export function previewMessage(p: {
         text: '*The assistant prepared an email for you.* Nothing is sent until you click *Send*.',
       },
     },
-    ...sectionsOf(headerLines(c)),
-    // plain_text: the body is shown exactly as it will be sent, with no Slack formatting applied.
-    { type: 'section', text: { type: 'plain_text', text: bodyPreview(c.body), emoji: false } },
+    ...sectionsOf(headerLines(c, p.marks)),
+    ...bodyBlocks(c.body),
     { type: 'context', elements: [{ type: 'mrkdwn', text: `This confirmation expires at ${expiryText}.` }] },
     {
       type: 'actions',
       block_id: 'send_email_confirm',
       elements: [
-        {
-          type: 'button',
-          action_id: SEND_ACTION_ID,
-          text: { type: 'plain_text', text: 'Send' },
-          style: 'primary',
-          value: p.sendValue,
-        },
+        fitsPreview(c.body)
+          ? {
+              type: 'button',
+              action_id: SEND_ACTION_ID,
+              text: { type: 'plain_text', text: 'Send' },
+              style: 'primary',
+              value: p.sendValue,
+            }
+          : viewFullButton(p.viewValue ?? ''),
         {
           type: 'button',
           action_id: CANCEL_ACTION_ID,
@@ -151,45 +165,3 @@ export function outcomeMessage(outcome: Outcome, c: DraftContent | undefined): S
   const text = outcomeText(outcome, c);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
-
-const STATUS_NOTICES: Record<DraftStatus, string> = {
-  pending: 'This email is waiting for your confirmation.',
-  sending: 'This email is already being sent.',
-  attempting: 'This email is already being sent.',
-  sent: 'This email was already sent.',
-  cancelled: 'This email was cancelled; nothing was sent.',
-  expired: 'This email expired; nothing was sent.',
-  failed: 'This email could not be sent.',
-  outcome_unknown: 'It is not known whether this email was sent; check your Sent folder.',
-};
-
-const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
-
-/** A reply to the clicker only; the preview itself stays as it is. */
-export function noticeText(n: ClickNotice, limits: { hourly: number; daily: number }): string {
-  switch (n.reason) {
-    case 'invalid':
-      return 'This button is not valid (it may have been tampered with). Nothing was sent.';
-    case 'missing':
-      return 'This email no longer exists. Nothing was sent.';
-    case 'not_owner':
-      return `Only <@${n.ownerId}> can send or cancel this email.`;
-    case 'already':
-      return STATUS_NOTICES[n.status];
-    case 'stale':
-      return 'This email was changed after you saw it; nothing was sent. Review the new version and click Send there.';
-    case 'rate_limited':
-      if (n.scope === 'global_hour') {
-        return `Mailbridge reached its hourly sending limit for this workspace. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;
-      }
-      return `You reached your limit of ${n.scope === 'user_day' ? `${limits.daily} emails per day` : `${limits.hourly} emails per hour`}. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;
-  }
-}
-
-/** A click's reply in words: the outcome that replaces the preview, or a notice to the clicker only. */
-export const clickReplyMessage =
-  (openContent: (draft: Draft) => DraftContent, limits: { hourly: number; daily: number }) =>
-  (reply: ClickReply): SlackMessage & { replace: boolean } =>
-    reply.kind === 'replace'
-      ? { ...outcomeMessage(reply.outcome, tryOpen(openContent, reply.draft)), replace: true }
-      : { text: noticeText(reply.notice, limits), replace: false };

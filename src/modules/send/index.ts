@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SendModule, SendNeeds } from './api';
 export type { SendModule } from './api';
 import { createSendUseCases } from './domain/send-use-cases';
-import { clickReplyMessage } from './blocks';
+import { clickReplyMessage } from './click-replies';
 import { sendDrafts } from './drafts';
 import { failureText } from './failure-texts';
 import { createGmailSender } from './gmail';
@@ -46,7 +46,7 @@ export default async function sendModule(
     s.useCases,
   );
   const render = clickReplyMessage(openContent, s.limitsText);
-  registerSendActions(app.slack.app, { confirm: send.confirm, render, edit: send.edit, log });
+  registerSendActions(app.slack.app, { ...send, render, log });
   registerSendJobs(app, { ...send, sweepEveryMs: config.SEND_SWEEP_INTERVAL_MS });
   await app.register(toolApiRoutes, { apiKeys: config.AGENT_API_KEYS, ...send });
   return {

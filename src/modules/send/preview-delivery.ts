@@ -93,6 +93,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       sendValue: button('send'),
       cancelValue: button('cancel'),
       editValue: button('edit'),
+      viewValue: button('view'),
     });
   }
 

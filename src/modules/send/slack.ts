@@ -6,6 +6,8 @@ import type { ClickAction, ClickReply, ConfirmClick } from './domain/confirm-cli
 import { CANCEL_ACTION_ID, SEND_ACTION_ID } from './blocks';
 import type { EditDraft } from './domain/edit-draft';
 import { registerEditActions } from './edit-slack';
+import type { ReviewDraft } from './domain/review-draft';
+import { registerReviewActions, type ReviewActionDeps } from './review-slack';
 
 export interface SendActionDeps {
   confirm: ConfirmClick;
@@ -13,6 +15,9 @@ export interface SendActionDeps {
   render(reply: ClickReply): SlackMessage & { replace: boolean };
   /** Edit before Send: the Edit button and its modal (edit-slack.ts). */
   edit?: EditDraft;
+  /** A long email: the "View full email" modal and its Send (review-slack.ts). */
+  review?: ReviewDraft;
+  marks?: ReviewActionDeps['marks'];
   log: Logger;
 }
 
@@ -73,4 +78,5 @@ export function registerSendActions(app: App, deps: SendActionDeps) {
   app.action<BlockButtonAction>({ type: 'block_actions', action_id: SEND_ACTION_ID }, sendClick(deps));
   app.action<BlockButtonAction>({ type: 'block_actions', action_id: CANCEL_ACTION_ID }, cancelClick(deps));
   if (deps.edit) registerEditActions(app, { edit: deps.edit, log: deps.log });
+  if (deps.review) registerReviewActions(app, { ...deps, review: deps.review });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { StageRequest } from './domain/stage-draft';
 import { MAX_MAILBOX_INPUT_LENGTH } from './domain/addresses';
+import { BODY_DESCRIPTION } from './domain/body-view';
 import { parseToolInput } from './tool-input';
 
 // The tool API's contract, one concern a file: the status table, input parsing, answers; the tools' fields here.
@@ -64,7 +65,7 @@ export const sendEmailBody = z.strictObject({
   cc: recipients('Cc').optional(),
   bcc: recipients('Bcc').optional(),
   subject: z.string().describe('Plain-text subject, one line.'),
-  body: z.string().describe('Plain-text body.'),
+  body: z.string().describe(BODY_DESCRIPTION),
   in_reply_to: inReplyTo,
 });
 

@@ -9,6 +9,7 @@ export const SEND_HTTP_STATUS = {
   invalid_subject: 400,
   invalid_body: 400,
   body_too_large: 400,
+  body_too_long: 400,
   unknown_trigger: 404,
   ambiguous_trigger: 409,
   trigger_not_human: 403,

@@ -1,7 +1,8 @@
 import { signToken, verifyToken } from '../../../shared/crypto';
 
-export type ButtonAction = 'send' | 'cancel' | 'edit';
-const ACTIONS: readonly string[] = ['send', 'cancel', 'edit'] satisfies ButtonAction[];
+/** `view` opens the full-email modal; `review_send` is that modal's Send (never a message button). */
+export type ButtonAction = 'send' | 'cancel' | 'edit' | 'view' | 'review_send';
+const ACTIONS: readonly string[] = ['send', 'cancel', 'edit', 'view', 'review_send'] satisfies ButtonAction[];
 
 /** A purpose label of its own: a pairing or OAuth state token never verifies as a button. */
 const PURPOSE = 'send-email-button';

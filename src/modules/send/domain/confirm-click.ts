@@ -1,12 +1,13 @@
 import type { Clock } from '../../../shared/clock';
 import { verifyButton } from './button-token';
+import { needsReview } from './body-view';
 import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
 import { markPreviewFinal } from './preview-mark';
 import type { DraftStore, EventLog, LimitCheck, LimitScope, SendLimits } from './ports';
 import type { Draft, DraftContent, DraftStatus, Outcome } from './types';
 
-/** The clicks this use case decides (Edit opens a modal instead: `edit-draft.ts`). */
-export type ClickAction = 'send' | 'cancel';
+/** The clicks this use case decides (Edit opens a modal instead: `edit-draft.ts`); `review_send` is the full-email modal's Send. */
+export type ClickAction = 'send' | 'cancel' | 'review_send';
 
 export interface Click {
   teamId: string;
@@ -25,6 +26,7 @@ export type ClickAnswer = (reply: ClickReply) => Promise<void>;
 
 export type ClickNotice =
   | { reason: 'invalid' | 'missing' }
+  | { reason: 'review_required' }
   | { reason: 'not_owner'; ownerId: string }
   | { reason: 'already'; status: DraftStatus }
   /** The content changed (an edit) since this Send was shown: it never sends a version nobody saw. */
@@ -93,8 +95,7 @@ export function createConfirmClick(deps: ClickDeps) {
     return { kind: 'replace', draft, outcome: { kind: 'cancelled' } };
   }
 
-  /** The quota is taken before the claim, so a claimed draft never waits on a limit (nor sits `sending`). */
-  /** `seen`: the content version the clicked Send was shown with; only that version is claimed. */
+  /** Quota before the claim (a claimed draft never waits on a limit); claims only `seen`, the version shown. */
   async function send(
     draft: Draft,
     seen: number,
@@ -178,6 +179,7 @@ export function createConfirmClick(deps: ClickDeps) {
     if (check.expired || draft.expiresAt <= now) return expire(draft);
     const responseUrl = click.responseUrl ?? null;
     if (click.action === 'cancel') return cancel(draft, responseUrl);
+    if (needsReview(click.action, draft, deps.openContent)) return notice({ reason: 'review_required' });
     return send(draft, value.version, responseUrl, answer);
   }
 

@@ -10,7 +10,7 @@ import type { Draft, DraftContent } from './types';
 import { validateDraft } from './validate-draft';
 
 /** Why an Edit is not opened or not stored (the modal or the clicker is told; nothing changes). */
-export type EditNotice = ClickNotice | { reason: 'too_large' };
+export type EditNotice = Exclude<ClickNotice, { reason: 'review_required' }> | { reason: 'too_large' };
 
 export interface EditClick {
   teamId: string;

@@ -13,6 +13,8 @@ export const sendErrors = defineErrors({
   invalid_subject: 'user',
   invalid_body: 'user',
   body_too_large: 'user',
+  /** Longer than the person can review whole before Send (the full-email modal's limit). */
+  body_too_long: 'user',
   unknown_trigger: 'user',
   ambiguous_trigger: 'user',
   trigger_not_human: 'user',

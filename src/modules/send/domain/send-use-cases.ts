@@ -2,6 +2,7 @@ import type { Clock } from '../../../shared/clock';
 import { createConfirmClick } from './confirm-click';
 import { createDecisionRecorder } from './decisions';
 import { createEditDraft } from './edit-draft';
+import { createReviewDraft } from './review-draft';
 import type { DraftEdits, RecipientCheck, ShowEdited } from './edit-ports';
 import { createDraftStatus } from './draft-view';
 import type {
@@ -63,6 +64,16 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
   const openContent = (draft: Draft) => drafts.openContent(draft);
   const record = createDecisionRecorder({ audit: p.audit, log, countSend: p.countSend });
   const { tell, retell } = createTelling({ show: p.preview.show, drafts, log });
+  const confirm = createConfirmClick({
+    drafts,
+    clock,
+    signingKey: s.signingKey,
+    limits: p.limits,
+    enqueueSend: p.queue.enqueue,
+    openContent,
+    record,
+    log,
+  });
   return {
     stage: createStageDraft({
       triggers: p.triggers,
@@ -81,15 +92,15 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       ttlMs: s.ttlMs,
       allowExternalAuthors: s.allowExternalAuthors,
     }),
-    confirm: createConfirmClick({
+    confirm,
+    review: createReviewDraft({
       drafts,
       clock,
       signingKey: s.signingKey,
-      limits: p.limits,
-      enqueueSend: p.queue.enqueue,
       openContent,
+      confirm,
+      show: p.preview.show,
       record,
-      log,
     }),
     sendDraft: createSendDraft({
       drafts,

@@ -2,6 +2,7 @@ import { sendErrors, type SendErrorCode } from './errors';
 import { parseMailbox } from './addresses';
 import { hasLoneSurrogate, unsafeTextProblem } from './unsafe-text';
 import type { Mailbox } from './types';
+import { REVIEW_BODY_CHARS, fitsReview } from './body-view';
 
 export const MAX_RECIPIENTS = 50;
 export const MAX_SUBJECT_LENGTH = 998;
@@ -71,6 +72,14 @@ export function validateDraft(req: DraftRequest): ValidDraft {
   }
   if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) {
     throw invalid('body', 'body_too_large', `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
+  }
+  // The person must be able to read all of it before Send: the longest body Slack can show whole.
+  if (!fitsReview(req.body)) {
+    throw invalid(
+      'body',
+      'body_too_long',
+      `body is ${req.body.length} characters; at most ${REVIEW_BODY_CHARS} characters can be shown to the person before sending`,
+    );
   }
   return { to, cc, bcc, subject, body: req.body };
 }
