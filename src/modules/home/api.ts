@@ -6,10 +6,11 @@ import type { NotifyModule } from '../notify';
 export interface HomeNeeds {
   connect: Pick<ConnectModule, 'connections' | 'mailboxes' | 'prompt' | 'disconnect'>;
   send: Pick<SendModule, 'recent'>;
-  notify: Pick<NotifyModule, 'switchNotifications'>;
-  /** The notification rules: a summary in words, and the button that opens their editor. */
-  rules?: {
-    summary(teamId: string, userId: string): Promise<string[]>;
-    editButton(teamId: string, userId: string): { action_id: string; value: string };
-  };
+  /** `rules` when notify offers notification rules: their summary in words and the button opening their editor. */
+  notify: Pick<NotifyModule, 'switchNotifications'> & { rules?: RulesForHome };
+}
+
+export interface RulesForHome {
+  summary(teamId: string, userId: string): Promise<string[]>;
+  editButton(teamId: string, userId: string): { action_id: string; value: string };
 }

@@ -21,7 +21,7 @@ export default function homeModule(app: FastifyInstance, needs: HomeNeeds, refre
   const signingKey = app.config.GMAIL_OAUTH_STATE_SIGNING_KEY;
   const publisher = createHomePublisher(app.slack.client, {
     sign: (b) => signHomeButton(signingKey, b),
-    rulesButton: needs.rules?.editButton,
+    rulesButton: needs.notify.rules?.editButton,
   });
   const visits = createHomeVisits(app.redis, app.config.REDIS_KEY_PREFIX);
   const home = createHomeRefresh({ sources: createHomeSources(needs), publisher, visits, clock: app.clock });

@@ -36,7 +36,7 @@ export function createHomeSources(m: HomeNeeds): HomeSources {
     },
     // send names statuses as the tool API does, the same names as HomeEmailStatus.
     recentEmails: async (teamId, userId, take) => (await m.send.recent(teamId, userId, take)) as HomeEmail[],
-    ...(m.rules ? { rules: m.rules.summary } : {}),
+    ...(m.notify.rules ? { rules: m.notify.rules.summary } : {}),
   };
 }
 
