@@ -28,7 +28,7 @@ function watchHealth(m: HomeMailbox): string {
     return 'on, but the Gmail watch has lapsed: turn them off and on again to restart it';
   if (m.state === 'error') return 'on, but the last look at Gmail failed (Mailbridge tries again by itself)';
   return m.watchExpiresAt
-    ? `on; the Gmail watch is healthy (renewed before ${slackDate(m.watchExpiresAt)})`
+    ? `on; the Gmail watch is healthy (runs until ${slackDate(m.watchExpiresAt)}, renewed automatically)`
     : 'on';
 }
 
