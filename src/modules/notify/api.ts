@@ -10,4 +10,9 @@ export interface NotifyModule {
   connectionInvalid(connection: ConnectionView): Promise<void>;
   /** Notifications on or off as `/ai-email-notifications on|off` does, answered with its reply. */
   switchNotifications(teamId: string, userId: string, on: boolean): Promise<SlackMessage>;
+  /** The notification rules for the App Home: a summary in words and the button that edits them. */
+  rules?: {
+    summary(teamId: string, userId: string): Promise<string[]>;
+    editButton(teamId: string, userId: string): { action_id: string; value: string };
+  };
 }

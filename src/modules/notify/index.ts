@@ -11,7 +11,7 @@ import { createNotifyAdapters } from './adapters';
 import { registerNotifyJobs } from './jobs';
 import { registerNotifySlack, startNotifications } from './slack';
 import pubsubRoutes from './http';
-
+import { wireRules } from './rules-wiring';
 export type { NotifyModule } from './api';
 
 /** Composes the notify feature (SPEC 6.5): its routes, Slack listeners and jobs. */
@@ -27,6 +27,7 @@ export default async function notifyModule(
   const base = { mailboxes, openGmail, clock, log, tell: owner.tell, scheduleSync: schedule.sync };
   const { prompt, connections } = connect;
   const topicName = config.GMAIL_PUBSUB_TOPIC;
+  const rules = wireRules(app, a, log, refreshHome);
 
   const sync = createSync({
     ...base,
@@ -35,6 +36,7 @@ export default async function notifyModule(
     publish: a.publish,
     scheduleRecheck: schedule.recheck,
     digestThreshold: config.NOTIFY_DIGEST_THRESHOLD,
+    rules: rules.hook,
   });
   const control = createMailboxControl({ ...base, topicName, findConnection: connections.findByUser });
   const renewal = createRenewal({
@@ -45,9 +47,7 @@ export default async function notifyModule(
     countWatch: a.countWatch,
   });
   const authenticate = createPushAuthenticator(a.pushAuth);
-  const receive = createPushIntake(a.pushIntake);
-
-  await app.register(pubsubRoutes, { authenticate, receive, log });
+  await app.register(pubsubRoutes, { authenticate, receive: createPushIntake(a.pushIntake), log });
   const switchNotifications = registerNotifySlack(app.slack.app, { control, prompt, clock, log });
   registerNotifyJobs(app, { sync, renewal, mailboxes, log });
   return {
@@ -55,5 +55,6 @@ export default async function notifyModule(
     connectionEnded: (connection) => control.connectionEnded(connection.id),
     connectionInvalid: (connection) => control.connectionInvalid(connection.id),
     switchNotifications,
+    rules: rules.api,
   };
 }

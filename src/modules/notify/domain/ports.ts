@@ -76,6 +76,15 @@ export interface GmailPort {
   currentHistoryId(): Promise<string>;
 }
 
+/** Which mail a mailbox's rules let through, and which of it is announced now (the rest is held). */
+export interface SyncRules {
+  forMailbox(mailbox: MailboxRecord): Promise<MailRules>;
+}
+export interface MailRules {
+  candidate(labelIds: readonly string[]): boolean;
+  route(mails: MailHeaders[]): Promise<MailHeaders[]>;
+}
+
 /** The person's Gmail connection as notify sees it (connect's `Connection` fits it). */
 export interface ConnectionView extends MailboxOwner {
   scopes: string[];

@@ -2,10 +2,10 @@ import { isAppError } from '../../../shared/errors';
 import { mapBounded } from './bounded';
 import { parseHistoryId } from './history-id';
 import { failureOf, isConnectionGone, isNotifyError, isTransient, wasNotSent } from './failures';
-import { gmailIdsOf, isCandidate, planAnnouncements, shouldAnnounce } from './mail-filter';
+import { gmailIdsOf, isCandidate, planAnnouncements, senderAddress } from './mail-filter';
 import { awaitOthers, claimedPart } from './claims';
 import { createReconciler, type ReconcileDeps } from './reconcile';
-import type { GmailPort, NotifyBaseDeps, TellOwner } from './ports';
+import type { GmailPort, MailRules, NotifyBaseDeps, SyncRules, TellOwner } from './ports';
 import type { Announcement, Failure, MailboxRecord, MailHeaders } from './types';
 
 export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
@@ -22,7 +22,11 @@ export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnou
   digestThreshold: number;
   fetchConcurrency: number;
   backfillSize: number;
+  /** The person's notification rules; without them every candidate is announced at once. */
+  rules?: SyncRules;
 }
+
+const ANNOUNCE_ALL: MailRules = { candidate: isCandidate, route: async (mails) => mails };
 
 export interface SyncRequest {
   mailboxId: string;
@@ -54,11 +58,12 @@ export function createSync(deps: SyncDeps) {
   const { mailboxes, clock, log } = deps;
   const reconcile = createReconciler(deps);
 
-  async function headersOf(gmail: GmailPort, mailbox: MailboxRecord, ids: string[]): Promise<MailHeaders[]> {
+  async function headersOf(gmail: GmailPort, mailbox: MailboxRecord, ids: string[], rules: MailRules) {
     const fresh = await mailboxes.unnotified(mailbox.id, ids);
     const fetched = await mapBounded(fresh, deps.fetchConcurrency, (id) => gmail.headers(id));
     return fetched
-      .filter((m): m is MailHeaders => m !== undefined && shouldAnnounce(m, mailbox.email))
+      .filter((m): m is MailHeaders => m !== undefined && rules.candidate(m.labelIds))
+      .filter((m) => senderAddress(m.from) !== mailbox.email.toLowerCase())
       .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   }
 
@@ -89,7 +94,7 @@ export function createSync(deps: SyncDeps) {
     return true;
   }
 
-  async function collectHistory(gmail: GmailPort, cursor: bigint) {
+  async function collectHistory(gmail: GmailPort, cursor: bigint, rules: MailRules) {
     const ids = new Set<string>();
     let records = 0;
     let pageToken: string | undefined;
@@ -97,7 +102,7 @@ export function createSync(deps: SyncDeps) {
     do {
       const page = await gmail.listHistory(cursor.toString(), pageToken);
       records += page.messages.length;
-      for (const m of page.messages) if (isCandidate(m.labelIds)) ids.add(m.id);
+      for (const m of page.messages) if (rules.candidate(m.labelIds)) ids.add(m.id);
       historyId = parseHistoryId(page.historyId);
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -105,8 +110,9 @@ export function createSync(deps: SyncDeps) {
   }
 
   async function incremental(mailbox: MailboxRecord, cursor: bigint, gmail: GmailPort, req: SyncRequest) {
-    const history = await collectHistory(gmail, cursor);
-    const mails = await headersOf(gmail, mailbox, history.ids);
+    const rules = (await deps.rules?.forMailbox(mailbox)) ?? ANNOUNCE_ALL;
+    const history = await collectHistory(gmail, cursor, rules);
+    const mails = await rules.route(await headersOf(gmail, mailbox, history.ids, rules));
     if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
     await mailboxes.recordSync(mailbox.id, {
       advanceTo: history.historyId,
@@ -132,7 +138,9 @@ export function createSync(deps: SyncDeps) {
     const current = BigInt(await gmail.currentHistoryId());
     const recent = await gmail.recentInbox(deps.backfillSize);
     const since = (mailbox.lastSyncAt?.getTime() ?? 0) - BACKFILL_CLOCK_MARGIN_MS;
-    const mails = (await headersOf(gmail, mailbox, recent)).filter((m) => m.receivedAt.getTime() >= since);
+    const rules = (await deps.rules?.forMailbox(mailbox)) ?? ANNOUNCE_ALL;
+    const recentMails = await headersOf(gmail, mailbox, recent, rules);
+    const mails = await rules.route(recentMails.filter((m) => m.receivedAt.getTime() >= since));
     if (!(await announceAll(mailbox, mails))) return { status: 'skipped', reason: 'disabled' } as const;
     // Told after the announcements succeeded, so a retried job does not repeat the notice.
     await deps.tell(mailbox, { kind: 'history_lost', recovered: mails.length });

@@ -1,0 +1,98 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { HeldStore, RulesStore } from './domain/held-delivery';
+import type { NotificationRules } from './domain/rules';
+import type { Delivery } from './domain/quiet-hours';
+
+const DELIVERY: Record<string, Delivery> = { each: 'each', hourly: 'hourly', daily: 'daily' };
+
+/** Each person's notification rules (`notification_rules`). */
+export function createRulesRepo(prisma: PrismaClient): RulesStore {
+  const key = (teamId: string, userId: string) => ({ teamId_userId: { teamId, userId } });
+  return {
+    async rulesOf(teamId, userId) {
+      const row = await prisma.notificationRules.findUnique({ where: key(teamId, userId) });
+      if (!row) return undefined;
+      return {
+        senders: row.senders,
+        skipCategories: row.skipCategories,
+        quiet:
+          row.quietStart !== null && row.quietEnd !== null
+            ? { start: row.quietStart, end: row.quietEnd }
+            : null,
+        delivery: DELIVERY[row.delivery] ?? 'each',
+        timeZone: row.timeZone,
+      };
+    },
+    async save(teamId, userId, r: NotificationRules) {
+      const data = {
+        senders: r.senders,
+        skipCategories: r.skipCategories,
+        quietStart: r.quiet?.start ?? null,
+        quietEnd: r.quiet?.end ?? null,
+        delivery: r.delivery,
+        timeZone: r.timeZone,
+        updatedAt: new Date(),
+      };
+      await prisma.notificationRules.upsert({
+        where: key(teamId, userId),
+        create: { teamId, userId, ...data },
+        update: data,
+      });
+    },
+    async setTimeZone(teamId, userId, timeZone) {
+      await prisma.notificationRules.updateMany({ where: { teamId, userId }, data: { timeZone } });
+    },
+  };
+}
+
+/** Mail held for a digest (`held_notifications`). */
+export function createHeldRepo(prisma: PrismaClient): HeldStore {
+  return {
+    async hold(mailboxId, mails, dueAt) {
+      await prisma.heldNotification.createMany({
+        data: mails.map((m) => ({
+          mailboxId,
+          gmailMessageId: m.id,
+          threadId: m.threadId,
+          sender: m.from,
+          subject: m.subject,
+          labelIds: m.labelIds,
+          receivedAt: m.receivedAt,
+          dueAt,
+        })),
+        skipDuplicates: true,
+      });
+    },
+    async due(mailboxId, until) {
+      const rows = await prisma.heldNotification.findMany({
+        where: { mailboxId, dueAt: { lte: until } },
+        orderBy: [{ receivedAt: 'asc' }, { gmailMessageId: 'asc' }],
+      });
+      return rows.map((r) => ({
+        id: r.gmailMessageId,
+        threadId: r.threadId,
+        from: r.sender,
+        subject: r.subject,
+        labelIds: r.labelIds,
+        receivedAt: r.receivedAt,
+      }));
+    },
+    async drop(mailboxId, gmailIds) {
+      if (gmailIds.length === 0) return;
+      await prisma.heldNotification.deleteMany({ where: { mailboxId, gmailMessageId: { in: gmailIds } } });
+    },
+    async dropAll(mailboxId) {
+      await prisma.heldNotification.deleteMany({ where: { mailboxId } });
+    },
+    async overdue(before, limit) {
+      const rows = await prisma.heldNotification.groupBy({
+        by: ['mailboxId'],
+        where: { dueAt: { lt: before } },
+        _max: { dueAt: true },
+        take: limit,
+        orderBy: { mailboxId: 'asc' },
+      });
+      return rows.map((r) => ({ mailboxId: r.mailboxId, dueAt: r._max.dueAt ?? before }));
+    },
+  };
+}
