@@ -85,19 +85,19 @@ describe('preview and full-email modal', () => {
   it('when the body fits, then the preview shows it whole and has Send', () => {
     const body = `${'Hello <@U1> *bold* &amp; 😀 '.repeat(160)}end`.slice(0, PREVIEW_BODY_CHARS);
     const m = preview(content(body));
-    expect(plainTexts(m.blocks).join('')).toBe(body);
-    expect(actionIds(m.blocks)).toEqual(['send_email_send', 'send_email_cancel', 'send_email_edit']);
-    expect(blocksError(m.blocks)).toBeUndefined();
+    expect(plainTexts(m.blocks ?? []).join('')).toBe(body);
+    expect(actionIds(m.blocks ?? [])).toEqual(['send_email_send', 'send_email_cancel', 'send_email_edit']);
+    expect(blocksError(m.blocks ?? [])).toBeUndefined();
   });
 
   it('when the body does not fit, then the preview shows its beginning and View full email instead of Send', () => {
     const body = 'y'.repeat(PREVIEW_BODY_CHARS + 1);
     const m = preview(content(body));
-    const shown = plainTexts(m.blocks).join('');
+    const shown = plainTexts(m.blocks ?? []).join('');
     expect(body.startsWith(shown)).toBe(true);
     expect(shown.length).toBeLessThan(body.length);
-    expect(actionIds(m.blocks)).toEqual(['send_email_view_full', 'send_email_cancel', 'send_email_edit']);
-    expect(JSON.stringify(m.blocks)).toContain(`${body.length - shown.length} more characters`);
+    expect(actionIds(m.blocks ?? [])).toEqual(['send_email_view_full', 'send_email_cancel', 'send_email_edit']);
+    expect(JSON.stringify(m.blocks ?? [])).toContain(`${body.length - shown.length} more characters`);
   });
 
   it('when the draft is the largest staging allows, then the modal shows every recipient and the whole body within Slack limits', () => {
