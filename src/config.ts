@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  flag,
   keyVersion,
   oneOf,
   port,
@@ -13,6 +12,7 @@ import {
 } from './config/fields';
 import { decodeAesKey, parseApiKeys, parsePreviousKeys } from './config/keys';
 import { crossFieldRules } from './config/rules';
+import { policyFields } from './config/policy';
 
 /** The whole configuration contract (SPEC section 2). This module is the only reader of process.env. */
 
@@ -64,8 +64,7 @@ const envSchema = z.object({
   GMAIL_SEND_USER_DAILY_LIMIT: positiveInt(100),
   GMAIL_DRAFTS_USER_HOURLY_LIMIT: positiveInt(30),
   GMAIL_DRAFT_TTL_SECONDS: positiveInt(15 * 60),
-  /** Whether a Slack Connect author (from another workspace) may have an email staged for them. */
-  ALLOW_SLACK_CONNECT_TRIGGERS: flag(false),
+  ...policyFields,
   GMAIL_PUBSUB_TOPIC: required('projects/my-project/topics/gmail-push').regex(
     /^projects\/[^/]+\/topics\/[^/]+$/,
     'must look like projects/<project>/topics/<topic>, e.g. projects/my-project/topics/gmail-push',

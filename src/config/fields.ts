@@ -51,3 +51,26 @@ export const keyVersion = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a short label of letters, digits, - or _, e.g. v2');
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
+
+/** A comma-separated list of email domains, lowercased (`Example.com, partner.org`); empty means none. */
+export const domainList = (example: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const domains = v
+        .split(',')
+        .map((d) => d.trim().toLowerCase().replace(/\.$/, ''))
+        .filter((d) => d !== '');
+      const bad = domains.find((d) => !DOMAIN.test(d));
+      if (bad !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${bad}" is not a domain: give domains only, separated by commas, e.g. ${example}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(domains)] as readonly string[];
+    });

@@ -36,6 +36,12 @@ export const TOOL_REFUSALS = {
   reply_not_found: 'Use the gmail_message_id of a new-mail event or notification for this person.',
   reply_unreadable: 'Try again in a minute.',
   not_found: 'Use the id that send_email returned.',
+  recipient_domain_blocked:
+    'Tell the person this workspace does not send email to that domain; drop or replace that recipient.',
+  recipient_domain_not_allowed:
+    'Tell the person this workspace only sends email to the domains the message names; drop or replace that recipient.',
+  invalid_idempotency_key: 'Send an Idempotency-Key of 1 to 255 printable ASCII characters, or none.',
+  idempotency_key_reused: 'Use a new Idempotency-Key for a different email.',
 } satisfies Record<SendErrorCode, string>;
 
 const nextStepOf = (err: AppError) =>

@@ -32,6 +32,10 @@ export function sendSettings(config: Config) {
       signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
       ttlMs: config.GMAIL_DRAFT_TTL_SECONDS * 1000,
       allowExternalAuthors: config.ALLOW_SLACK_CONNECT_TRIGGERS,
+      recipientPolicy: {
+        allowedDomains: config.SEND_ALLOWED_DOMAINS,
+        blockedDomains: config.SEND_BLOCKED_DOMAINS,
+      },
       inFlightMs,
       send,
     } satisfies SendUseCaseSettings,

@@ -23,4 +23,8 @@ export const SEND_HTTP_STATUS = {
   reply_not_found: 404,
   reply_unreadable: 502,
   not_found: 404,
+  recipient_domain_blocked: 400,
+  recipient_domain_not_allowed: 400,
+  invalid_idempotency_key: 400,
+  idempotency_key_reused: 409,
 } satisfies Record<SendErrorCode, number>;

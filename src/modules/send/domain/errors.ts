@@ -2,7 +2,7 @@ import { defineErrors } from '../../../shared/errors';
 
 /**
  * Every failure the send module reports. The assistant's tool API answers each with its own status
- * (`SEND_HTTP_STATUS` in tool-contract.ts); a click on Send or Cancel fails only for reasons that are not the person's to fix.
+ * (`SEND_HTTP_STATUS` in tool-status.ts); a click on Send or Cancel fails only for reasons that are not the person's to fix.
  */
 export const sendErrors = defineErrors({
   /** The request body does not have the shape of a send_email call. */
@@ -34,6 +34,14 @@ export const sendErrors = defineErrors({
   reply_unreadable: 'transient',
   /** No staged email has the id asked about. */
   not_found: 'user',
+  /** A recipient's domain is in SEND_BLOCKED_DOMAINS. */
+  recipient_domain_blocked: 'user',
+  /** SEND_ALLOWED_DOMAINS is set and a recipient's domain is not in it. */
+  recipient_domain_not_allowed: 'user',
+  /** The Idempotency-Key header is not 1 to 255 printable ASCII characters. */
+  invalid_idempotency_key: 'user',
+  /** The Idempotency-Key was already used, within 24 hours, for a request with another body. */
+  idempotency_key_reused: 'user',
 });
 
 export type SendErrorCode = (typeof sendErrors.codes)[number];

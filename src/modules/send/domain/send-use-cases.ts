@@ -4,6 +4,7 @@ import { createDecisionRecorder } from './decisions';
 import { createEditDraft } from './edit-draft';
 import { createReviewDraft } from './review-draft';
 import type { DraftEdits, RecipientCheck, ShowEdited } from './edit-ports';
+import { assertRecipientPolicy, type DraftRecipients, type RecipientPolicy } from './recipient-policy';
 import { createDraftStatus } from './draft-view';
 import type {
   AccessTokens,
@@ -56,6 +57,8 @@ export interface SendUseCaseSettings {
   send: SendSettings;
   /** The recipient policy staging applies, checked again after an edit (none: every domain allowed). */
   checkRecipients?: RecipientCheck;
+  /** SEND_ALLOWED_DOMAINS and SEND_BLOCKED_DOMAINS: checked at staging and after an edit. */
+  recipientPolicy?: RecipientPolicy;
 }
 
 /** Stage (the assistant asks), confirm (the person clicks), send (the job), sweep (time passes), status. */
@@ -64,6 +67,7 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
   const openContent = (draft: Draft) => drafts.openContent(draft);
   const record = createDecisionRecorder({ audit: p.audit, log, countSend: p.countSend });
   const { tell, retell } = createTelling({ show: p.preview.show, drafts, log });
+  const checkRecipients = (d: DraftRecipients) => assertRecipientPolicy(d, s.recipientPolicy ?? {});
   const confirm = createConfirmClick({
     drafts,
     clock,
@@ -91,6 +95,7 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       record,
       ttlMs: s.ttlMs,
       allowExternalAuthors: s.allowExternalAuthors,
+      checkRecipients,
     }),
     confirm,
     review: createReviewDraft({
@@ -129,7 +134,7 @@ export function createSendUseCases(p: SendPorts, s: SendUseCaseSettings) {
       edits: drafts,
       clock,
       signingKey: s.signingKey,
-      checkRecipients: s.checkRecipients ?? (() => undefined),
+      checkRecipients: s.checkRecipients ?? checkRecipients,
       showEdited: p.preview.showEdited,
       record,
       log,

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sendErrors } from './errors';
 import type { Clock } from '../../../shared/clock';
 import { refuseExternalAuthor, resolveSender } from './resolve-sender';
-import { validateDraft, type DraftRequest } from './validate-draft';
+import { validateDraft, type DraftRequest, type ValidDraft } from './validate-draft';
 import type { RecordDecision } from './decisions';
 import type { ReplyLookup } from './reply-to';
 import type {
@@ -47,6 +47,8 @@ export interface StageDeps {
   ttlMs: number;
   /** ALLOW_SLACK_CONNECT_TRIGGERS: whether authors from other workspaces may stage emails. */
   allowExternalAuthors: boolean;
+  /** The recipient policy (SEND_ALLOWED_DOMAINS, SEND_BLOCKED_DOMAINS): throws its refusal. */
+  checkRecipients?(draft: ValidDraft): void;
 }
 
 /** Our own Message-ID, fixed at draft time, so an ambiguous send can be found in Sent later. */
@@ -73,6 +75,7 @@ export function createStageDraft(deps: StageDeps) {
   /** Stages an email for its owner's confirmation; nothing is sent here. */
   return async function stageDraft(req: StageRequest): Promise<StagedDraft> {
     const valid = validateDraft(req);
+    deps.checkRecipients?.(valid);
     const now = deps.clock.now();
     const trigger = resolveSender(
       await deps.triggers.findByTs(undefined, req.triggerTs, req.channelId),
