@@ -16,6 +16,7 @@ export type Delivery = 'each' | 'hourly' | 'daily';
 export const DAILY_DIGEST_AT = 8 * 60;
 
 const HOUR_MS = 3_600_000;
+const QUARTER_MS = 15 * 60_000;
 const DAY_MINUTES = 24 * 60;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -105,12 +106,11 @@ export const quietEndAfter = (at: Date, q: QuietHours, tz: string): Date => next
 /** The next digest instant of a digest mode: the next local full hour, or the next DAILY_DIGEST_AT. */
 export function nextDigestAt(at: Date, mode: 'hourly' | 'daily', tz: string): Date {
   if (mode === 'daily') return nextLocal(at, DAILY_DIGEST_AT, tz);
-  const l = localTime(at, tz);
-  const hourStart = l.minutes - (l.minutes % 60);
-  let next = zonedInstant({ ...l, minutes: hourStart + 60 }, tz);
-  // A DST overlap repeats the hour: the first resolution may lie before `at`.
-  while (next.getTime() <= at.getTime()) next = new Date(next.getTime() + HOUR_MS);
-  return next;
+  // Offsets are whole quarter hours: the local clock shows a full hour at one of the next UTC quarter
+  // hours (a DST change included, whichever way it goes).
+  let t = Math.floor(at.getTime() / QUARTER_MS) * QUARTER_MS + QUARTER_MS;
+  while (localTime(new Date(t), tz).minutes % 60 !== 0) t += QUARTER_MS;
+  return new Date(t);
 }
 
 /**
