@@ -8,6 +8,8 @@ export const policyFields = {
   SEND_ALLOWED_DOMAINS: domainList('example.com,partner.org'),
   /** Recipients in these domains are refused (exact match; subdomains listed on their own). */
   SEND_BLOCKED_DOMAINS: domainList('competitor.com'),
+  /** The workspace's own email domains; recipients elsewhere are marked external (empty: the connected account's domain). */
+  WORKSPACE_EMAIL_DOMAINS: domainList('example.com,example.org'),
   /** Whether one Google account may be connected by several Slack people of a workspace at once. */
   ALLOW_SHARED_MAILBOXES: flag(false),
 };

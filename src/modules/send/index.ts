@@ -10,8 +10,8 @@ import { createGmailSender } from './gmail';
 import toolApiRoutes from './http';
 import { createSendQueue, registerSendJobs } from './jobs';
 import { createPreviewDelivery } from './preview-delivery';
-import { createSendAudit } from './send-audit';
 import { createSendLimits } from './send-limits';
+import { recipientMarking } from './recipient-history';
 import { senderTokens } from './sender-tokens';
 import { sendSettings } from './settings';
 import { registerSendActions } from './slack';
@@ -26,17 +26,18 @@ export default async function sendModule(
   const log = app.log.child({ component: 'send' }) as Logger;
   const { drafts, recent } = sendDrafts(app, log, refreshHome);
   const openContent = drafts.openContent;
+  const { audit, marks } = recipientMarking(app, log);
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };
   const send = createSendUseCases(
     {
       drafts,
-      audit: createSendAudit(app.prisma, app.sealer),
+      audit,
       limits: createSendLimits(app.redis, s.limits),
       triggers,
       connections: connect.connections,
       accessTokens: senderTokens(connect.accessTokens),
       gmail: createGmailSender(config),
-      preview: createPreviewDelivery(previewDeps),
+      preview: createPreviewDelivery({ ...previewDeps, marks }),
       describe: failureText,
       queue: createSendQueue(app.queues.send, config.SEND_RETRY_BASE_MS),
       clock: app.clock,
@@ -46,7 +47,7 @@ export default async function sendModule(
     s.useCases,
   );
   const render = clickReplyMessage(openContent, s.limitsText);
-  registerSendActions(app.slack.app, { ...send, render, log });
+  registerSendActions(app.slack.app, { ...send, render, marks, log });
   registerSendJobs(app, { ...send, sweepEveryMs: config.SEND_SWEEP_INTERVAL_MS });
   await app.register(toolApiRoutes, { apiKeys: config.AGENT_API_KEYS, ...send });
   return {

@@ -6,6 +6,7 @@ import type { NewDraft, TriggerMessage } from './domain/ports';
 import type { Draft, DraftContent, Outcome, PreviewKind } from './domain/types';
 import type { ButtonAction } from './domain/button-token';
 import type { TellResult } from './domain/sweep-drafts';
+import type { MarkRecipients } from './domain/recipient-marks';
 import { outcomeMessage, previewMessage } from './blocks';
 
 export interface PreviewDeps {
@@ -16,6 +17,8 @@ export interface PreviewDeps {
   openContent(draft: Draft): DraftContent;
   /** The connect prompt (with a fresh pairing link) for a person who has no working connection. */
   prompt(teamId: string, userId: string, purpose: 'connect'): Promise<SlackMessage>;
+  /** The external and new marks beside each recipient. */
+  marks?: MarkRecipients;
   log: Logger;
 }
 
@@ -77,7 +80,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
   }
 
   /** The preview of this version of the draft: every button names the version it shows. */
-  function preview(draft: NewDraft, content: DraftContent): SlackMessage {
+  async function preview(draft: NewDraft, content: DraftContent): Promise<SlackMessage> {
     const button = (action: ButtonAction) =>
       signButton(deps.signingKey, {
         draftId: draft.id,
@@ -94,6 +97,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       cancelValue: button('cancel'),
       editValue: button('edit'),
       viewValue: button('view'),
+      marks: deps.marks ? await deps.marks(draft, content) : undefined,
     });
   }
 
@@ -108,7 +112,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
       }
     },
     async postPreview(draft: NewDraft, content: DraftContent) {
-      return toOwner(draft, preview(draft, content));
+      return toOwner(draft, await preview(draft, content));
     },
     /**
      * Replaces the preview with the edited email (same layout, buttons for the new version):
@@ -116,7 +120,7 @@ export function createPreviewDelivery(deps: PreviewDeps) {
      * Slack refused it.
      */
     async showEdited(draft: Draft, content: DraftContent, responseUrl: string | undefined): Promise<void> {
-      const message = preview(draft, content);
+      const message = await preview(draft, content);
       if (draft.previewKind === 'dm' && draft.previewChannel && draft.previewTs) {
         await messenger.update({ channel: draft.previewChannel, ts: draft.previewTs, ...message });
       } else if (responseUrl) {

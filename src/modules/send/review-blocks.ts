@@ -4,6 +4,7 @@ import { codeMrkdwn, escapeMrkdwn, sectionsOf } from '../../shared/mrkdwn';
 import { bodyParts } from './domain/body-view';
 import { replySubject } from './domain/reply-to';
 import type { DraftContent, Mailbox } from './domain/types';
+import type { RecipientMarks } from './domain/recipient-marks';
 
 /** The preview's "View full email" button, and the full-email modal's submission. */
 export const VIEW_ACTION_ID = 'send_email_view_full';
@@ -11,11 +12,7 @@ export const REVIEW_CALLBACK_ID = 'send_email_review';
 
 const NAME_CHARS = 80;
 
-/** Addresses (lower case) marked beside each recipient: outside the workspace, never sent to before. */
-export interface RecipientMarks {
-  external: ReadonlySet<string>;
-  fresh: ReadonlySet<string>;
-}
+export type { RecipientMarks };
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
 

@@ -4,7 +4,7 @@ import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { ClickReply } from './domain/confirm-click';
 import type { ReviewDraft, ReviewResult } from './domain/review-draft';
-import type { Draft } from './domain/types';
+import type { Draft, DraftContent } from './domain/types';
 import {
   REVIEW_CALLBACK_ID,
   VIEW_ACTION_ID,
@@ -18,7 +18,7 @@ export interface ReviewActionDeps {
   /** Words a Send's result (the same as a click on Send). */
   render(reply: ClickReply): SlackMessage & { replace: boolean };
   /** The external and new marks beside each recipient of the draft. */
-  marks?(draft: Draft): Promise<RecipientMarks>;
+  marks?(draft: Draft, content: DraftContent): Promise<RecipientMarks>;
   log: Logger;
 }
 
@@ -49,7 +49,7 @@ export const viewClick =
           await tell(deps.render({ kind: 'notice', notice: opening.notice }).text);
           return;
         }
-        const marks = deps.marks ? await deps.marks(opening.draft) : undefined;
+        const marks = deps.marks ? await deps.marks(opening.draft, opening.content) : undefined;
         await client.views.open({
           trigger_id: body.trigger_id,
           view: reviewModal(opening.content, opening.state, marks),
