@@ -134,7 +134,9 @@ describe('everything that will be sent is seen', () => {
     const sent = stack.google.sent(email);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body).toBe(body);
-    expect(await auditResults(db, staged.id)).toEqual(expect.arrayContaining(['sending', 'success', 'denied']));
+    expect(await auditResults(db, staged.id)).toEqual(
+      expect.arrayContaining(['sending', 'success', 'denied']),
+    );
   });
 
   it('when the modal is submitted after the email was sent or expired, then the modal says so and nothing more is sent', async () => {
@@ -150,6 +152,35 @@ describe('everything that will be sent is seen', () => {
     expect(late.responseAction).toBe('update');
     expect(JSON.stringify(late.modals.at(-1)?.blocks)).toMatch(/Expired/);
     expect(stack.google.sent(email)).toHaveLength(0);
+  });
+
+  it('when recipients are outside the workspace or never written to, then they are marked, and after a send that address is no longer new', async () => {
+    const { stack, db } = ctx;
+    const { userId, email } = await connectedUser();
+    const to = ['bob@example.com', 'Zoe <zoe@outside.org>'];
+    const first = await stage(userId, { to, body: 'short' });
+    const header = () => JSON.stringify(first.message.blocks);
+    expect(header()).toContain('*To:* `bob@example.com` _new_, `zoe@outside.org` (Zoe) _external, new_');
+
+    const since = stack.slack.messages.length;
+    await click(userId, valueOf(first.message, 'send_email_send')!, 'send_email_send');
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    expect(stack.google.sent(email)).toHaveLength(1);
+    await eventually(async () => {
+      const rows = await db.query('SELECT address_hash FROM sent_recipients WHERE user_id = $1', [userId]);
+      return rows.rows.length === 2;
+    });
+    const stored = await db.query('SELECT * FROM sent_recipients WHERE user_id = $1', [userId]);
+    expect(JSON.stringify(stored.rows)).not.toMatch(/bob|zoe|outside|example\.com/);
+
+    const second = await stage(userId, { to: [...to, 'carol@example.com'], body: 'again' });
+    expect(JSON.stringify(second.message.blocks)).toContain(
+      '*To:* `bob@example.com`, `zoe@outside.org` (Zoe) _external_, `carol@example.com` _new_',
+    );
+    // Another person's history is their own.
+    const other = await connectedUser();
+    const third = await stage(other.userId, { to, body: 'mine' });
+    expect(JSON.stringify(third.message.blocks)).toContain('`bob@example.com` _new_');
   });
 
   it('when a body is longer than a modal can show, then staging answers 400 naming the limit', async () => {
