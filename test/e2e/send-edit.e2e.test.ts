@@ -234,3 +234,34 @@ describe('edit before Send', () => {
     }
   });
 });
+
+describe('edit before Send under a recipient policy', () => {
+  const ctx = useSendStack({ SEND_BLOCKED_DOMAINS: 'blocked.example' });
+
+  it('when an edit names a recipient in a blocked domain, then the refusal is shown on that field and the draft keeps its version', async () => {
+    const { stack, db } = ctx;
+    const userId = 'U0001POLICYEDIT';
+    stack.slack.addUser({ id: userId, name: 'policy-editor' });
+    await seedConnection(stack, { userId, email: 'policy-editor@example.com', scopes: [SEND_SCOPE] });
+    const staged = await stageDraft(stack, { userId, channelId: CHANNEL });
+    await clickButton(stack, {
+      userId,
+      value: editValueOf(staged.message)!,
+      channelId: CHANNEL,
+      actionId: EDIT_ACTION,
+    });
+    await stack.slack.waitForView(
+      (v) => v.callback_id === EDIT_CALLBACK && stack.slack.topModal(userId)?.id === v.id,
+    );
+    const refused = await stack.slack.submitView({
+      userId,
+      values: { edit_cc: { value: 'ok@example.com\neve@blocked.example' } },
+    });
+    expect(refused.responseAction).toBe('errors');
+    expect(refused.errors).toEqual({
+      edit_cc: expect.stringMatching(/^Recipient 2: eve@blocked\.example .*blocked\.example/),
+    });
+    expect(await draftRow(db, staged.id)).toMatchObject({ version: 1, status: 'pending' });
+    expect(await auditResults(db, staged.id)).not.toContain('edited');
+  });
+});
