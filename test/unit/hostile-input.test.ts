@@ -1,6 +1,7 @@
 import { parseMailbox } from '../../src/modules/send/domain/addresses';
 import { unsafeTextProblem } from '../../src/modules/send/domain/unsafe-text';
 import { MAX_BODY_BYTES, validateDraft } from '../../src/modules/send/domain/validate-draft';
+import { REVIEW_BODY_CHARS } from '../../src/modules/send/domain/body-view';
 import { senderAddress } from '../../src/modules/notify/domain/mail-filter';
 import { createPushAuthenticator, decodeJwt } from '../../src/modules/notify/domain/push-auth';
 import { parseHistoryId } from '../../src/modules/notify/domain/history-id';
@@ -69,6 +70,11 @@ describe('hostile input of 100,000 characters', () => {
     const draft = { to: ['ok@example.com'], cc: [], bcc: [], subject: 'Hi', body: input };
     if (Buffer.byteLength(input, 'utf8') > MAX_BODY_BYTES) {
       expect(() => validateDraft(draft)).toThrow(/body is larger than/);
+    } else if (input.length > REVIEW_BODY_CHARS) {
+      // Longer than a person can review whole: refused by length; its longest reviewable start is text like any.
+      expect(() => validateDraft(draft)).toThrow(`at most ${REVIEW_BODY_CHARS} characters`);
+      const start = input.slice(0, REVIEW_BODY_CHARS);
+      expect(validateDraft({ ...draft, body: start }).body).toBe(start);
     } else {
       expect(validateDraft(draft).body).toBe(input);
     }
