@@ -7,7 +7,7 @@ import { faultReply, json, type Incoming, type Reply, type Route } from './http'
 import { KeyRing } from './jwt';
 import { inboundMessage, Mailbox } from './mailbox';
 import { createOAuthHandlers, CONSENT_PATH } from './oauth';
-import { OAuthStore } from './oauth-store';
+import { normalizeScope, OAuthStore } from './oauth-store';
 import { PushSender } from './pubsub';
 import type { GmailMessage, GoogleEmulator, GoogleEmulatorOptions } from './types';
 
@@ -73,6 +73,13 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
       return account;
     },
     setConsent: (c) => consent.set(c),
+    grantOffline(p) {
+      const account = emulator.addAccount({ email: p.email });
+      const scopes = [...new Set(p.scopes.map(normalizeScope))];
+      for (const s of scopes) store.grant(account.email).scopes.add(s);
+      const { refreshToken } = store.issueTokens(account.email, scopes, true);
+      return { account, refreshToken: refreshToken! };
+    },
     setRotateRefreshTokens: (on) => void (rotateRefreshTokens = on),
     revokeAllGrants: (email) => store.revokeAll(email),
     expireAccessTokens: (email) => store.expireAccessTokens(email),

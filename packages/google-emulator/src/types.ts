@@ -176,6 +176,11 @@ export interface GoogleEmulator {
   /** Adds (or returns the existing) Google account, with an empty mailbox. */
   addAccount(a: { email: string; sub?: string; emailVerified?: boolean | null; name?: string }): Account;
   setConsent(c: ConsentRule): void;
+  /**
+   * The account (added if new) as if it had already consented to `scopes` with offline access: the
+   * refresh token the token endpoint would have issued. For arranging many connected mailboxes fast.
+   */
+  grantOffline(p: { email: string; scopes: string[] }): { account: Account; refreshToken: string };
   /** The refresh_token grant then returns a new refresh token and invalidates the old one. */
   setRotateRefreshTokens(on: boolean): void;
   /** Revokes every token of the account for this client, as the user would at myaccount.google.com. */

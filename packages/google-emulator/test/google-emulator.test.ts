@@ -325,6 +325,27 @@ describe('Google OAuth', () => {
     expect(em.tokenRequests.at(-1)).toMatchObject({ grantType: 'refresh_token', status: 200 });
   });
 
+  it('when a grant is arranged offline, then its refresh token works like a consented one and reaches that mailbox only', async () => {
+    const email = newEmail();
+    const { account, refreshToken } = em.grantOffline({ email, scopes: ['gmail.metadata'] });
+    const client = oauthClient();
+    client.setCredentials({ refresh_token: refreshToken });
+    const gmail = gmailFor(client);
+
+    const profile = await gmail.users.getProfile({ userId: 'me' });
+    const send = await failure(
+      gmail.users.messages.send({
+        userId: 'me',
+        requestBody: { raw: Buffer.from('Subject: x\r\n\r\nx').toString('base64url') },
+      }),
+    );
+
+    expect(account.email).toBe(email);
+    expect(profile.data.emailAddress).toBe(email);
+    expect(send.status).toBe(403);
+    expect(em.tokenRequests.at(-1)).toMatchObject({ grantType: 'refresh_token', status: 200 });
+  });
+
   it('when rotation is on, then the new refresh token arrives only through the tokens event and the old one is dead', async () => {
     const { client, tokens } = await connect(newEmail());
     em.setRotateRefreshTokens(true);
@@ -698,7 +719,10 @@ describe('Gmail API', () => {
     const email = newEmail();
     const { client } = await connect(email, [`${G}gmail.metadata`, ...SIGN_IN]);
     const before = Date.now();
-    await gmailFor(client).users.watch({ userId: 'me', requestBody: { topicName: 'projects/p/topics/gmail' } });
+    await gmailFor(client).users.watch({
+      userId: 'me',
+      requestBody: { topicName: 'projects/p/topics/gmail' },
+    });
 
     expect(em.watchCalls.find((c) => c.email === email)?.topicName).toBe('projects/p/topics/gmail');
     const answered = em.watchCallTimes.find((c) => c.email === email);
