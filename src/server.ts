@@ -1,3 +1,4 @@
+import './runtime-flags';
 import { loadConfig, ConfigError } from './config';
 import { buildApp } from './app';
 import { createLogger } from './shared/logger';

@@ -1,11 +1,24 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance } from 'fastify';
 import { requireAgentKey } from '../../shared/agent-auth';
-import { createMcpServer, type AssistantTools } from './mcp-server';
+import type { AssistantTools } from './mcp-server';
 
 export interface AssistantRouteOptions extends AssistantTools {
   apiKeys: readonly string[];
 }
+
+/**
+ * The MCP SDK (and the schema validator it brings) is loaded by the first MCP request, not at start-up:
+ * most machines' time and memory go to pushes and clicks, and the SDK is the largest module left. It is
+ * required (not `import()`ed) so that it is the same CommonJS build as everywhere else in the process.
+ */
+type McpModules = [
+  typeof import('./mcp-server'),
+  typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+];
+let sdk: McpModules | undefined;
+const loadSdk = (): McpModules =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (sdk ??= [require('./mcp-server'), require('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
 
 /**
  * POST /mcp (streamable HTTP, stateless), behind the assistant's bearer key. Each MCP request gets a server
@@ -16,6 +29,7 @@ export default async function assistantRoutes(app: FastifyInstance, opts: Assist
   app.addHook('onRequest', requireAgentKey(apiKeys));
 
   app.post('/mcp', { bodyLimit: 512 * 1024 }, async (req, reply) => {
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = loadSdk();
     const server = createMcpServer(tools);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
