@@ -229,3 +229,32 @@ describe('everything that will be sent is seen', () => {
     expect(sendRequestCount(stack) - before).toBe(10);
   });
 });
+
+describe('the workspace email domains', () => {
+  const ctx = useSendStack({ WORKSPACE_EMAIL_DOMAINS: 'Example.com, partner.org' });
+
+  it('when WORKSPACE_EMAIL_DOMAINS is set, then it decides who is external, not the connected account', async () => {
+    const { stack } = ctx;
+    const userId = 'U0001WSDOM';
+    stack.slack.addUser({ id: userId, name: 'wsdom' });
+    await seedConnection(stack, { userId, email: 'ada@gmail.example', scopes: [SEND_SCOPE] });
+    const { answer, since } = await requestDraft(
+      stack,
+      { userId, channelId: CHANNEL },
+      {
+        to: ['bob@example.com', 'pat@partner.org'],
+        cc: ['ann@gmail.example', 'sub@eu.partner.org'],
+        body: 'x',
+      },
+    );
+    expect(answer.status).toBe(202);
+    const preview = await stack.slack.waitForMessage(
+      (m) => stack.slack.messages.indexOf(m) >= since && m.kind === 'postEphemeral' && m.user === userId,
+    );
+    const shown = JSON.stringify(preview.blocks);
+    expect(shown).toContain('*To:* `bob@example.com` _new_, `pat@partner.org` _new_');
+    expect(shown).toContain(
+      '*Cc:* `ann@gmail.example` _external, new_, `sub@eu.partner.org` _external, new_',
+    );
+  });
+});
