@@ -205,6 +205,7 @@ describe('the full-email modal and its Send', () => {
     ]);
     expect(t.drafts.rows.get(t.draft.id)!.status).toBe('pending');
     expect(t.enqueued).toEqual([]);
+    expect(t.decisions).toMatchObject([{ result: 'denied', reason: 'review_required', draftId: t.draft.id }]);
   });
 
   it('when the modal is opened by its owner and submitted, then the version shown is claimed once and the modal closes', async () => {

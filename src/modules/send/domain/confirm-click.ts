@@ -158,20 +158,18 @@ export function createConfirmClick(deps: ClickDeps) {
     await deps.enqueueSend(draft.id).catch(logged('send job not queued; the sweep will queue it'));
   }
 
+  async function denied({ teamId, userId }: Click, draftId: string, n: ClickNotice): Promise<ClickReply> {
+    await deps.record({ teamId, userId, draftId, result: 'denied', reason: n.reason });
+    return notice(n);
+  }
+
   async function decide(click: Click, answer: ClickAnswer): Promise<ClickReply | undefined> {
     const now = deps.clock.now();
     const check = verifyButton(deps.signingKey, click.value, click.action, now);
     if (!check.ok) return notice({ reason: 'invalid' });
     const { value } = check;
     if (value.userId !== click.userId || value.teamId !== click.teamId) {
-      await deps.record({
-        teamId: click.teamId,
-        userId: click.userId,
-        draftId: value.draftId,
-        result: 'denied',
-        reason: 'not_owner',
-      });
-      return notice({ reason: 'not_owner', ownerId: value.userId });
+      return denied(click, value.draftId, { reason: 'not_owner', ownerId: value.userId });
     }
     const draft = await deps.drafts.findById(value.draftId);
     if (!draft || draft.userId !== click.userId) return notice({ reason: 'missing' });
@@ -179,7 +177,7 @@ export function createConfirmClick(deps: ClickDeps) {
     if (check.expired || draft.expiresAt <= now) return expire(draft);
     const responseUrl = click.responseUrl ?? null;
     if (click.action === 'cancel') return cancel(draft, responseUrl);
-    if (needsReview(click.action, draft, deps.openContent)) return notice({ reason: 'review_required' });
+    if (needsReview(click.action, draft, deps.openContent)) return denied(click, draft.id, REVIEW_REQUIRED);
     return send(draft, value.version, responseUrl, answer);
   }
 
@@ -195,6 +193,8 @@ export function createConfirmClick(deps: ClickDeps) {
   };
 }
 
+/** Refused and audited (`denied`): a Send button for an email only the full-email modal may send. */
+const REVIEW_REQUIRED: ClickNotice = { reason: 'review_required' };
 const errorOf = (err: unknown) => ({ message: err instanceof Error ? err.message : String(err) });
 
 export type ConfirmClick = ReturnType<typeof createConfirmClick>;
