@@ -68,7 +68,8 @@ export function digestMessage(mailboxEmail: string, mails: MailHeaders[]): Slack
       `• ${fromOf(m, 100)}: <${gmailLink(mailboxEmail, m.id)}|${subjectOf(m, 150)}> (${slackDate(m.receivedAt)})`,
   );
   if (more > 0) lines.unshift(`… and ${more} more`);
-  const intro = `${mails.length} new emails in ${mailbox}: `;
+  const count = `${mails.length} new email${mails.length === 1 ? '' : 's'}`;
+  const intro = `${count} in ${mailbox}: `;
   const items = [...mails]
     .reverse()
     .map((m) => `${fromOf(m, 100)}: ${subjectOf(m, 150)} (${gmailLink(mailboxEmail, m.id)})`);
@@ -77,7 +78,7 @@ export function digestMessage(mailboxEmail: string, mails: MailHeaders[]): Slack
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `:email: *${mails.length} new emails* in ${mailbox}` },
+        text: { type: 'mrkdwn', text: `:email: *${count}* in ${mailbox}` },
       },
       ...sectionsOf(lines),
       turnOff,

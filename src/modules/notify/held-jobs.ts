@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DelayedError, type Job } from 'bullmq';
+import { isPostInFlight, retryAfterMs } from './domain/failures';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DigestDelivery, HeldStore } from './domain/held-delivery';
@@ -9,6 +11,8 @@ export const HELD_SWEEP_JOB = 'sweep-held';
 /** How often held mail whose digest job went missing is looked for. */
 const HELD_SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 500;
+/** Bound on the waits for posts in flight, so a job cannot go back to delayed forever. */
+const MAX_IN_FLIGHT_WAITS = 20;
 
 const digestPayload = z.object({ mailboxId: z.uuid(), until: z.iso.datetime() });
 
@@ -34,6 +38,14 @@ export function createDigestScheduler(app: Pick<FastifyInstance, 'config' | 'que
   };
 }
 
+/** A post that may still land (after a crash) is waited for without spending an attempt. */
+async function waitForPostInFlight(job: Job, err: unknown): Promise<void> {
+  const wait = retryAfterMs(err);
+  if (!wait || !job.token || !isPostInFlight(err) || job.attemptsStarted > MAX_IN_FLIGHT_WAITS) return;
+  await job.moveToDelayed(Date.now() + wait, job.token);
+  throw new DelayedError(`retry after ${wait} ms`);
+}
+
 export function registerHeldJobs(
   app: FastifyInstance,
   deps: {
@@ -43,10 +55,13 @@ export function registerHeldJobs(
     log: Logger;
   },
 ) {
-  app.jobs.handle('notify', DIGEST_JOB, digestPayload, async (data) => {
-    const result = await deps.deliver(data.mailboxId, new Date(data.until));
-    deps.log.info({ mailboxId: data.mailboxId, ...result }, 'digest job done');
-    return result;
+  app.jobs.handle('notify', DIGEST_JOB, digestPayload, async (data, { job }) => {
+    try {
+      return await deps.deliver(data.mailboxId, new Date(data.until));
+    } catch (err) {
+      await waitForPostInFlight(job, err);
+      throw err;
+    }
   });
   app.jobs.handle('notify', HELD_SWEEP_JOB, z.object({}).passthrough(), async () => {
     const overdue = await deps.held.overdue(app.clock.now(), SWEEP_BATCH);
