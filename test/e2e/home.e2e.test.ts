@@ -221,6 +221,27 @@ describe('App Home', () => {
     expect(dmsOf(owner.userId)).toEqual([]);
   });
 
+  it('when the person saves notification rules from the Home, then the Home shows their new summary', async () => {
+    const { stack } = ctx;
+    const { userId, email } = newUser();
+    await seedConnection(stack, { userId, email, scopes: [SEND_SCOPE, METADATA_SCOPE] });
+    const home = await openHome(stack, userId);
+    expect(textOf(home)).toContain('*Notification rules*');
+    expect(textOf(home)).toContain('Delivery: each email');
+
+    await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
+    const modal = await stack.slack.waitForView(
+      (v) => v.callback_id === 'notification_rules' && stack.slack.topModal(userId)?.id === v.id,
+    );
+    const saved = await stack.slack.submitView({
+      userId,
+      viewId: modal.id,
+      values: { delivery: { value: 'hourly' } },
+    });
+    expect(saved.responseAction).toBeUndefined();
+    await waitForHome(stack, userId, (v) => textOf(v).includes('Delivery: hourly digest'));
+  });
+
   it('when many changes arrive together, then the Home is published once with all of them', async () => {
     const { stack } = ctx;
     const { userId, email } = newUser();
