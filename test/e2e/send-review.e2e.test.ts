@@ -183,6 +183,38 @@ describe('everything that will be sent is seen', () => {
     expect(JSON.stringify(third.message.blocks)).toContain('`bob@example.com` _new_');
   });
 
+  it("when someone else submits a modal carrying the owner's Send, then it is refused, audited and nothing is sent", async () => {
+    const { stack, db } = ctx;
+    const { userId, email } = await connectedUser();
+    const stranger = await connectedUser();
+    const staged = await stage(userId, { body: longBody(8_000) });
+    const modal = await openReview(userId, staged.message);
+    // The stranger's own modal with the owner's private_metadata (as if it had been copied).
+    const res = await fetch(new URL('views.open', stack.env.SLACK_API_URL), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.env.SLACK_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        trigger_id: stack.slack.issueTriggerId(stranger.userId),
+        view: {
+          type: 'modal',
+          callback_id: REVIEW_CALLBACK,
+          private_metadata: modal.private_metadata,
+          title: { type: 'plain_text', text: 'Review email' },
+          submit: { type: 'plain_text', text: 'Send' },
+          blocks: [{ type: 'section', text: { type: 'plain_text', text: 'copy' } }],
+        },
+      }),
+    });
+    const opened = (await res.json()) as Record<string, unknown>;
+    expect(opened).toEqual(expect.objectContaining({ ok: true }));
+    const refused = await stack.slack.submitView({ userId: stranger.userId });
+    expect(refused.responseAction).toBe('update');
+    expect(JSON.stringify(refused.modals.at(-1)?.blocks)).toContain(`Only <@${userId}>`);
+    expect((await draftRow(db, staged.id)).status).toBe('pending');
+    expect(await auditResults(db, staged.id)).toContain('denied');
+    expect(stack.google.sent(email)).toHaveLength(0);
+  });
+
   it('when a body is longer than a modal can show, then staging answers 400 naming the limit', async () => {
     const { userId } = await connectedUser();
     const { answer } = await requestDraft(
