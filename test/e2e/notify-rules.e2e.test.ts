@@ -138,6 +138,31 @@ describe('notification rules', () => {
     for (const m of mails) expect(announcementsOf(stack, m.id)).toHaveLength(1);
   });
 
+  it('when quiet hours end by the clock in a zone far from UTC, then the held mail arrives as one digest on its own', async () => {
+    const { stack, h } = ctx;
+    const tz = 'Asia/Kathmandu'; // UTC+05:45
+    const user = await enabledUser(stack, h, { userId: 'URKTM', email: 'ktm@example.com' });
+    stack.slack.addUser({ id: 'URKTM', name: 'urktm', tz });
+    const now = new Date();
+    // The window ends at the next local minute (or the one after, when this one is nearly over).
+    const end = localTime(now, tz).minutes + (now.getUTCSeconds() > 45 ? 2 : 1);
+    const { modal } = await saveRules(stack, 'URKTM', rules({ start: hhmm(end - 30), end: hhmm(end) }));
+    expect(JSON.stringify(modal.blocks)).toContain(tz);
+    const { rows } = await h.db.query("SELECT time_zone FROM notification_rules WHERE user_id = 'URKTM'");
+    expect(rows[0].time_zone).toBe(tz);
+    const mails = [1, 2].map((i) =>
+      stack.google.deliver(user.email, { from: `k${i}@example.org`, subject: `K${i}` }),
+    );
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 2);
+    expect(announcementsOf(stack, mails[0]!.id)).toHaveLength(0);
+
+    const digest = await eventually(() => announcementsOf(stack, mails[0]!.id)[0], 150_000, 250);
+    expect(localTime(new Date(), tz).minutes).toBeGreaterThanOrEqual(end % 1440);
+    expect(announcedIdsOf(digest).sort()).toEqual(mails.map((m) => m.id).sort());
+    await settle(stack, h);
+    for (const m of mails) expect(announcementsOf(stack, m.id)).toHaveLength(1);
+  }, 200_000);
+
   it('when delivery is hourly, then mail waits for the next full hour of the person and comes as one digest', async () => {
     const { stack, h } = ctx;
     const user = await enabledUser(stack, h, { userId: 'URHOUR', email: 'hour@example.com' });
