@@ -79,6 +79,13 @@ describe('body parts', () => {
   it('when a body is empty, then one part holds it', () => {
     expect(bodyParts('')).toEqual(['']);
   });
+
+  it('when a part of the body is only blanks, then the section says how many instead of an empty text', () => {
+    const body = `start${'\n'.repeat(6000)}end`;
+    const texts = plainTexts(reviewModal(content(body), 'state').blocks);
+    expect(texts.some((t) => /^\(\d+ blank characters\)$/.test(t))).toBe(true);
+    for (const t of texts) expect(t.trim()).not.toBe('');
+  });
 });
 
 describe('preview and full-email modal', () => {
@@ -96,7 +103,11 @@ describe('preview and full-email modal', () => {
     const shown = plainTexts(m.blocks ?? []).join('');
     expect(body.startsWith(shown)).toBe(true);
     expect(shown.length).toBeLessThan(body.length);
-    expect(actionIds(m.blocks ?? [])).toEqual(['send_email_view_full', 'send_email_cancel', 'send_email_edit']);
+    expect(actionIds(m.blocks ?? [])).toEqual([
+      'send_email_view_full',
+      'send_email_cancel',
+      'send_email_edit',
+    ]);
     expect(JSON.stringify(m.blocks ?? [])).toContain(`${body.length - shown.length} more characters`);
   });
 

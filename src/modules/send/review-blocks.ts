@@ -19,7 +19,9 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: fal
 /** The body exactly, in plain-text sections (no Slack formatting applies); concatenated, they are the body. */
 export function bodySections(body: string): KnownBlock[] {
   if (!body) return [{ type: 'section', text: plain('(empty body)') }];
-  return bodyParts(body).map((part) => ({ type: 'section', text: plain(part) }));
+  // Slack refuses a text of only blanks: a part that is nothing but spaces and line breaks says so instead.
+  const shown = (part: string) => (part.trim() ? part : `(${part.length} blank characters)`);
+  return bodyParts(body).map((part) => ({ type: 'section', text: plain(shown(part)) }));
 }
 
 /** `external`, `new` after an address, in words; nothing for a known address of the workspace. */
