@@ -5,12 +5,23 @@ import { createDraftStore } from './draft-store';
 import { homeRefreshing } from './home-changes';
 import { registerOutcomeEvents } from './outcome-jobs';
 import { createRecentEmails } from './recent-emails';
+import { createDraftStatus } from './domain/draft-view';
+import { createToolMemory } from './tool-memory';
 
-/** The draft store (outcome events and App Home told of changes) and the owner's recent-emails read. */
-export const sendDrafts = (app: FastifyInstance, log: Logger, refreshHome: RefreshHome) => ({
-  drafts: homeRefreshing(
+/**
+ * The draft store (outcome events and App Home told of changes), the owner's recent-emails read and the tool
+ * API's remembered requests (Idempotency-Key, identical pending requests).
+ */
+export const sendDrafts = (app: FastifyInstance, log: Logger, refreshHome: RefreshHome) => {
+  const drafts = homeRefreshing(
     createDraftStore(app.prisma, app.sealer, registerOutcomeEvents(app, log)),
     refreshHome,
-  ),
-  recent: createRecentEmails(app.prisma, app.sealer),
-});
+  );
+  const memory = createToolMemory({
+    prisma: app.prisma,
+    hashKey: app.config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    clock: app.clock,
+    status: createDraftStatus(drafts),
+  });
+  return { drafts, recent: createRecentEmails(app.prisma, app.sealer), memory };
+};

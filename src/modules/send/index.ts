@@ -24,7 +24,7 @@ export default async function sendModule(
   const { config } = app;
   const s = sendSettings(config);
   const log = app.log.child({ component: 'send' }) as Logger;
-  const { drafts, recent } = sendDrafts(app, log, refreshHome);
+  const { drafts, recent, memory } = sendDrafts(app, log, refreshHome);
   const openContent = drafts.openContent;
   const { audit, marks } = recipientMarking(app, log);
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };
@@ -49,10 +49,10 @@ export default async function sendModule(
   const render = clickReplyMessage(openContent, s.limitsText);
   registerSendActions(app.slack.app, { ...send, render, marks, log });
   registerSendJobs(app, { ...send, sweepEveryMs: config.SEND_SWEEP_INTERVAL_MS });
-  await app.register(toolApiRoutes, { apiKeys: config.AGENT_API_KEYS, ...send });
+  await app.register(toolApiRoutes, { apiKeys: config.AGENT_API_KEYS, ...send, memory });
   return {
     cancelOpen: (c, reason) => send.sweeper.cancelOpen(c.teamId, c.userId, reason),
-    stage: send.stage,
+    stage: memory.dedupe(send.stage),
     status: send.status,
     recent,
   };
