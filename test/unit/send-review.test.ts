@@ -111,6 +111,13 @@ describe('preview and full-email modal', () => {
     expect(JSON.stringify(m.blocks ?? [])).toContain(`${body.length - shown.length} more characters`);
   });
 
+  it('when the beginning of a long body is cut, then never inside a surrogate pair', () => {
+    const body = '😀'.repeat(PREVIEW_BODY_CHARS);
+    const shown = plainTexts(preview(content(body)).blocks ?? []).join('');
+    expect(body.startsWith(shown)).toBe(true);
+    expect(/[\ud800-\udbff]$/.test(shown)).toBe(false);
+  });
+
   it('when the draft is the largest staging allows, then the modal shows every recipient and the whole body within Slack limits', () => {
     const all = Array.from({ length: 50 }, (_, i) => `"N*${i}" <r${i}_${'x'.repeat(60)}@example.com>`);
     const body = 'z'.repeat(REVIEW_BODY_CHARS);

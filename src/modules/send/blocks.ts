@@ -3,7 +3,7 @@ import { replySubject, staysInThread } from './domain/reply-to';
 import type { DraftContent, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 import { editButtons } from './edit-blocks';
-import { fitsPreview } from './domain/body-view';
+import { bodyParts, fitsPreview } from './domain/body-view';
 import { bodySections, mailboxMrkdwn, viewFullButton, type RecipientMarks } from './review-blocks';
 
 export const SEND_ACTION_ID = 'send_email_send';
@@ -40,8 +40,10 @@ export function recipientSummary(c: DraftContent): string {
  */
 function bodyBlocks(body: string): KnownBlock[] {
   if (fitsPreview(body)) return bodySections(body);
-  const start = bodySections(body.slice(0, BODY_START_CHARS))[0]!;
-  const rest = body.length - BODY_START_CHARS;
+  // Cut like the modal's parts: at a line break or space, never inside a surrogate pair.
+  const beginning = bodyParts(body, BODY_START_CHARS)[0]!;
+  const start = bodySections(beginning)[0]!;
+  const rest = body.length - beginning.length;
   const note = `_This is only the beginning (${rest} more characters). Click *View full email* to read all of it; Send is there._`;
   return [start, { type: 'section', text: { type: 'mrkdwn', text: note } }];
 }
