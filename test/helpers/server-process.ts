@@ -41,11 +41,15 @@ export async function freePort(): Promise<number> {
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  opts: { waitReady?: boolean; timeoutMs?: number } = {},
+  opts: { waitReady?: boolean; timeoutMs?: number; compiled?: boolean } = {},
 ): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const metricsPort = env.METRICS_PORT ? Number(env.METRICS_PORT) : await freePort();
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/server.ts')], {
+  // `compiled`: the built dist/src/server.js (`npm run build` first), as production runs it.
+  const entry = opts.compiled
+    ? [path.join(ROOT, 'dist/src/server.js')]
+    : ['--require', 'tsx/cjs', path.join(ROOT, 'src/server.ts')];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
