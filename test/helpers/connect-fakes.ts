@@ -70,6 +70,22 @@ export function fakeConnections(): ConnectionStore & { rows: Map<string, Connect
       rows.set(id, row);
       return { ...row };
     },
+    async upsertActiveAlone(p) {
+      const taken = [...rows.values()].some(
+        (c) =>
+          c.teamId === p.teamId &&
+          c.googleSub === p.googleSub &&
+          c.status === 'active' &&
+          c.userId !== p.userId,
+      );
+      return taken ? undefined : this.upsertActive(p);
+    },
+    otherActiveHolders: async (teamId, sub, userId) =>
+      [...rows.values()]
+        .filter(
+          (c) => c.teamId === teamId && c.googleSub === sub && c.status === 'active' && c.userId !== userId,
+        )
+        .map((c) => ({ ...c })),
     async replaceToken(id, sub, sealed) {
       const row = rows.get(id);
       if (!row || row.googleSub !== sub || row.status !== 'active') return false;

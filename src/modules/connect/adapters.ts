@@ -26,5 +26,6 @@ export function createConnectAdapters(app: FastifyInstance) {
     clock: app.clock,
     signingKey: config.GMAIL_OAUTH_STATE_SIGNING_KEY,
     notifyScope: config.GMAIL_NOTIFY_SCOPE,
+    allowSharedMailboxes: config.ALLOW_SHARED_MAILBOXES,
   };
 }

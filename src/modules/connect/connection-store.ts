@@ -27,6 +27,29 @@ function toConnection(row: NonNullable<Row>): Connection {
   };
 }
 
+type Db = Pick<PrismaClient, 'gmailConnection'>;
+
+async function upsert(db: Db, p: Parameters<ConnectionStore['upsertActive']>[0]): Promise<Connection> {
+  const data = {
+    googleSub: p.googleSub,
+    email: p.email,
+    scopes: p.scopes,
+    status: 'active',
+    sealedToken: new Uint8Array(p.sealed.ciphertext),
+    keyVersion: p.sealed.keyVersion,
+    connectedAt: p.now,
+    invalidAt: null,
+    invalidNotifiedAt: null,
+    revokedAt: null,
+  };
+  const row = await db.gmailConnection.upsert({
+    where: { teamId_userId: { teamId: p.teamId, userId: p.userId } },
+    create: { teamId: p.teamId, userId: p.userId, ...data },
+    update: data,
+  });
+  return toConnection(row);
+}
+
 export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
   return {
     async findByUser(teamId, userId) {
@@ -37,25 +60,25 @@ export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
       const row = await prisma.gmailConnection.findUnique({ where: { id } });
       return row ? toConnection(row) : undefined;
     },
-    async upsertActive(p) {
-      const data = {
-        googleSub: p.googleSub,
-        email: p.email,
-        scopes: p.scopes,
-        status: 'active',
-        sealedToken: new Uint8Array(p.sealed.ciphertext),
-        keyVersion: p.sealed.keyVersion,
-        connectedAt: p.now,
-        invalidAt: null,
-        invalidNotifiedAt: null,
-        revokedAt: null,
-      };
-      const row = await prisma.gmailConnection.upsert({
-        where: { teamId_userId: { teamId: p.teamId, userId: p.userId } },
-        create: { teamId: p.teamId, userId: p.userId, ...data },
-        update: data,
+    upsertActive: (p) => upsert(prisma, p),
+    async upsertActiveAlone(p) {
+      return prisma.$transaction(async (tx) => {
+        // One lock per team and Google account: the check and the write below are one step for it.
+        await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(
+          hashtextextended(${`gmail-account|${p.teamId}|${p.googleSub}`}, 0))) AS l`;
+        const other = await tx.gmailConnection.findFirst({
+          where: { teamId: p.teamId, googleSub: p.googleSub, status: 'active', NOT: { userId: p.userId } },
+          select: { id: true },
+        });
+        return other ? undefined : upsert(tx, p);
       });
-      return toConnection(row);
+    },
+    async otherActiveHolders(teamId, googleSub, userId) {
+      const rows = await prisma.gmailConnection.findMany({
+        where: { teamId, googleSub, status: 'active', NOT: { userId } },
+        orderBy: { connectedAt: 'asc' },
+      });
+      return rows.map(toConnection);
     },
     /** Persists a rotated refresh token only if the connection is still the same active grant. */
     async replaceToken(id: string, expectedGoogleSub: string, sealed: Sealed): Promise<boolean> {

@@ -90,6 +90,12 @@ export function noticeText(notice: ConnectNotice, teamId?: string): string {
         : `the Slack account ${codeMrkdwn(`${other.teamId}/${other.userId}`)}`;
     return `Someone else (${who}) opened the Gmail connect link made for you and signed in with Slack, so the link was disabled. Nothing was connected. If you still want to connect, run \`/ai-email-connect\` again and keep the link to yourself.`;
   }
+  if (notice.kind === 'mailbox_claimed') {
+    const who = /^[UW][A-Z0-9]{2,}$/.test(notice.by) ? `<@${notice.by}>` : codeMrkdwn(notice.by);
+    return notice.shared
+      ? `${who} also connected your Gmail account ${addressMrkdwn(notice.email)} to Mailbridge; this workspace allows shared mailboxes, so they can now prepare emails from it too. If that is not right, change the password of that Google account and remove Mailbridge's access at myaccount.google.com.`
+      : `${who} tried to connect your Gmail account ${addressMrkdwn(notice.email)} to Mailbridge. It was refused: an account is connected by one person only. Nothing changed for you; if you did not expect this, check who knows that account's password.`;
+  }
   if (notice.kind === 'invalid') {
     return `Your Gmail connection (${addressMrkdwn(notice.email)}) stopped working: Google no longer accepts it (access removed, password changed or expired). Run \`/ai-email-connect\` to reconnect.`;
   }

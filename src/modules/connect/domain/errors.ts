@@ -34,6 +34,8 @@ export const connectErrors = defineErrors({
   scope_missing_send: 'user',
   scope_missing_notify: 'user',
   account_mismatch: 'user',
+  /** The Google account is connected to another Slack person of the workspace (ALLOW_SHARED_MAILBOXES off). */
+  mailbox_taken: 'user',
   // Access tokens.
   not_connected: 'user',
   connection_invalid: 'user',

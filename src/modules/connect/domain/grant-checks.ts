@@ -3,6 +3,7 @@ import { isAppError } from '../../../shared/errors';
 import { SCOPES } from '../../../shared/google-scopes';
 import { connectErrors } from './errors';
 import { tokenContext, type Connection, type GoogleIdentity, type PairingPurpose } from './types';
+import type { AuditLog, ConnectionStore, Notices } from './ports';
 
 /** The authorization code of Google's redirect, or why there is none. */
 export function requireCode(q: { code?: string; error?: string }): string {
@@ -47,4 +48,63 @@ export function openQuietly(sealer: Sealer, c: Connection): string | undefined {
     if (isAppError(err)) return undefined;
     throw err;
   }
+}
+
+/** One Google account, one Slack person of a workspace, unless ALLOW_SHARED_MAILBOXES. */
+export interface MailboxHolding {
+  connections: Pick<ConnectionStore, 'otherActiveHolders' | 'upsertActive' | 'upsertActiveAlone'>;
+  notices: Notices;
+  audit: AuditLog;
+  allowSharedMailboxes?: boolean;
+}
+
+type Claimant = { teamId: string; userId: string };
+type NewConnection = Parameters<ConnectionStore['upsertActive']>[0];
+
+/** Each person already holding the account gets one DM: it was connected alongside them, or refused. */
+async function tellHolders(
+  deps: MailboxHolding,
+  holders: Connection[],
+  by: Claimant,
+  email: string,
+  shared: boolean,
+) {
+  for (const h of holders) {
+    const notice = { kind: 'mailbox_claimed', email, by: by.userId, shared } as const;
+    await deps.notices.tell(h.teamId, h.userId, notice).catch(() => undefined);
+  }
+}
+
+/** Nothing is stored, and the new grant is not revoked: revoking it would end the holder's grant too. */
+async function refuseTaken(
+  deps: MailboxHolding,
+  holders: Connection[],
+  by: Claimant,
+  email: string,
+): Promise<never> {
+  await tellHolders(deps, holders, by, email, false);
+  await deps.audit.record({ ...by, kind: 'connect', result: 'refused', reason: 'mailbox_taken' });
+  throw connectErrors.fail('mailbox_taken', 'Google account connected to another Slack person of the team', {
+    details: { email },
+  });
+}
+
+/** Before anything is stored: the account's other active holders in the team; refused unless sharing is allowed. */
+export async function checkHolders(deps: MailboxHolding, by: Claimant, identity: GoogleIdentity) {
+  const holders = await deps.connections.otherActiveHolders(by.teamId, identity.sub, by.userId);
+  if (holders.length > 0 && !deps.allowSharedMailboxes) await refuseTaken(deps, holders, by, identity.email);
+  return holders;
+}
+
+/** The write: alone under the account's lock (a parallel connect that got there first means a refusal), or shared. */
+export async function storeConnection(deps: MailboxHolding, input: NewConnection, holders: Connection[]) {
+  if (deps.allowSharedMailboxes) {
+    const connection = await deps.connections.upsertActive(input);
+    await tellHolders(deps, holders, input, input.email, true);
+    return connection;
+  }
+  const connection = await deps.connections.upsertActiveAlone(input);
+  if (connection) return connection;
+  const first = await deps.connections.otherActiveHolders(input.teamId, input.googleSub, input.userId);
+  return refuseTaken(deps, first, input, input.email);
 }

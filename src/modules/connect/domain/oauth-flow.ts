@@ -6,7 +6,7 @@ import type { PairingService } from './pairing';
 import type { AuditLog, ConnectionEvents, ConnectionStore, GoogleAuth, Notices, PairingStore } from './ports';
 import type { Revocations } from './revocations';
 import { tokenContext, type Connection, type PairingPurpose } from './types';
-import { openQuietly, requireCode, requireScopes } from './grant-checks';
+import { checkHolders, openQuietly, requireCode, requireScopes, storeConnection } from './grant-checks';
 import {
   ATTEMPT_TTL_MS,
   browserHash,
@@ -28,6 +28,8 @@ export interface OAuthFlowDeps {
   clock: Clock;
   signingKey: string;
   notifyScope: string;
+  /** ALLOW_SHARED_MAILBOXES: whether one Google account may be connected by several people of a workspace. */
+  allowSharedMailboxes?: boolean;
   google: Pick<GoogleAuth, 'authorizationUrl' | 'exchangeCode' | 'verifyIdToken'>;
   /** Revokes a replaced account's token at Google (parked for retry on failure); a new grant supersedes parked ones. */
   revocations: Pick<Revocations, 'revokeNowOrLater' | 'supersede'>;
@@ -117,6 +119,7 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const existing = await deps.connections.findByUser(attempt.teamId, attempt.userId);
       const active = existing?.status === 'active' || existing?.status === 'invalid' ? existing : undefined;
       requireScopes({ purpose: attempt.purpose, granted, notifyScope: deps.notifyScope, active, identity });
+      const holders = await checkHolders(deps, attempt, identity);
       const sameAccount = active?.googleSub === identity.sub;
       let refreshToken = grant.refreshToken;
       if (!refreshToken) {
@@ -129,15 +132,19 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const replaced = active && !sameAccount ? active : undefined;
       const oldToken = replaced?.sealedToken ? openQuietly(deps.sealer, replaced) : undefined;
       if (replaced) await deps.events.emit('ended', replaced);
-      const connection = await deps.connections.upsertActive({
-        teamId: attempt.teamId,
-        userId: attempt.userId,
-        googleSub: identity.sub,
-        email: identity.email,
-        scopes: [...new Set(granted)],
-        sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
-        now,
-      });
+      const connection = await storeConnection(
+        deps,
+        {
+          teamId: attempt.teamId,
+          userId: attempt.userId,
+          googleSub: identity.sub,
+          email: identity.email,
+          scopes: [...new Set(granted)],
+          sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
+          now,
+        },
+        holders,
+      );
       // Revoking one token revokes every token of that account for this client, so only a different
       // account's token is revoked; reconnecting the same account keeps its grant alive.
       if (replaced && oldToken)

@@ -24,6 +24,14 @@ export interface ConnectionStore {
     sealed: Sealed;
     now: Date;
   }): Promise<Connection>;
+  /**
+   * upsertActive, unless another Slack person of the team holds `googleSub` actively: then nothing is
+   * written and undefined is returned. Decided under a lock on the team's Google account, so of two
+   * parallel connects of one account at most one holds it.
+   */
+  upsertActiveAlone(p: Parameters<ConnectionStore['upsertActive']>[0]): Promise<Connection | undefined>;
+  /** The active connections of `googleSub` in the team held by other Slack people than `userId`. */
+  otherActiveHolders(teamId: string, googleSub: string, userId: string): Promise<Connection[]>;
   /** Persists a rotated refresh token only if the connection is still the same active grant. */
   replaceToken(id: string, expectedGoogleSub: string, sealed: Sealed): Promise<boolean>;
   /** Revoking a token revokes every token of its Google account for this client. */

@@ -99,7 +99,9 @@ export type ConnectNotice =
   | { kind: 'connected'; purpose: PairingPurpose; email: string }
   | { kind: 'invalid'; email: string }
   /** Someone else signed in with Slack on the person's connect link, which is now disabled. */
-  | { kind: 'link_refused'; signedInAs: { teamId: string; userId: string } };
+  | { kind: 'link_refused'; signedInAs: { teamId: string; userId: string } }
+  /** Another Slack person of the workspace connected the person's Google account (`shared`) or tried to. */
+  | { kind: 'mailbox_claimed'; email: string; by: string; shared: boolean };
 
 /** The sealed token's AAD context: a ciphertext copied to another user's row does not open. */
 export const tokenContext = (teamId: string, userId: string) => `gmail-refresh-token|${teamId}|${userId}`;

@@ -12,6 +12,8 @@ const triesLeft = (d: Details) => {
 };
 const connectedAccount = (d: Details) =>
   `Please choose the Google account already connected${typeof d?.email === 'string' ? ` (${d.email})` : ''}.`;
+const takenAccount = (d: Details) =>
+  `This Google account${typeof d?.email === 'string' ? ` (${d.email})` : ''} is already connected to Mailbridge by another person in this workspace. Nothing was connected.`;
 const idTokenInvalid = (d: Details) =>
   d?.flaw === 'claims'
     ? 'Google ID token lacks an issuer, subject or email'
@@ -102,6 +104,12 @@ const ANSWERS = {
     connectedAccount,
     'Different Google account',
     'Run <code>/ai-email-notifications on</code> again and choose the connected account.',
+  ),
+  mailbox_taken: page(
+    409,
+    takenAccount,
+    'Account already connected',
+    'Each person connects their own Google account: run <code>/ai-email-connect</code> again and choose yours. The person who connected this account was told.',
   ),
   not_connected: page(409, 'Gmail is not connected; run /ai-email-connect'),
   connection_invalid: page(409, 'the Gmail connection is no longer valid; reconnect with /ai-email-connect'),
