@@ -125,6 +125,12 @@ describe('notification rules', () => {
     const job = await digestJob(h, user.mailboxId);
     await settle(stack, h);
     expect(await heldCount(h, user.mailboxId)).toBe(3);
+    // Held senders and subjects are sealed at rest.
+    const stored = await h.db.query('SELECT * FROM held_notifications WHERE mailbox_id = $1', [
+      user.mailboxId,
+    ]);
+    expect(JSON.stringify(stored.rows)).not.toMatch(/Q1|s1@example\.org/);
+    expect(Buffer.from(stored.rows[0].sealed_headers).toString('latin1')).not.toContain('s1@example.org');
     for (const m of mails) expect(announcementsOf(stack, m.id)).toHaveLength(0);
     // The job is due when the person's clock shows the end of the quiet hours.
     const due = new Date(job.timestamp + (job.opts.delay ?? 0));

@@ -15,19 +15,22 @@ CREATE TABLE "notification_rules" (
 );
 
 -- CreateTable: mail held for a later digest (quiet hours or a digest delivery mode), until it is announced.
+-- Sender, subject, thread and labels are sealed (as draft content is), bound to the mailbox and message.
 CREATE TABLE "held_notifications" (
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
     "mailbox_id" UUID NOT NULL,
     "gmail_message_id" TEXT NOT NULL,
-    "thread_id" TEXT NOT NULL,
-    "sender" TEXT NOT NULL,
-    "subject" TEXT NOT NULL,
-    "label_ids" TEXT[] NOT NULL,
+    "sealed_headers" BYTEA NOT NULL,
+    "key_version" TEXT NOT NULL,
     "received_at" TIMESTAMPTZ(3) NOT NULL,
     "due_at" TIMESTAMPTZ(3) NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "held_notifications_pkey" PRIMARY KEY ("mailbox_id", "gmail_message_id")
 );
+
+-- CreateIndex: `id` names a row for the key rotation, which re-seals row by row.
+CREATE UNIQUE INDEX "held_notifications_id_key" ON "held_notifications"("id");
 
 -- CreateIndex
 CREATE INDEX "held_notifications_due_at_idx" ON "held_notifications"("due_at");

@@ -2,6 +2,7 @@ import { tokenContext } from '../connect/connection-store';
 import { revocationContext } from '../connect/revocation-store';
 import { draftContentContext } from '../send/draft-store';
 import { auditDetailsContext } from '../../shared/audit-store';
+import { heldContext } from '../notify/rules-store';
 
 /**
  * Every sealed column in the database with the AAD context it was sealed under. The key rotation
@@ -44,5 +45,12 @@ export const SEALED_COLUMNS: SealedColumn[] = [
     versionColumn: 'key_version',
     contextColumns: ['team_id', 'user_id', 'kind', 'draft_id'],
     context: (r) => auditDetailsContext(r.team_id!, r.user_id!, r.kind!, r.draft_id),
+  },
+  {
+    table: 'held_notifications',
+    dataColumn: 'sealed_headers',
+    versionColumn: 'key_version',
+    contextColumns: ['mailbox_id', 'gmail_message_id'],
+    context: (r) => heldContext(r.mailbox_id!, r.gmail_message_id!),
   },
 ];

@@ -2,6 +2,8 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { HeldStore, RulesStore } from './domain/held-delivery';
 import type { NotificationRules } from './domain/rules';
 import type { Delivery } from './domain/quiet-hours';
+import type { MailHeaders } from './domain/types';
+import type { Sealer } from '../../shared/crypto';
 
 const DELIVERY: Record<string, Delivery> = { each: 'each', hourly: 'hourly', daily: 'daily' };
 
@@ -45,21 +47,26 @@ export function createRulesRepo(prisma: PrismaClient): RulesStore {
   };
 }
 
-/** Mail held for a digest (`held_notifications`). */
-export function createHeldRepo(prisma: PrismaClient): HeldStore {
+/** AAD context of `held_notifications.sealed_headers`: a ciphertext moved to another row does not open. */
+export const heldContext = (mailboxId: string, gmailId: string) => `held-mail|${mailboxId}|${gmailId}`;
+
+/** Mail held for a digest (`held_notifications`); its headers are sealed at rest, like draft content. */
+export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore {
   return {
     async hold(mailboxId, mails, dueAt) {
       await prisma.heldNotification.createMany({
-        data: mails.map((m) => ({
-          mailboxId,
-          gmailMessageId: m.id,
-          threadId: m.threadId,
-          sender: m.from,
-          subject: m.subject,
-          labelIds: m.labelIds,
-          receivedAt: m.receivedAt,
-          dueAt,
-        })),
+        data: mails.map((m) => {
+          const headers = { threadId: m.threadId, from: m.from, subject: m.subject, labelIds: m.labelIds };
+          const sealed = sealer.seal(JSON.stringify(headers), heldContext(mailboxId, m.id));
+          return {
+            mailboxId,
+            gmailMessageId: m.id,
+            sealedHeaders: new Uint8Array(sealed.ciphertext),
+            keyVersion: sealed.keyVersion,
+            receivedAt: m.receivedAt,
+            dueAt,
+          };
+        }),
         skipDuplicates: true,
       });
     },
@@ -68,14 +75,14 @@ export function createHeldRepo(prisma: PrismaClient): HeldStore {
         where: { mailboxId, dueAt: { lte: until } },
         orderBy: [{ receivedAt: 'asc' }, { gmailMessageId: 'asc' }],
       });
-      return rows.map((r) => ({
-        id: r.gmailMessageId,
-        threadId: r.threadId,
-        from: r.sender,
-        subject: r.subject,
-        labelIds: r.labelIds,
-        receivedAt: r.receivedAt,
-      }));
+      return rows.map((r) => {
+        const sealed = { ciphertext: Buffer.from(r.sealedHeaders), keyVersion: r.keyVersion };
+        const h = JSON.parse(sealer.openString(sealed, heldContext(mailboxId, r.gmailMessageId))) as Omit<
+          MailHeaders,
+          'id' | 'receivedAt'
+        >;
+        return { id: r.gmailMessageId, ...h, receivedAt: r.receivedAt };
+      });
     },
     async drop(mailboxId, gmailIds) {
       if (gmailIds.length === 0) return;

@@ -27,7 +27,7 @@ export function wireRules(
     }
   };
   const scheduleDigest = createDigestScheduler(app);
-  const held = createHeldRepo(app.prisma);
+  const held = createHeldRepo(app.prisma, app.sealer);
   const deps: HeldDeps = {
     mailboxes: a.mailboxes,
     clock: app.clock,
