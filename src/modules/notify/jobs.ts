@@ -124,7 +124,7 @@ export function registerNotifyJobs(
         historyId: data.historyId === undefined ? undefined : BigInt(data.historyId),
         recheck: data.recheck,
       });
-      log.info(
+      log.debug(
         { mailboxId: data.mailboxId, jobId: job.id, recheck: data.recheck === true, ...result },
         'mailbox synced',
       );
