@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   emailStatusAnswer,
   getEmailStatusInput,
+  IDEMPOTENCY_KEY_HEADER,
   SEND_HTTP_STATUS,
   sendEmailBody,
   stagedEmailAnswer,
@@ -85,6 +86,7 @@ export function openApiDocument(serverUrl: string) {
           operationId: 'send_email',
           summary: 'Stage an email for the person to send',
           description: toolDescription('send_email'),
+          parameters: [IDEMPOTENCY_KEY_HEADER],
           requestBody: { required: true, content: json('SendEmailRequest') },
           responses: {
             '202': { description: 'staged; waiting for the click on Send', content: json('StagedEmail') },

@@ -69,6 +69,16 @@ export const sendEmailBody = z.strictObject({
   in_reply_to: inReplyTo,
 });
 
+/** The POST route's optional Idempotency-Key header, as OpenAPI documents it (tool-memory.ts checks it). */
+export const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Optional; 1 to 255 printable ASCII characters (400 invalid_idempotency_key otherwise). A retry with the same key and the same JSON body (key order and spacing aside) within 24 hours gets the first answer again, status and body, with the header Idempotent-Replayed: true, and stages nothing new; parallel requests with one key stage one email. The same key with another body is a 409 idempotency_key_reused. Answers of 5xx and 429 are not kept: retry them with the same key. Without a key, a request identical to one whose email is still pending (same trigger_message_ts and channel_id, same recipients, subject, body and in_reply_to) gets that email again.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+} as const;
+
 /** get_email_status's argument: the MCP tool's input and the path parameter of its route. */
 export const getEmailStatusInput = z.strictObject({
   id: z.string().describe('The id that send_email returned.'),
