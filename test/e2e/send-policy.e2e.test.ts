@@ -7,6 +7,7 @@ import {
   clickButton,
   draftStatus,
   postTrigger,
+  stageDraft,
   useSendStack,
   waitForPreview,
 } from '../helpers/send-flow';
@@ -198,5 +199,36 @@ describe('recipient policy', () => {
     const fine = await send(stack, { ...base, to: ['Bob@EXAMPLE.com'], cc: ['ok@partner.org'] });
     expect(fine.status).toBe(202);
     await waitForPreview(stack, userId, since);
+  });
+
+  it('when the owner edits a recipient into a refused domain, then the Edit modal shows it on the field and nothing changes', async () => {
+    const { stack } = ctx;
+    const userId = 'U0POLICY02';
+    stack.slack.addUser({ id: userId, name: 'policy2' });
+    await seedConnection(stack, { userId, email: 'policy2@example.com', scopes: [SEND_SCOPE] });
+    const staged = await stageDraft(stack, { userId, channelId: CHANNEL }, { to: ['bob@example.com'] });
+    const edit = (
+      staged.message.blocks as Array<{
+        type: string;
+        elements?: Array<{ action_id?: string; value?: string }>;
+      }>
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === 'send_email_edit')?.value;
+    await clickButton(stack, { userId, value: edit!, actionId: 'send_email_edit', channelId: CHANNEL });
+    await stack.slack.waitForView(
+      (v) => v.callback_id === 'send_email_edit' && stack.slack.topModal(userId)?.id === v.id,
+    );
+
+    const refused = await stack.slack.submitView({
+      userId,
+      values: { edit_to: { value: 'bob@example.com\nx@blocked.example.net' } },
+    });
+    expect(refused.responseAction).toBe('errors');
+    expect(refused.errors?.edit_to).toContain('x@blocked.example.net');
+    const row = await ctx.db.query<{ version: number }>('SELECT version FROM email_drafts WHERE id = $1', [
+      staged.id,
+    ]);
+    expect(row.rows[0]!.version).toBe(1);
   });
 });
