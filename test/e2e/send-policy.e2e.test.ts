@@ -1,4 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SEND_SCOPE, seedConnection } from '../helpers/connect';
 import type { Stack } from '../helpers/stack';
 import {
@@ -146,6 +148,29 @@ describe('send_email retries and identical requests', () => {
     expect(after.status).toBe(202);
     expect(after.json.id).not.toBe(first.json.id);
     expect(await draftsOf(ts)).toHaveLength(3);
+  });
+
+  it('when the MCP send_email is called again with the same arguments (or over HTTP) while pending, then the same email is answered', async () => {
+    const { stack } = ctx;
+    const userId = await connectedUser();
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    const transport = new StreamableHTTPClientTransport(new URL(`${stack.baseUrl}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${stack.env.AGENT_API_KEY!.split(',')[0]}` } },
+    });
+    const client = new McpClient({ name: 'policy-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const args = { trigger_message_ts: ts, ...DEFAULT_DRAFT };
+      const results = await jittered(
+        Array.from({ length: 4 }, () => () => client.callTool({ name: 'send_email', arguments: args })),
+      );
+      const ids = results.map((r) => (r.structuredContent as { id?: string } | undefined)?.id);
+      expect(new Set(ids).size).toBe(1);
+      expect(await draftsOf(ts)).toEqual([ids[0]]);
+      expect((await send(stack, args)).json.id).toBe(ids[0]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('when identical requests without a key arrive in parallel, then one draft is staged (10 rounds)', async () => {
