@@ -103,6 +103,17 @@ describe('the sync hook of notification rules', () => {
     expect(f.rules()?.timeZone).toBe('Europe/Paris');
   });
 
+  it('when Slack names a zone the platform does not know, then the last known zone is used', async () => {
+    const f = fixture({
+      now: new Date('2026-06-10T20:30:00Z'),
+      tz: 'Mars/Olympus_Mons',
+      rules: { ...DEFAULT_RULES, quiet: { start: 22 * 60, end: 7 * 60 }, timeZone: 'Europe/Paris' },
+    });
+    expect(await (await f.hook.forMailbox(f.mailbox)).route([mail(1)])).toEqual([]);
+    expect(f.scheduled).toEqual([new Date('2026-06-11T05:00:00Z')]);
+    expect(f.rules()?.timeZone).toBe('Europe/Paris');
+  });
+
   it('when no rules are saved, then every candidate is announced at once and categories are skipped', async () => {
     const f = fixture({ now: new Date('2026-06-10T20:30:00Z') });
     const rules = await f.hook.forMailbox(f.mailbox);

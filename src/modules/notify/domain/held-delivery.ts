@@ -1,7 +1,7 @@
 import { awaitOthers } from './claims';
 import { wasNotSent } from './failures';
 import { DIGEST_MAX_MESSAGES } from './mail-filter';
-import { deliveryDue } from './quiet-hours';
+import { deliveryDue, isTimeZone } from './quiet-hours';
 import { createReconciler } from './reconcile';
 import { DEFAULT_RULES, isCandidateUnder, senderAllowed, type NotificationRules } from './rules';
 import type { SyncDeps } from './sync';
@@ -42,7 +42,9 @@ export async function currentTimeZone(
   owner: { teamId: string; userId: string },
   rules: NotificationRules,
 ) {
-  const tz = await deps.timeZoneOf(owner.teamId, owner.userId);
+  const told = await deps.timeZoneOf(owner.teamId, owner.userId);
+  // A zone this platform does not know (Slack's list can be newer) keeps the last known one.
+  const tz = told && isTimeZone(told) ? told : undefined;
   if (tz && tz !== rules.timeZone) await deps.rules.setTimeZone(owner.teamId, owner.userId, tz);
   return tz ?? rules.timeZone;
 }
