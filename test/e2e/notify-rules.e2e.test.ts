@@ -188,4 +188,24 @@ describe('notification rules', () => {
     expect(announcedIdsOf(digest).sort()).toEqual(mails.map((m) => m.id).sort());
     expect(digest.text).toMatch(/2 new emails/);
   });
+
+  it('when delivery is daily, then mail waits for 08:00 of the person and comes as one digest', async () => {
+    const { stack, h } = ctx;
+    const user = await enabledUser(stack, h, { userId: 'URDAY', email: 'day@example.com' });
+    await saveRules(stack, 'URDAY', rules({ delivery: 'daily' }));
+    const mails = [1, 2, 3].map((i) =>
+      stack.google.deliver(user.email, { from: `d${i}@example.org`, subject: `D${i}` }),
+    );
+    const job = await digestJob(h, user.mailboxId);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 3);
+    const due = new Date(job.timestamp + (job.opts.delay ?? 0));
+    expect(localTime(due, TZ).minutes).toBe(8 * 60);
+    expect(due.getTime() - Date.now()).toBeLessThanOrEqual(25 * 3_600_000);
+
+    await job.promote();
+    const digest = await eventually(() => announcementsOf(stack, mails[0]!.id)[0]);
+    expect(announcedIdsOf(digest).sort()).toEqual(mails.map((m) => m.id).sort());
+    await settle(stack, h);
+    for (const m of mails) expect(announcementsOf(stack, m.id)).toHaveLength(1);
+  });
 });
