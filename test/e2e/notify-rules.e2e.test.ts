@@ -208,4 +208,24 @@ describe('notification rules', () => {
     await settle(stack, h);
     for (const m of mails) expect(announcementsOf(stack, m.id)).toHaveLength(1);
   });
+
+  it('when the rules are saved to deliver each email while mail is held, then the held mail comes at once as one digest', async () => {
+    const { stack, h } = ctx;
+    const user = await enabledUser(stack, h, { userId: 'URNOW', email: 'now@example.com' });
+    await saveRules(stack, 'URNOW', rules({ delivery: 'hourly' }));
+    const mails = [1, 2].map((i) =>
+      stack.google.deliver(user.email, { from: `n${i}@example.org`, subject: `N${i}` }),
+    );
+    await digestJob(h, user.mailboxId);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 2);
+
+    await saveRules(stack, 'URNOW', rules({ delivery: 'each' }));
+    const digest = await eventually(() => announcementsOf(stack, mails[0]!.id)[0]);
+    expect(announcedIdsOf(digest).sort()).toEqual(mails.map((m) => m.id).sort());
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 0);
+    const later = stack.google.deliver(user.email, { from: 'n3@example.org', subject: 'N3' });
+    await eventually(() => announcementsOf(stack, later.id)[0]);
+    await settle(stack, h);
+    for (const m of [...mails, later]) expect(announcementsOf(stack, m.id)).toHaveLength(1);
+  });
 });

@@ -51,6 +51,10 @@ function fixture(p: { rules?: NotificationRules; now: Date; tz?: string; enabled
       due: async (_id, until) => [...held.values()].filter((h) => h.dueAt <= until).map((h) => h.mail),
       drop: async (_id, ids) => ids.forEach((i) => held.delete(i)),
       dropAll: async () => held.clear(),
+      reschedule: async (_id, dueAt) => {
+        held.forEach((h) => (h.dueAt = dueAt));
+        return held.size > 0;
+      },
       overdue: async () => [],
     },
     timeZoneOf: async () => p.tz,

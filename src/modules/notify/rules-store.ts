@@ -88,6 +88,10 @@ export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore 
       if (gmailIds.length === 0) return;
       await prisma.heldNotification.deleteMany({ where: { mailboxId, gmailMessageId: { in: gmailIds } } });
     },
+    async reschedule(mailboxId, dueAt) {
+      const { count } = await prisma.heldNotification.updateMany({ where: { mailboxId }, data: { dueAt } });
+      return count > 0;
+    },
     async dropAll(mailboxId) {
       await prisma.heldNotification.deleteMany({ where: { mailboxId } });
     },

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RefreshHome } from '../../shared/home-refresh';
-import { createDigestDelivery, createRulesHook, type HeldDeps } from './domain/held-delivery';
+import { createDigestDelivery, createRulesHook, replanHeld, type HeldDeps } from './domain/held-delivery';
+import type { NotificationRules } from './domain/rules';
 import { createRulesEditing } from './domain/rules-editing';
 import type { createNotifyAdapters } from './adapters';
 import { createDigestScheduler, registerHeldJobs } from './held-jobs';
@@ -37,7 +38,11 @@ export function wireRules(
     timeZoneOf,
     scheduleDigest,
   };
-  const editing = createRulesEditing({ ...deps, refreshHome });
+  const replan = async (teamId: string, userId: string, rules: NotificationRules) => {
+    const mailbox = await app.prisma.mailbox.findFirst({ where: { teamId, userId }, select: { id: true } });
+    if (mailbox) await replanHeld(deps, mailbox.id, rules);
+  };
+  const editing = createRulesEditing({ ...deps, refreshHome, replan });
   registerRulesSlack(app.slack.app, { editing, log });
   registerHeldJobs(app, {
     deliver: createDigestDelivery({ ...deps, ...a.announcer }),

@@ -23,6 +23,8 @@ export interface HeldStore {
   due(mailboxId: string, until: Date): Promise<MailHeaders[]>;
   drop(mailboxId: string, gmailIds: string[]): Promise<void>;
   dropAll(mailboxId: string): Promise<void>;
+  /** Moves every held message of the mailbox to the digest due at `dueAt`; false when none is held. */
+  reschedule(mailboxId: string, dueAt: Date): Promise<boolean>;
   /** Mailboxes with held mail due before `before`, with their latest such due time. */
   overdue(before: Date, limit: number): Promise<Array<{ mailboxId: string; dueAt: Date }>>;
 }
@@ -73,6 +75,16 @@ export function createRulesHook(deps: HeldDeps): SyncRules {
       };
     },
   };
+}
+
+/**
+ * Saved rules apply to mail already held too: its digest moves to when the new rules would deliver
+ * mail arriving now (at once when they hold nothing).
+ */
+export async function replanHeld(deps: HeldDeps, mailboxId: string, rules: NotificationRules): Promise<void> {
+  const now = deps.clock.now();
+  const due = deliveryDue(now, rules, rules.timeZone) ?? now;
+  if (await deps.held.reschedule(mailboxId, due)) await deps.scheduleDigest(mailboxId, due);
 }
 
 type DigestDeps = HeldDeps & Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'>;

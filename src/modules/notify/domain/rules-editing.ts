@@ -9,7 +9,11 @@ import {
   type RulesInput,
 } from './rules';
 
-type Deps = Pick<HeldDeps, 'rules' | 'timeZoneOf'> & { refreshHome(teamId: string, userId: string): void };
+type Deps = Pick<HeldDeps, 'rules' | 'timeZoneOf'> & {
+  refreshHome(teamId: string, userId: string): void;
+  /** Applies the saved rules to the person's held mail (see replanHeld). */
+  replan(teamId: string, userId: string, rules: NotificationRules): Promise<void>;
+};
 
 /** Opening and saving a person's rules; the time zone is read from Slack again each time. */
 export function createRulesEditing(deps: Deps) {
@@ -36,6 +40,7 @@ export function createRulesEditing(deps: Deps) {
       const before = await current(teamId, userId);
       const saved = { ...parsed.ok, timeZone: await zoneOf(teamId, userId, before.timeZone) };
       await deps.rules.save(teamId, userId, saved);
+      await deps.replan(teamId, userId, saved);
       deps.refreshHome(teamId, userId);
       return { saved };
     },
