@@ -10,5 +10,5 @@ export const SIZES = {
   renewal: { mailboxes: 10_000 },
   start: { mailboxes: 1000, boots: 3 },
   memory: { mailboxes: 1000, idleSeconds: 15 },
-  send: { clicks: 40 },
+  send: { clicks: 100, warmUp: 5 },
 } as const;

@@ -4,6 +4,8 @@
  * answered within any one second (sliding window over its recorded times), and how long until every
  * mailbox was renewed.
  */
+import { uniqueRedisPrefix } from '../../test/helpers/database';
+import { deleteRedisPrefix, type Stack } from '../../test/helpers/stack';
 import { sleep, startCompiled, withStack, type Row } from '../lib/compiled';
 import { insertMailboxes } from '../lib/mailboxes';
 import { SIZES } from '../sizes';
@@ -27,41 +29,53 @@ export async function renewalPart(): Promise<Row[]> {
   return withStack({}, async (stack) => {
     const boxes = await insertMailboxes(stack, n, { watchDue: true });
     const due = new Set(boxes.map((b) => b.email));
-    const spawnedAt = Date.now();
-    const { readyMs } = await startCompiled(stack);
-    // Long enough for twice the time the configured rate needs, and a minute to spare.
-    const deadline = spawnedAt + ((2 * n) / WATCH_RATE_PER_SECOND) * 1000 + 60_000;
-    const renewed = new Set<string>();
-    let seen = 0;
-    while (Date.now() < deadline && renewed.size < due.size) {
-      const calls = stack.google.watchCallTimes;
-      for (; seen < calls.length; seen++) if (due.has(calls[seen]!.email)) renewed.add(calls[seen]!.email);
-      if (renewed.size < due.size) await sleep(500);
+    // A deployment's first boot (a Redis of its own: no maintenance has run yet), with every watch due.
+    const redisPrefix = uniqueRedisPrefix();
+    try {
+      return await renewAll(stack, due, redisPrefix);
+    } finally {
+      await stack.server.stop();
+      await deleteRedisPrefix(redisPrefix);
     }
-    const times = stack.google.watchCallTimes.map((c) => c.at).sort((a, b) => a - b);
-    const peak = peakInWindow(times, 1000);
-    const lastAt = times.at(-1) ?? spawnedAt;
-    const tookS = (lastAt - spawnedAt) / 1000;
-    const all = renewed.size === due.size;
-    return [
-      {
-        figure: `cold start → /readyz 200 with ${n} renewals due`,
-        value: `${(readyMs / 1000).toFixed(2)} s`,
-        goal: '≤ 5 s',
-        met: readyMs <= 5000,
-      },
-      {
-        figure: `Gmail users.watch calls during a ${n}-mailbox renewal, peak in any 1 s`,
-        value: `${peak}/s (${times.length} calls)`,
-        goal: `never above ${WATCH_RATE_PER_SECOND}/s`,
-        met: peak <= WATCH_RATE_PER_SECOND,
-      },
-      {
-        figure: `${n} mailboxes renewed (server spawn → last watch call)`,
-        value: all ? `${tookS.toFixed(1)} s` : `${renewed.size} of ${n} in ${tookS.toFixed(1)} s`,
-        goal: '≤ 120 s',
-        met: all && tookS <= 120,
-      },
-    ];
   });
+}
+
+async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Promise<Row[]> {
+  const n = due.size;
+  const spawnedAt = Date.now();
+  const { readyMs } = await startCompiled(stack, { REDIS_KEY_PREFIX: redisPrefix });
+  // Long enough for twice the time the configured rate needs, and a minute to spare.
+  const deadline = spawnedAt + ((2 * n) / WATCH_RATE_PER_SECOND) * 1000 + 60_000;
+  const renewed = new Set<string>();
+  let seen = 0;
+  while (Date.now() < deadline && renewed.size < due.size) {
+    const calls = stack.google.watchCallTimes;
+    for (; seen < calls.length; seen++) if (due.has(calls[seen]!.email)) renewed.add(calls[seen]!.email);
+    if (renewed.size < due.size) await sleep(500);
+  }
+  const times = stack.google.watchCallTimes.map((c) => c.at).sort((a, b) => a - b);
+  const peak = peakInWindow(times, 1000);
+  const lastAt = times.at(-1) ?? spawnedAt;
+  const tookS = (lastAt - spawnedAt) / 1000;
+  const all = renewed.size === due.size;
+  return [
+    {
+      figure: `cold start → /readyz 200 with ${n} renewals due`,
+      value: `${(readyMs / 1000).toFixed(2)} s`,
+      goal: '≤ 5 s',
+      met: readyMs <= 5000,
+    },
+    {
+      figure: `Gmail users.watch calls during a ${n}-mailbox renewal, peak in any 1 s window`,
+      value: `${peak}/s (${times.length} calls)`,
+      goal: `never above ${WATCH_RATE_PER_SECOND}/s`,
+      met: peak <= WATCH_RATE_PER_SECOND && all,
+    },
+    {
+      figure: `${n} mailboxes renewed (server spawn → last watch call)`,
+      value: all ? `${tookS.toFixed(1)} s` : `${renewed.size} of ${n} in ${tookS.toFixed(1)} s`,
+      goal: '≤ 120 s',
+      met: all && tookS <= 120,
+    },
+  ];
 }
