@@ -55,6 +55,12 @@ async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Pr
   }
   const times = stack.google.watchCallTimes.map((c) => c.at).sort((a, b) => a - b);
   const peak = peakInWindow(times, 1000);
+  const perClockSecond = new Map<number, number>();
+  for (const t of times) {
+    const second = Math.floor(t / 1000);
+    perClockSecond.set(second, (perClockSecond.get(second) ?? 0) + 1);
+  }
+  const clockPeak = Math.max(0, ...perClockSecond.values());
   const lastAt = times.at(-1) ?? spawnedAt;
   const tookS = (lastAt - spawnedAt) / 1000;
   const all = renewed.size === due.size;
@@ -67,7 +73,7 @@ async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Pr
     },
     {
       figure: `Gmail users.watch calls during a ${n}-mailbox renewal, peak in any 1 s window`,
-      value: `${peak}/s (${times.length} calls)`,
+      value: `${peak}/s (${clockPeak} in a clock second; ${times.length} calls)`,
       goal: `never above ${WATCH_RATE_PER_SECOND}/s`,
       met: peak <= WATCH_RATE_PER_SECOND && all,
     },
