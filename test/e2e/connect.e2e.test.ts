@@ -175,6 +175,8 @@ describe('connect Gmail from Slack', () => {
   it('when the state is tampered, reused, expired or from another browser, then nothing is connected', async () => {
     const userId = newUser();
     stack.google.addAccount({ email: 'eve@example.com' });
+    // eve's own account: the emulator's default is the first account, which another person here already holds.
+    stack.google.setConsent({ email: 'eve@example.com', times: 1 });
     const prompt = await requestPrompt(stack, userId);
     const started = await begin(stack, prompt.pairingId, prompt.code);
     const callback = new URL(await authorize(started.location!));
