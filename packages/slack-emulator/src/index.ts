@@ -2,7 +2,7 @@ export { startSlackEmulator } from './server';
 // Slack's own rules as the emulator enforces them, so tests can hold the app to the same ones.
 export { blocksError } from './block-limits';
 export { missingScope } from './scopes';
-export type { IdTokenTamper, SlackOidc } from './oidc';
+export type { IdTokenTamper, OidcOutage, SlackOidc } from './oidc';
 export type {
   BlockActionInput,
   ChannelInput,

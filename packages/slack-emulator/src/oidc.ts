@@ -19,6 +19,18 @@ export interface IdTokenTamper {
   claims?: Record<string, unknown>;
 }
 
+/** What the token or keys endpoint answers next instead of the real answer (tests of the app's failures). */
+export interface OidcOutage {
+  /** HTTP status of the answer (default 500). */
+  status?: number;
+  /** Raw body (default Slack's `{"ok":false,"error":"internal_error"}`); e.g. an HTML page. */
+  body?: string;
+  /** Close the connection without answering. */
+  drop?: boolean;
+  /** How many requests it hits (default 1). */
+  times?: number;
+}
+
 /** Sign in with Slack (OpenID Connect) as the emulator speaks it; see Slack's "Sign in with Slack" docs. */
 export interface SlackOidc {
   /** `http://127.0.0.1:<port>/openid/connect/authorize`: what SLACK_OIDC_AUTHORIZE_URL is set to. */
@@ -27,12 +39,20 @@ export interface SlackOidc {
   keysUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Redirect URLs the app declares (Slack refuses any other); every URL is accepted while none is added. */
+  /** Redirect URLs the app declares; Slack refuses any other (so every one while none is added). */
   addRedirectUri(uri: string): void;
-  /** The user the browser is signed in to Slack as; the authorize page signs them in without asking. */
+  /**
+   * The browser signs in to Slack as this user of `teamId` (default the workspace's), keeping its sessions
+   * in other workspaces, as Slack does. Authorize with `team` uses that workspace's session (or asks to
+   * sign in there and redirects nowhere); without `team` it uses the workspace signed in to last.
+   */
   signInAs(userId: string, teamId?: string): void;
-  /** No one signed in: the authorize page says so and redirects nowhere. */
+  /** No one signed in anywhere: the authorize page says so and redirects nowhere. */
   signOut(): void;
+  /** The person clicks Cancel on the next authorize page: back with `error=access_denied` and the state. */
+  denyNextSignIn(): void;
+  /** The token endpoint (`'token'`) or the keys (`'keys'`) answer as described instead. */
+  breakNext(endpoint: 'token' | 'keys', outage: OidcOutage): void;
   /** The next id token issued departs from a valid one as described (once). */
   tamperNextIdToken(t: IdTokenTamper): void;
   /** A new signing key with a new kid; the keys endpoint publishes only the new one from now on. */
@@ -70,9 +90,28 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
   const codes = new Map<string, Grant>();
   const accessTokens = new Map<string, Grant>();
   let key = newKey();
-  let session: { userId: string; teamId: string } | undefined;
+  /** Signed-in user per workspace, and the workspace signed in to last. */
+  const sessions = new Map<string, string>();
+  let lastTeam: string | undefined;
+  let denyNext = false;
+  const outages: Record<'token' | 'keys', OidcOutage[]> = { token: [], keys: [] };
   let tamper: IdTokenTamper | undefined;
   let keyReads = 0;
+
+  /** Answers a broken endpoint's request as armed; false when nothing is armed for it. */
+  const outage = (endpoint: 'token' | 'keys', res: ServerResponse): boolean => {
+    const o = outages[endpoint][0];
+    if (!o) return false;
+    if ((o.times = (o.times ?? 1) - 1) <= 0) outages[endpoint].shift();
+    log(`oidc: ${endpoint} broken (${o.drop ? 'dropped' : (o.status ?? 500)})`);
+    if (o.drop) {
+      res.socket?.destroy();
+      return true;
+    }
+    res.writeHead(o.status ?? 500, { 'content-type': o.body ? 'text/html' : 'application/json' });
+    res.end(o.body ?? JSON.stringify({ ok: false, error: 'internal_error' }));
+    return true;
+  };
 
   const idToken = (g: Grant, accessToken: string): string => {
     const t = tamper ?? {};
@@ -101,7 +140,7 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
   const authorize = (res: ServerResponse, q: URLSearchParams) => {
     const redirectUri = q.get('redirect_uri') ?? '';
     if (q.get('client_id') !== clientId) return page(res, 400, 'Invalid client_id parameter');
-    if (!redirectUri || (redirectUris.size > 0 && !redirectUris.has(redirectUri))) {
+    if (!redirectUris.has(redirectUri)) {
       return page(res, 400, 'redirect_uri did not match any configured URIs');
     }
     const back = new URL(redirectUri);
@@ -115,8 +154,19 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
       );
       return redirect(res, back.toString());
     }
-    if (!session)
-      return page(res, 200, 'Sign in to your Slack workspace (no one is signed in to the emulator).');
+    if (denyNext) {
+      denyNext = false;
+      back.searchParams.set('error', 'access_denied');
+      return redirect(res, back.toString());
+    }
+    // `team` asks for that workspace: its session, or its sign-in page (never another workspace's person).
+    const teamId = q.get('team') || lastTeam;
+    const userId = teamId ? sessions.get(teamId) : undefined;
+    if (!teamId || !userId) {
+      const where = q.get('team') ? `the workspace ${q.get('team')}` : 'your Slack workspace';
+      return page(res, 200, `Sign in to ${where} (no one is signed in there in the emulator).`);
+    }
+    const session = { userId, teamId };
     const code = randomHex(16);
     codes.set(code, {
       ...session,
@@ -131,6 +181,7 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
   };
 
   const token = async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams) => {
+    if (outage('token', res)) return;
     const args = parseArgs(req, await readBody(req), query);
     // Slack accepts the client credentials as form fields or as HTTP Basic.
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -179,10 +230,18 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
     clientSecret,
     addRedirectUri: (uri) => void redirectUris.add(uri),
     signInAs(userId, teamId = workspace.teamId) {
-      session = { userId, teamId };
+      sessions.set(teamId, userId);
+      lastTeam = teamId;
     },
     signOut() {
-      session = undefined;
+      sessions.clear();
+      lastTeam = undefined;
+    },
+    denyNextSignIn() {
+      denyNext = true;
+    },
+    breakNext(endpoint, o) {
+      outages[endpoint].push({ ...o });
     },
     tamperNextIdToken(t) {
       tamper = t;
@@ -200,6 +259,7 @@ export function createSlackOidc(origin: string, workspace: Workspace, log: (msg:
       authorize(res, url.searchParams);
     } else if (url.pathname === '/openid/connect/keys' && req.method === 'GET') {
       keyReads += 1;
+      if (outage('keys', res)) return true;
       const jwk = key.publicKey.export({ format: 'jwk' });
       sendJson(res, 200, {
         keys: [{ e: jwk.e, n: jwk.n, kty: 'RSA', kid: key.kid, alg: 'RS256', use: 'sig' }],

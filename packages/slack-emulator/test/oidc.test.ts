@@ -177,4 +177,69 @@ describe('Slack emulator: Sign in with Slack (OpenID Connect)', () => {
     expect(await verifiesAgainstKeys(good)).toBe(true);
     expect(emu.oidc.keysFetches()).toBe(2);
   });
+
+  it('when the browser is signed in to several workspaces, then team picks the workspace and an unknown one asks to sign in there', async () => {
+    emu.oidc.signInAs('U0ALICE');
+    emu.oidc.signInAs('U0ALICE', 'T0OTHER');
+    const teamOf = async (over: Record<string, string>) => {
+      const code = (await authorize(over)).location!.searchParams.get('code')!;
+      const answer = await exchange({ ...credentials(), code, redirect_uri: REDIRECT });
+      return decode(answer.id_token as string).claims['https://slack.com/team_id'];
+    };
+    expect(await teamOf({ team: emu.teamId })).toBe(emu.teamId);
+    expect(await teamOf({})).toBe('T0OTHER');
+    const elsewhere = await authorize({ team: 'T0NOWHERE' });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.location).toBeUndefined();
+    expect(elsewhere.body).toMatch(/Sign in to the workspace T0NOWHERE/);
+  });
+
+  it('when the person cancels on Slack’s page, then Slack redirects back with access_denied and the state, once', async () => {
+    emu.oidc.signInAs('U0ALICE');
+    emu.oidc.denyNextSignIn();
+    const denied = await authorize();
+    expect(denied.status).toBe(302);
+    expect(Object.fromEntries(denied.location!.searchParams)).toEqual({
+      state: 'st',
+      error: 'access_denied',
+    });
+    expect((await authorize()).location!.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('when no redirect URL is declared, then every redirect_uri is refused', async () => {
+    const bare = await startSlackEmulator();
+    try {
+      bare.oidc.signInAs('U0ALICE');
+      const url = new URL(authorizeUrl());
+      url.searchParams.set('client_id', bare.oidc.clientId);
+      const res = await fetch(url.toString().replace(emu.oidc.authorizeUrl, bare.oidc.authorizeUrl), {
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/redirect_uri did not match/);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('when the token endpoint or the keys are broken, then they answer as armed and then recover', async () => {
+    emu.oidc.signInAs('U0ALICE');
+    emu.oidc.breakNext('token', { status: 503 });
+    emu.oidc.breakNext('token', { status: 200, body: '<html>maintenance</html>' });
+    const args = async () => ({ ...credentials(), code: await signedIn(), redirect_uri: REDIRECT });
+    expect(await exchange(await args())).toEqual({ ok: false, error: 'internal_error' });
+    const html = await fetch(`${emu.apiUrl}openid.connect.token`, {
+      method: 'POST',
+      body: new URLSearchParams(await args()),
+    });
+    expect(await html.text()).toBe('<html>maintenance</html>');
+    expect((await exchange(await args())).ok).toBe(true);
+
+    emu.oidc.breakNext('keys', { status: 404, times: 2 });
+    emu.oidc.breakNext('keys', { drop: true });
+    expect((await fetch(emu.oidc.keysUrl)).status).toBe(404);
+    expect((await fetch(emu.oidc.keysUrl)).status).toBe(404);
+    await expect(fetch(emu.oidc.keysUrl)).rejects.toThrow();
+    expect((await fetch(emu.oidc.keysUrl)).status).toBe(200);
+  });
 });
