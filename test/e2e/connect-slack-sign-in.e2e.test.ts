@@ -49,6 +49,7 @@ describe('connect: Sign in with Slack before the Google step', () => {
       scope: 'openid',
       client_id: stack.slack.oidc.clientId,
       redirect_uri: `${stack.baseUrl}/oauth/slack/callback`,
+      team: stack.slack.teamId,
     });
     expect(asked.searchParams.get('state')).toBeTruthy();
     expect(asked.searchParams.get('nonce')).toBeTruthy();
@@ -123,9 +124,114 @@ describe('connect: Sign in with Slack before the Google step', () => {
   it('when the same user id signs in from another workspace, then it is someone else', async () => {
     const owner = newUser();
     const prompt = await requestPrompt(stack, owner);
-    const { answer } = await signInThroughSlack(stack, new Browser(), prompt, owner, 'T0ELSEWHERE');
+    // Slack is asked for the pairing's workspace; a browser that drops `team` from the URL gets the
+    // workspace it signed in to last, here another one.
+    stack.slack.oidc.signInAs(owner, 'T0ELSEWHERE');
+    const browser = new Browser();
+    const toSlack = new URL((await browser.get(prompt.startUrl)).location!);
+    toSlack.searchParams.delete('team');
+    const answer = await browser.get((await browser.get(toSlack.toString())).location!);
     expect(answer.status).toBe(403);
     expect((await pairingRow(prompt.pairingId))?.burnt_at).not.toBeNull();
+  });
+
+  it('when the person is signed in to Slack in another workspace too, then Slack signs them in to the pairing’s and the link is not burnt', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    stack.slack.oidc.signInAs(owner);
+    // The workspace signed in to last is another one, where the same person has another account.
+    stack.slack.oidc.signInAs('U0THEIROTHER', 'T0ELSEWHERE');
+    const browser = new Browser();
+    const toSlack = await browser.get(prompt.startUrl);
+    const answer = await browser.get((await browser.get(toSlack.location!)).location!);
+    expect(answer.status).toBe(303);
+    expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+    expect((await browser.get(prompt.startUrl)).status).toBe(200);
+
+    // Not signed in to the pairing's workspace at all: Slack asks to sign in there and sends nobody back.
+    stack.slack.oidc.signOut();
+    stack.slack.oidc.signInAs(owner, 'T0ELSEWHERE');
+    const elsewhere = new Browser();
+    const slackPage = await elsewhere.get((await elsewhere.get(prompt.startUrl)).location!);
+    expect(slackPage.status).toBe(200);
+    expect(slackPage.location).toBeNull();
+    expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+  });
+
+  it('when the person cancels on Slack’s page, then they are told sign-in was not completed and the link still works', async () => {
+    const owner = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    stack.slack.oidc.signInAs(owner);
+    stack.slack.oidc.denyNextSignIn();
+    const browser = new Browser();
+    const back = await browser.get((await browser.get(prompt.startUrl)).location!);
+    expect(new URL(back.location!).searchParams.get('error')).toBe('access_denied');
+    const answer = await browser.get(back.location!);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('Sign-in with Slack not completed');
+    expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+    expect((await signInThroughSlack(stack, browser, prompt, owner)).answer.status).toBe(303);
+  });
+
+  it('when one stranger comes back with several sign-ins started before the link was burnt, then the owner gets one message and one audit row', async () => {
+    const owner = newUser();
+    const mallory = newUser();
+    const prompt = await requestPrompt(stack, owner);
+    stack.slack.oidc.signInAs(mallory);
+    const stranger = new Browser();
+    const backs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const toSlack = await stranger.get(prompt.startUrl);
+      backs.push((await stranger.get(toSlack.location!)).location!);
+    }
+    const statuses: number[] = [];
+    for (const back of backs) statuses.push((await stranger.get(back)).status);
+    expect(statuses).toEqual([403, 403, 403, 403, 403]);
+    // Each callback answers only after its message was sent, so every message there will be is here.
+    const dms = stack.slack.messages.filter(
+      (m) => m.kind === 'postMessage' && (m.text ?? '').includes(`<@${mallory}>`),
+    );
+    expect(dms).toHaveLength(1);
+    const audit = await db.query(
+      "SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1 AND kind = 'connect' AND result = 'refused'",
+      [owner],
+    );
+    expect(audit.rows[0].n).toBe(1);
+  });
+
+  it('when a stranger is refused after the owner entered the code, then the owner still connects and is not told nothing was connected', async () => {
+    const owner = newUser();
+    const mallory = newUser();
+    stack.google.addAccount({ email: `${owner.toLowerCase()}@example.com` });
+    const prompt = await requestPrompt(stack, owner);
+    const ownersBrowser = new Browser();
+    expect((await signInThroughSlack(stack, ownersBrowser, prompt, owner)).answer.status).toBe(303);
+    stack.slack.oidc.signInAs(mallory);
+    const stranger = new Browser();
+    const strangersBack = (await stranger.get((await stranger.get(prompt.startUrl)).location!)).location!;
+
+    const start = await ownersBrowser.get(prompt.startUrl);
+    const formToken = /name="form_token" value="([^"]+)"/.exec(start.body)?.[1] ?? '';
+    const begun = await ownersBrowser.post(
+      `${stack.baseUrl}/oauth/google/begin`,
+      { pairing: prompt.pairingId, code: prompt.code, form_token: formToken },
+      stack.baseUrl,
+    );
+    expect(begun.status).toBe(303);
+    expect((await stranger.get(strangersBack)).status).toBe(403);
+    const told = stack.slack.messages.find(
+      (m) => m.kind === 'postMessage' && (m.text ?? '').includes(`<@${mallory}>`),
+    );
+    expect(told?.text).toContain('Your own connection is not affected');
+    expect(told?.text).not.toContain('Nothing was connected');
+    stack.google.setConsent({ email: `${owner.toLowerCase()}@example.com`, times: 1 });
+    const done = await ownersBrowser.follow(begun.location!, (hop) =>
+      hop.url.startsWith(`${stack.baseUrl}/oauth/google/callback`),
+    );
+    expect(done.status).toBe(200);
+    expect(await connectionOf(owner)).toEqual([
+      { email: `${owner.toLowerCase()}@example.com`, status: 'active' },
+    ]);
   });
 
   const forged: Array<[string, () => IdTokenTamper]> = [
@@ -255,5 +361,44 @@ describe('connect: Sign in with Slack before the Google step', () => {
       expect((await new Browser().get(prompt.startUrl)).status).toBe(410);
       expect((await pairingRow(prompt.pairingId))?.burnt_at).not.toBeNull();
     }
+  });
+
+  describe('when the failure is on the operator’s side', () => {
+    const text = (body: string) => body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const errorLogs = (err: string) =>
+      stack.server.logs.filter(
+        (l) => l.level === 50 && l.msg === 'slack sign-in failed' && JSON.stringify(l).includes(err),
+      );
+    const expectOurs = (answer: { status: number; body: string }) => {
+      expect(answer.status).toBe(502);
+      expect(text(answer.body)).toContain('Something went wrong on our side.');
+      expect(answer.body).not.toMatch(/not accepted|not completed|allow the sign-in/);
+    };
+
+    it('when Slack’s keys or token endpoint fail, then the page does not blame the person, an error is logged and the link still works', async () => {
+      const owner = newUser();
+      const prompt = await requestPrompt(stack, owner);
+      // A new key makes the server read the keys again, and that read fails.
+      stack.slack.oidc.rotateKey();
+      stack.slack.oidc.breakNext('keys', { status: 404, body: 'not found' });
+      expectOurs((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer);
+      expect(errorLogs('slack_misconfigured')).not.toHaveLength(0);
+
+      stack.slack.oidc.breakNext('token', { status: 503 });
+      expectOurs((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer);
+      expect(errorLogs('slack_unreachable')).not.toHaveLength(0);
+      expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+      expect((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer.status).toBe(303);
+    });
+
+    it('when the client secret is wrong, then every sign-in gets our page and an error naming Slack’s refusal', async () => {
+      await stack.server.stop('SIGTERM');
+      await stack.restart({ SLACK_CLIENT_SECRET: 'not-the-secret' });
+      const owner = newUser();
+      const prompt = await requestPrompt(stack, owner);
+      expectOurs((await signInThroughSlack(stack, new Browser(), prompt, owner)).answer);
+      expect(errorLogs('bad_client_secret')).not.toHaveLength(0);
+      expect(await pairingRow(prompt.pairingId)).toEqual({ used_at: null, burnt_at: null });
+    });
   });
 });

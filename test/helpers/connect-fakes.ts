@@ -159,6 +159,7 @@ export function fakePairings(): PairingStore & {
         failedAttempts: 0,
         usedAt: null,
         burntAt: null,
+        refusedAt: null,
         createdAt: new Date(since.getTime() + 3_600_000),
       });
       return true;
@@ -173,15 +174,17 @@ export function fakePairings(): PairingStore & {
     },
     async consume(id, now) {
       const p = pairings.get(id);
-      if (!p || p.usedAt || p.expiresAt <= now) return false;
+      if (!p || p.usedAt || p.refusedAt || p.expiresAt <= now) return false;
       Object.assign(p, { usedAt: now, burntAt: null, failedAttempts: p.failedAttempts - 1 });
       return true;
     },
     async refuse(id, now) {
       const p = pairings.get(id);
-      if (!p) return;
+      if (!p || p.refusedAt) return undefined;
+      p.refusedAt = now;
       p.burntAt ??= now;
       if (p.expiresAt > now) p.expiresAt = now;
+      return { wasUsed: p.usedAt !== null };
     },
     createAttempt: async (a) => void attempts.set(a.id, { ...a, usedAt: null }),
     findAttempt: async (id) => (attempts.has(id) ? { ...attempts.get(id)! } : undefined),

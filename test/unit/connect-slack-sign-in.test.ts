@@ -11,9 +11,11 @@ function fakeSlack() {
     signedIn: { teamId: 'T1', userId: 'U1' },
     nonceOverride: undefined as string | undefined,
     lastNonce: '',
+    lastTeam: '',
     exchanges: 0,
-    authorizationUrl({ state, nonce }: { state: string; nonce: string }) {
+    authorizationUrl({ state, nonce, team }: { state: string; nonce: string; team: string }) {
       slack.lastNonce = nonce;
+      slack.lastTeam = team;
       return `https://slack.test/authorize?state=${encodeURIComponent(state)}`;
     },
     async exchangeCode(code: string) {
@@ -71,6 +73,7 @@ describe('Sign in with Slack before the code', () => {
     const { id } = await t.pairing.create('T1', 'U1', 'connect');
     const other = await t.pairing.create('T1', 'U1', 'connect');
     const s = await t.startFor(id);
+    expect(t.slack.lastTeam).toBe('T1');
     const result = await t.signIn.callback({ state: s.state, code: 'c' }, s.cookies);
     expect(result.pairingId).toBe(id);
     const stored = await t.pairing.usable(id);
@@ -102,12 +105,65 @@ describe('Sign in with Slack before the code', () => {
       },
     ]);
     expect(t.notices.told).toEqual([
-      { userId: 'U1', notice: { kind: 'link_refused', signedInAs: { teamId: 'T1', userId: 'U22' } } },
+      {
+        userId: 'U1',
+        notice: { kind: 'link_refused', signedInAs: { teamId: 'T1', userId: 'U22' }, afterUse: false },
+      },
     ]);
     expect(noticeText(t.notices.told[0]!.notice, 'T1')).toContain('<@U22>');
+    expect(noticeText(t.notices.told[0]!.notice, 'T1')).toContain('Nothing was connected.');
     expect(
-      noticeText({ kind: 'link_refused', signedInAs: { teamId: 'T9', userId: '<!here>' } }, 'T1'),
+      noticeText(
+        { kind: 'link_refused', signedInAs: { teamId: 'T9', userId: '<!here>' }, afterUse: false },
+        'T1',
+      ),
     ).not.toMatch(/<!here>|<@/);
+  });
+
+  it('when one stranger comes back with several states, then the person is told and audited once', async () => {
+    const t = setup();
+    const { id } = await t.pairing.create('T1', 'U1', 'connect');
+    t.slack.signedIn = { teamId: 'T1', userId: 'U22' };
+    // States are minted while the link still works (one per start page); each carries its own nonce.
+    const states = [];
+    for (let i = 0; i < 5; i++) states.push({ ...(await t.startFor(id)), nonce: t.slack.lastNonce });
+    const codes = [];
+    for (const s of states) {
+      t.slack.nonceOverride = s.nonce;
+      codes.push(await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies)));
+    }
+    expect(codes).toEqual(Array(5).fill('pairing_not_theirs'));
+    expect(t.notices.told).toHaveLength(1);
+    expect(t.audit.entries).toHaveLength(1);
+  });
+
+  it('when the person had already entered the right code, then the message does not say nothing was connected', async () => {
+    const t = setup();
+    const { id, code } = await t.pairing.create('T1', 'U1', 'connect');
+    t.slack.signedIn = { teamId: 'T1', userId: 'U22' };
+    const s = await t.startFor(id);
+    await t.pairing.redeem(id, code);
+    await failure(t.signIn.callback({ state: s.state, code: 'c' }, s.cookies));
+    const told = t.notices.told[0]!.notice;
+    expect(told).toMatchObject({ kind: 'link_refused', afterUse: true });
+    expect(noticeText(told, 'T1')).not.toContain('Nothing was connected');
+    expect(noticeText(told, 'T1')).toContain('Your own connection is not affected');
+  });
+
+  it('when the refusal lands between the code check and its use, then the code does not undo it', async () => {
+    const t = setup();
+    const { id, code } = await t.pairing.create('T1', 'U1', 'connect');
+    // A refusal stamped by a machine whose clock runs behind: the pairing's expiry is not what stops the code.
+    const original = t.pairings.refuse;
+    t.pairings.refuse = async (pid, now) => original(pid, new Date(now.getTime() + 60_000));
+    const reserve = t.pairings.reserveCheck;
+    t.pairings.reserveCheck = async (pid, limit, now) => {
+      const checks = await reserve(pid, limit, now);
+      await t.pairings.refuse(pid, t.clock.now());
+      return checks;
+    };
+    expect(await failure(t.pairing.redeem(id, code))).toBe('pairing_refused');
+    expect(t.pairings.pairings.get(id)).toMatchObject({ usedAt: null, refusedAt: expect.any(Date) });
   });
 
   it('when the pairing was already used, then a stranger still burns it and the owner’s right code cannot revive it', async () => {

@@ -10,7 +10,7 @@ export function createPairingRepo(prisma: PrismaClient): PairingStore {
      * count; the insert runs as a later statement and so sees every pairing committed before the lock.
      */
     async createWithinLimit(
-      p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt'>,
+      p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt' | 'refusedAt'>,
       since: Date,
       limit: number,
     ): Promise<boolean> {
@@ -41,17 +41,21 @@ export function createPairingRepo(prisma: PrismaClient): PairingStore {
      RETURNING failed_attempts`;
       return rows[0]?.failed_attempts;
     },
-    /** Single use: spends the pairing after a right code and refunds the reserved check. */
+    /** Single use: spends the pairing after a right code and refunds the reserved check; never a refused one. */
     async consume(id: string, now: Date): Promise<boolean> {
       const count = await prisma.$executeRaw`
         UPDATE pairings SET used_at = ${now}, burnt_at = NULL, failed_attempts = failed_attempts - 1
-         WHERE id = ${id} AND used_at IS NULL AND expires_at > ${now}`;
+         WHERE id = ${id} AND used_at IS NULL AND refused_at IS NULL AND expires_at > ${now}`;
       return count === 1;
     },
-    async refuse(id: string, now: Date): Promise<void> {
-      await prisma.$executeRaw`
-        UPDATE pairings SET burnt_at = COALESCE(burnt_at, ${now}), expires_at = LEAST(expires_at, ${now})
-         WHERE id = ${id}`;
+    /** Only the first refusal updates the row (the row lock orders parallel ones), so only it is told. */
+    async refuse(id: string, now: Date): Promise<{ wasUsed: boolean } | undefined> {
+      const rows = await prisma.$queryRaw<Array<{ was_used: boolean }>>`
+        UPDATE pairings SET refused_at = ${now}, burnt_at = COALESCE(burnt_at, ${now}),
+               expires_at = LEAST(expires_at, ${now})
+         WHERE id = ${id} AND refused_at IS NULL
+     RETURNING used_at IS NOT NULL AS was_used`;
+      return rows[0] ? { wasUsed: rows[0].was_used } : undefined;
     },
     async createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void> {
       await prisma.oAuthAttempt.create({ data: a });

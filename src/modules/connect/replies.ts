@@ -88,7 +88,10 @@ export function noticeText(notice: ConnectNotice, teamId?: string): string {
       other.teamId === teamId && /^[UW][A-Z0-9]{2,}$/.test(other.userId)
         ? `<@${other.userId}>`
         : `the Slack account ${codeMrkdwn(`${other.teamId}/${other.userId}`)}`;
-    return `Someone else (${who}) opened the Gmail connect link made for you and signed in with Slack, so the link was disabled. Nothing was connected. If you still want to connect, run \`/ai-email-connect\` again and keep the link to yourself.`;
+    // After the person's own right code their connect may have gone on, so "nothing was connected" could be false.
+    return notice.afterUse
+      ? `Someone else (${who}) opened the Gmail connect link made for you and signed in with Slack after you had entered its code, so the link was disabled. Your own connection is not affected; \`/ai-email-status\` shows whether it completed. Keep connect links to yourself.`
+      : `Someone else (${who}) opened the Gmail connect link made for you and signed in with Slack, so the link was disabled. Nothing was connected. If you still want to connect, run \`/ai-email-connect\` again and keep the link to yourself.`;
   }
   if (notice.kind === 'mailbox_claimed') {
     const who = /^[UW][A-Z0-9]{2,}$/.test(notice.by) ? `<@${notice.by}>` : codeMrkdwn(notice.by);

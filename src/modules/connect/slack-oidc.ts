@@ -9,6 +9,62 @@ const USER_CLAIM = 'https://slack.com/user_id';
 /** Clocks of Slack and this machine may differ a little; no more than this. */
 const CLOCK_SKEW_S = 60;
 
+/** The only token-endpoint refusal the person causes: `invalid_code` (forged, already used or too old). */
+const CODE_ERRORS = new Set(['invalid_code']);
+/** Slack says it is failing or busy; anything else it refuses is our client's setup. */
+const SLACK_BUSY = new Set([
+  'ratelimited',
+  'request_timeout',
+  'service_unavailable',
+  'fatal_error',
+  'internal_error',
+]);
+/** What jose says of a token itself; any other failure (keys out of reach or not a key set) is not the token's. */
+const TOKEN_FLAWS = [
+  joseErrors.JWSSignatureVerificationFailed,
+  joseErrors.JWTClaimValidationFailed,
+  joseErrors.JWTExpired,
+  joseErrors.JOSEAlgNotAllowed,
+  joseErrors.JWSInvalid,
+  joseErrors.JWTInvalid,
+  joseErrors.JWKSNoMatchingKey,
+];
+
+const unreachable = (why: string, cause?: unknown) =>
+  connectErrors.fail('slack_unreachable', why, cause === undefined ? undefined : { cause });
+const misconfigured = (why: string, cause?: unknown) =>
+  connectErrors.fail('slack_misconfigured', why, cause === undefined ? undefined : { cause });
+
+/** The token endpoint's answer: Slack's JSON, or why it is not the person's fault that there is none. */
+async function tokenAnswer(res: Response): Promise<{ ok?: boolean; error?: string; id_token?: unknown }> {
+  if (res.status >= 500 || res.status === 429)
+    throw unreachable(`openid.connect.token answered ${res.status}`);
+  const body: unknown = await res.json().catch((cause: unknown) => {
+    // The body cut off by the timeout is Slack out of reach; a body that is not JSON is not Slack.
+    if ((cause as Error)?.name === 'TimeoutError' || (cause as Error)?.name === 'AbortError') {
+      throw unreachable('openid.connect.token timed out', cause);
+    }
+    return undefined;
+  });
+  if (!res.ok || typeof body !== 'object' || body === null) {
+    throw misconfigured(`openid.connect.token answered ${res.status} without Slack's JSON`);
+  }
+  return body;
+}
+
+/** Sorts a failed verification: the token's flaw (the person's page) or the keys endpoint's (ours). */
+function verificationFailure(cause: unknown): Error {
+  const message = `id token not verified: ${(cause as Error)?.message ?? String(cause)}`;
+  if (TOKEN_FLAWS.some((flaw) => cause instanceof flaw)) {
+    return connectErrors.fail('slack_id_token_invalid', message, { cause });
+  }
+  // Timeouts and network failures are Slack out of reach; a non-200 or non-JSON key set is a wrong URL.
+  if (cause instanceof joseErrors.JWKSTimeout || !(cause instanceof joseErrors.JOSEError)) {
+    return cause instanceof SyntaxError ? misconfigured(message, cause) : unreachable(message, cause);
+  }
+  return misconfigured(message, cause);
+}
+
 export interface SlackOidcSettings {
   clientId: string;
   clientSecret: string;
@@ -35,9 +91,11 @@ export function createSlackOidc(s: SlackOidcSettings): SlackIdentity {
   });
 
   return {
-    authorizationUrl({ state, nonce }) {
+    authorizationUrl({ state, nonce, team }) {
       const url = new URL(s.authorizeUrl);
       // Only `openid`: the team and user ids are all the check needs; no email or profile is asked for.
+      // `team` makes Slack sign in to the pairing's workspace, so a person signed in to several workspaces
+      // does not come back as their account in another one (which would be a stranger and burn the link).
       url.search = new URLSearchParams({
         response_type: 'code',
         scope: 'openid',
@@ -45,12 +103,13 @@ export function createSlackOidc(s: SlackOidcSettings): SlackIdentity {
         redirect_uri: s.redirectUri,
         state,
         nonce,
+        team,
       }).toString();
       return url.toString();
     },
 
     async exchangeCode(code) {
-      const answer = await fetch(`${s.apiUrl}openid.connect.token`, {
+      const res = await fetch(`${s.apiUrl}openid.connect.token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
@@ -61,18 +120,15 @@ export function createSlackOidc(s: SlackOidcSettings): SlackIdentity {
           grant_type: 'authorization_code',
         }),
         signal: AbortSignal.timeout(s.timeoutMs),
-      })
-        .then(async (res) => (await res.json()) as { ok?: boolean; error?: string; id_token?: unknown })
-        .catch((cause: unknown) => {
-          throw connectErrors.fail('slack_sign_in_failed', 'openid.connect.token unreachable', { cause });
-        });
-      if (answer.ok !== true || typeof answer.id_token !== 'string') {
-        throw connectErrors.fail(
-          'slack_sign_in_failed',
-          `openid.connect.token: ${answer.error ?? 'no id_token'}`,
-        );
-      }
-      return answer.id_token;
+      }).catch((cause: unknown) => {
+        throw unreachable('openid.connect.token unreachable', cause);
+      });
+      const answer = await tokenAnswer(res);
+      if (answer.ok === true && typeof answer.id_token === 'string') return answer.id_token;
+      const why = `openid.connect.token: ${answer.error ?? 'no id_token'}`;
+      if (answer.error && CODE_ERRORS.has(answer.error)) throw connectErrors.fail('slack_code_invalid', why);
+      // invalid_client_id, bad_client_secret, bad_redirect_uri and anything unexplained: the operator's setup.
+      throw answer.error && SLACK_BUSY.has(answer.error) ? unreachable(why) : misconfigured(why);
     },
 
     async verifyIdToken(idToken) {
@@ -83,14 +139,7 @@ export function createSlackOidc(s: SlackOidcSettings): SlackIdentity {
         clockTolerance: CLOCK_SKEW_S,
         requiredClaims: ['exp', 'iat'],
       }).catch((cause: unknown) => {
-        // Slack's keys out of reach is not the token's fault; everything else is a token that fails.
-        const unreachable =
-          cause instanceof joseErrors.JWKSTimeout || !(cause instanceof joseErrors.JOSEError);
-        throw connectErrors.fail(
-          unreachable ? 'slack_sign_in_failed' : 'slack_id_token_invalid',
-          `id token not accepted: ${(cause as Error).message}`,
-          { cause },
-        );
+        throw verificationFailure(cause);
       });
       const teamId = payload[TEAM_CLAIM];
       const userId = payload[USER_CLAIM];

@@ -14,7 +14,13 @@ export const connectErrors = defineErrors({
   pairing_refused: 'user',
   sign_in_required: 'user',
   slack_sign_in_failed: 'user',
+  /** Slack did not accept the code the browser brought back (`invalid_code`: forged, used or late). */
+  slack_code_invalid: 'user',
   slack_id_token_invalid: 'user',
+  /** Slack refused our client (id, secret, redirect URI) or answered outside its protocol: the operator's to fix. */
+  slack_misconfigured: 'internal',
+  /** Slack's token or keys endpoint could not be reached, timed out or said it is failing. */
+  slack_unreachable: 'transient',
   // The start page's form.
   form_invalid: 'user',
   form_foreign: 'user',

@@ -55,11 +55,11 @@ export function createPairingService(deps: PairingDeps) {
     async usable(id: string): Promise<Pairing> {
       const pairing = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await deps.pairings.find(id) : undefined;
       if (!pairing) throw connectErrors.fail('pairing_unknown', 'no such pairing');
-      if (pairing.usedAt) throw used();
-      // Burnt with checks left: a Slack sign-in by someone else refused it (`refuse`), not wrong codes.
-      if (pairing.burntAt && pairing.failedAttempts < MAX_WRONG_CODES) {
+      // Refused first: once someone else signed in on it, that is what the link says, even after a use.
+      if (pairing.refusedAt) {
         throw connectErrors.fail('pairing_refused', 'pairing refused after a sign-in by someone else');
       }
+      if (pairing.usedAt) throw used();
       if (pairing.burntAt) throw burnt();
       if (pairing.expiresAt <= deps.clock.now())
         throw connectErrors.fail('pairing_expired', 'pairing expired');
@@ -82,7 +82,11 @@ export function createPairingService(deps: PairingDeps) {
           details: { attemptsLeft: left },
         });
       }
-      if (!(await deps.pairings.consume(id, deps.clock.now()))) throw used();
+      if (!(await deps.pairings.consume(id, deps.clock.now()))) {
+        // Used or refused since it was read; `usable` names which.
+        await this.usable(id);
+        throw used();
+      }
       return pairing;
     },
   };

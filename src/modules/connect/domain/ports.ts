@@ -49,7 +49,7 @@ export interface ConnectionStore {
 export interface PairingStore {
   /** Creates the pairing unless the user already has `limit` created since `since`; false when over it. */
   createWithinLimit(
-    p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt'>,
+    p: Omit<Pairing, 'failedAttempts' | 'usedAt' | 'burntAt' | 'refusedAt'>,
     since: Date,
     limit: number,
   ): Promise<boolean>;
@@ -60,13 +60,14 @@ export interface PairingStore {
    * unless `consume` refunds it.
    */
   reserveCheck(id: string, limit: number, now: Date): Promise<number | undefined>;
-  /** Single use: spends the pairing after a right code and refunds the reserved check. */
+  /** Single use: spends the pairing after a right code and refunds the reserved check; never a refused one. */
   consume(id: string, now: Date): Promise<boolean>;
   /**
-   * Burns the pairing for good, used or not: it is burnt and expired at `now`, so neither a code check nor
-   * `consume` can succeed on it any more (a refund by `consume` cannot revive it).
+   * Refuses the pairing for good, used or not: marked refused, burnt and expired at `now`, so neither a code
+   * check nor `consume` can succeed on it any more (`consume` needs the refusal mark empty, whatever the
+   * clocks say). Undefined when it was already refused (or is unknown); otherwise whether it had been used.
    */
-  refuse(id: string, now: Date): Promise<void>;
+  refuse(id: string, now: Date): Promise<{ wasUsed: boolean } | undefined>;
   createAttempt(a: Omit<OAuthAttempt, 'usedAt'>): Promise<void>;
   findAttempt(id: string): Promise<OAuthAttempt | undefined>;
   consumeAttempt(id: string, now: Date): Promise<boolean>;
@@ -104,10 +105,17 @@ export interface ConnectAuditEntry {
 
 /** Sign in with Slack (OpenID Connect), when the app's client credentials are configured. */
 export interface SlackIdentity {
-  authorizationUrl(p: { state: string; nonce: string }): string;
-  /** openid.connect.token; the id token, or a connect error (`slack_sign_in_failed`). */
+  /** Slack's authorize URL, asking it to sign in to workspace `team`. */
+  authorizationUrl(p: { state: string; nonce: string; team: string }): string;
+  /**
+   * openid.connect.token; the id token, or a connect error: `slack_code_invalid` for a code Slack refuses,
+   * `slack_misconfigured` when it refuses our client, `slack_unreachable` when it cannot answer.
+   */
   exchangeCode(code: string): Promise<string>;
-  /** Signature (RS256, Slack's keys), issuer, audience and expiry; or a connect error (`slack_id_token_invalid`). */
+  /**
+   * Signature (RS256, Slack's keys), issuer, audience and expiry; or a connect error: `slack_id_token_invalid`
+   * for the token's flaws, `slack_unreachable`/`slack_misconfigured` when Slack's keys cannot be had.
+   */
   verifyIdToken(idToken: string): Promise<{ teamId: string; userId: string; nonce: string | undefined }>;
 }
 

@@ -81,7 +81,11 @@ export function createSlackSignIn(deps: SlackSignInDeps) {
         b: browserHash(key, browserSecret),
         e: deps.clock.now().getTime() + SIGN_IN_TTL_MS,
       } satisfies StatePayload);
-      const redirectUrl = deps.slack.authorizationUrl({ state, nonce: signInNonce(key, signInId) });
+      const redirectUrl = deps.slack.authorizationUrl({
+        state,
+        nonce: signInNonce(key, signInId),
+        team: pairing.teamId,
+      });
       return { redirectUrl, signInId, browserSecret };
     },
 
@@ -95,6 +99,7 @@ export function createSlackSignIn(deps: SlackSignInDeps) {
     ): Promise<{ pairingId: string; signInId: string; proof: string }> {
       const claimed = await claimState(q.state, browserSecretFor);
       if (q.error || !q.code) {
+        // access_denied is the person cancelling on Slack's page: the pairing stays usable.
         throw connectErrors.fail('slack_sign_in_failed', `Slack answered ${q.error ?? 'without a code'}`);
       }
       const identity = await deps.slack.verifyIdToken(await deps.slack.exchangeCode(q.code));
@@ -105,7 +110,10 @@ export function createSlackSignIn(deps: SlackSignInDeps) {
       const stored = await deps.pairings.find(claimed.p);
       if (!stored) throw connectErrors.fail('pairing_unknown', 'no such pairing');
       if (identity.teamId !== stored.teamId || identity.userId !== stored.userId) {
-        await deps.pairings.refuse(stored.id, deps.clock.now());
+        // Only the sign-in that refuses the link is audited and told: more states minted before it
+        // (one per start page) must not let the same stranger send the person a message each.
+        const refused = await deps.pairings.refuse(stored.id, deps.clock.now());
+        if (!refused) throw connectErrors.fail('pairing_not_theirs', 'signed in as another Slack person');
         await deps.audit.record({
           teamId: stored.teamId,
           userId: stored.userId,
@@ -118,6 +126,7 @@ export function createSlackSignIn(deps: SlackSignInDeps) {
           .tell(stored.teamId, stored.userId, {
             kind: 'link_refused',
             signedInAs: { teamId: identity.teamId, userId: identity.userId },
+            afterUse: refused.wasUsed,
           })
           .catch(() => undefined);
         throw connectErrors.fail('pairing_not_theirs', 'signed in as another Slack person');

@@ -29,6 +29,8 @@ export interface Pairing {
   expiresAt: Date;
   usedAt: Date | null;
   burntAt: Date | null;
+  /** Someone else signed in with Slack on it: refused for good, whatever `burntAt` says. */
+  refusedAt: Date | null;
 }
 
 export interface OAuthAttempt {
@@ -99,7 +101,12 @@ export type ConnectNotice =
   | { kind: 'connected'; purpose: PairingPurpose; email: string }
   | { kind: 'invalid'; email: string }
   /** Someone else signed in with Slack on the person's connect link, which is now disabled. */
-  | { kind: 'link_refused'; signedInAs: { teamId: string; userId: string } }
+  | {
+      kind: 'link_refused';
+      signedInAs: { teamId: string; userId: string };
+      /** The person had already entered the right code, so their own connect may have gone on. */
+      afterUse: boolean;
+    }
   /** Another Slack person of the workspace connected the person's Google account (`shared`) or tried to. */
   | { kind: 'mailbox_claimed'; email: string; by: string; shared: boolean };
 

@@ -122,6 +122,10 @@ export function startPage(p: {
               account.
             </p>`
       }
+      <p class="muted">
+        Your own member ID is in Slack: click your profile picture, choose Profile, then ⋮ (More) → Copy
+        member ID.
+      </p>
       ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
       <form method="post" action="/oauth/google/begin">
         <input type="hidden" name="pairing" value="${p.pairingId}" />
