@@ -188,6 +188,29 @@ describe('mailbox sync', () => {
     expect(rechecks).toEqual([150n]);
   });
 
+  it('when the push names a history id the cursor already covers, then Gmail is not read and only left intents are settled', async () => {
+    let gmailOpened = 0;
+    const { sync, store, posted } = setup(fakeGmail(['a']), {
+      openGmail: async () => {
+        gmailOpened += 1;
+        return fakeGmail(['a']);
+      },
+    });
+    store.pending.set('left', new Date(NOW.getTime() - 60_000));
+    await expect(sync.run({ mailboxId: 'mb', historyId: 100n })).resolves.toEqual({
+      status: 'skipped',
+      reason: 'covered',
+    });
+    await sync.run({ mailboxId: 'mb', historyId: 90n });
+    expect(gmailOpened).toBe(0);
+    expect(posted).toEqual([]);
+    expect(store.pending.size).toBe(0);
+    expect(store.mailbox.historyId).toBe(100n);
+    await sync.run({ mailboxId: 'mb', historyId: 101n });
+    expect(gmailOpened).toBe(1);
+    expect(posted).toEqual([['a']]);
+  });
+
   it('when the cursor is too old, then recent unannounced inbox mail is backfilled and the user told', async () => {
     const gmail = fakeGmail([], '500', {
       listHistory: async () => Promise.reject(new AppError('gmail_not_found', 'gone')),

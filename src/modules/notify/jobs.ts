@@ -154,11 +154,16 @@ export function registerNotifyJobs(
   // Idempotent upsert: every machine may run this; the schedule exists once. Its first run is at once
   // on a first boot, and a run that fell due while no machine ran runs as soon as a worker is up, so
   // watches that expired meanwhile are renewed by a job: start-up never waits for maintenance.
+  // A restart's schedule is not due yet, so a restart adds one run at once (shared by machines
+  // starting together) to renew watches that expired meanwhile; a first boot's schedule runs at once.
   app.jobs.onStart(async () => {
+    const restarted = (await app.queues.notify.getJobScheduler('notify-maintain')) !== undefined;
     await app.queues.notify.upsertJobScheduler(
       'notify-maintain',
       { every: app.config.NOTIFY_MAINTAIN_INTERVAL_MS },
       { name: MAINTAIN_JOB, data: {} },
     );
+    const once = { deduplication: { id: 'maintain-at-start' } };
+    if (restarted) await app.queues.notify.add(MAINTAIN_JOB, {}, once);
   });
 }
