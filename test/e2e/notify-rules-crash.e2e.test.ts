@@ -27,7 +27,7 @@ const digestJobs = async (
 ): Promise<Job[]> => (await h.queue.getJobs(states)).filter((j) => j.name === 'deliver-held');
 const posts = (stack: Stack) => stack.slack.calls.filter((c) => c.method === 'chat.postMessage').length;
 
-async function hourlyDigests(stack: Stack, userId: string) {
+async function hourlyDigests(stack: Stack, h: NotifyHarness, userId: string) {
   await openHome(stack, userId);
   await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
   const modal = await stack.slack.waitForView(
@@ -39,6 +39,12 @@ async function hourlyDigests(stack: Stack, userId: string) {
     values: { delivery: { value: 'hourly' } },
   });
   expect(result.responseAction).toBeUndefined();
+  // The modal closes first; the rules are saved right after.
+  await eventually(
+    async () =>
+      (await h.db.query('SELECT delivery FROM notification_rules WHERE user_id = $1', [userId])).rows[0]
+        ?.delivery === 'hourly',
+  );
 }
 
 describe('digests of held mail across crashes', () => {
@@ -49,7 +55,7 @@ describe('digests of held mail across crashes', () => {
     const users = [];
     for (const u of USERS) {
       users.push(await enabledUser(stack, h, u));
-      await hourlyDigests(stack, u.userId);
+      await hourlyDigests(stack, h, u.userId);
     }
     const all: string[] = [];
     let interrupted = 0;

@@ -19,8 +19,19 @@ const hhmm = (minutes: number) => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
-/** Opens the rules modal from the App Home and submits `values`; answers the emulator's result. */
+/** When the person's rules were last saved (none: undefined). */
+let db: NotifyHarness['db'];
+const savedAt = async (userId: string): Promise<number | undefined> => {
+  const { rows } = await db.query('SELECT updated_at FROM notification_rules WHERE user_id = $1', [userId]);
+  return rows[0] ? (rows[0].updated_at as Date).getTime() : undefined;
+};
+
+/**
+ * Opens the rules modal from the App Home and submits `values`; answers the emulator's result once valid
+ * rules are saved (the modal closes first, the save follows).
+ */
 async function saveRules(stack: Stack, userId: string, values: ViewValues) {
+  const before = await savedAt(userId);
   await openHome(stack, userId);
   await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
   const modal = await stack.slack.waitForView(
@@ -29,7 +40,9 @@ async function saveRules(stack: Stack, userId: string, values: ViewValues) {
       v.callback_id === 'notification_rules' &&
       stack.slack.topModal(userId)?.id === v.id,
   );
-  return { modal, result: await stack.slack.submitView({ userId, viewId: modal.id, values }) };
+  const result = await stack.slack.submitView({ userId, viewId: modal.id, values });
+  if (result.responseAction !== 'errors') await eventually(async () => (await savedAt(userId)) !== before);
+  return { modal, result };
 }
 
 const rules = (p: {
@@ -62,6 +75,9 @@ const heldCount = async (h: NotifyHarness, mailboxId: string) =>
 
 describe('notification rules', () => {
   const ctx = useNotifyStack();
+  beforeAll(() => {
+    db = ctx.h.db;
+  });
 
   it('when the rules list VIPs and skip no category, then only VIP mail is announced, promotions included', async () => {
     const { stack, h } = ctx;

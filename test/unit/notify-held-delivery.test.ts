@@ -1,12 +1,14 @@
 import {
   createDigestDelivery,
   createRulesHook,
+  giveUpDigest,
+  HELD_DIGEST_LINES,
   type HeldDeps,
 } from '../../src/modules/notify/domain/held-delivery';
 import { DEFAULT_RULES, type NotificationRules } from '../../src/modules/notify/domain/rules';
 import { notifyErrors } from '../../src/modules/notify/domain/errors';
 import { digestMessage } from '../../src/modules/notify/blocks';
-import type { Announcement, MailHeaders } from '../../src/modules/notify/domain/types';
+import type { Announcement, MailboxRecord, MailHeaders } from '../../src/modules/notify/domain/types';
 import { mailboxRow, memoryMailboxes, silentLog } from '../helpers/notify-fakes';
 
 const mail = (i: number, from = `s${i}@example.org`): MailHeaders => ({
@@ -19,8 +21,21 @@ const mail = (i: number, from = `s${i}@example.org`): MailHeaders => ({
 });
 
 /** Stores in memory: rules, held mail and the intent record (pending → posted), as the Postgres ones keep them. */
-function fixture(p: { rules?: NotificationRules; now: Date; tz?: string; enabled?: boolean }) {
-  const mailbox = mailboxRow({ id: 'mb-1', teamId: 'T1', userId: 'U1', enabled: p.enabled ?? true });
+function fixture(p: {
+  rules?: NotificationRules;
+  now: Date;
+  tz?: string;
+  enabled?: boolean;
+  state?: MailboxRecord['state'];
+}) {
+  const mailbox = mailboxRow({
+    id: 'mb-1',
+    teamId: 'T1',
+    userId: 'U1',
+    email: 'me@example.com',
+    enabled: p.enabled ?? true,
+    state: p.state ?? 'ok',
+  });
   const mailboxes = memoryMailboxes([mailbox]);
   const intents = new Map<string, 'pending' | 'posted'>();
   Object.assign(mailboxes, {
@@ -33,9 +48,11 @@ function fixture(p: { rules?: NotificationRules; now: Date; tz?: string; enabled
     releaseIntents: async (_id: string, ids: string[]) => ids.forEach((i) => intents.delete(i)),
   });
   let rules = p.rules;
-  const held = new Map<string, { mail: MailHeaders; dueAt: Date }>();
+  const held = new Map<string, { mail: MailHeaders; dueAt: Date; account?: string }>();
   const scheduled: Date[] = [];
   const posts: Announcement[] = [];
+  const published: string[] = [];
+  const notified: Date[] = [];
   const deps: HeldDeps = {
     mailboxes,
     clock: { now: () => p.now },
@@ -46,25 +63,31 @@ function fixture(p: { rules?: NotificationRules; now: Date; tz?: string; enabled
       setTimeZone: async (_t, _u, timeZone) => void (rules = rules && { ...rules, timeZone }),
     },
     held: {
-      hold: async (_id, mails, dueAt) =>
-        mails.forEach((m) => held.has(m.id) || held.set(m.id, { mail: m, dueAt })),
-      due: async (_id, until) => [...held.values()].filter((h) => h.dueAt <= until).map((h) => h.mail),
+      hold: async (_id, account, mails, dueAt) =>
+        mails.forEach((m) => held.has(m.id) || held.set(m.id, { mail: m, dueAt, account })),
+      due: async (_id, until) =>
+        [...held.values()]
+          .filter((h) => h.dueAt <= until)
+          .map((h) => (h.account ? { ...h.mail, account: h.account } : h.mail)),
       drop: async (_id, ids) => ids.forEach((i) => held.delete(i)),
       dropAll: async () => held.clear(),
-      reschedule: async (_id, dueAt) => {
-        held.forEach((h) => (h.dueAt = dueAt));
-        return held.size > 0;
+      reschedule: async (_id, dueAt, dueBy) => {
+        const moved = [...held.values()].filter((h) => !dueBy || h.dueAt <= dueBy);
+        moved.forEach((h) => (h.dueAt = dueAt));
+        return moved.length > 0;
       },
       overdue: async () => [],
     },
     timeZoneOf: async () => p.tz,
     scheduleDigest: async (_id, dueAt) => void scheduled.push(dueAt),
+    publish: async (_mb, m) => void published.push(m.id),
   };
   let failNext: unknown;
   const deliver = createDigestDelivery({
     ...deps,
     inFlightMs: 1_000,
     findAnnounced: async () => new Set(),
+    notified: async (_mb, at) => void notified.push(at),
     announce: async (_mb, a) => {
       if (failNext) {
         const err = failNext;
@@ -82,6 +105,9 @@ function fixture(p: { rules?: NotificationRules; now: Date; tz?: string; enabled
     scheduled,
     posts,
     intents,
+    published,
+    notified,
+    deps,
     rules: () => rules,
     failOnce: (err: unknown) => (failNext = err),
   };
@@ -135,7 +161,7 @@ describe('delivering held mail', () => {
     [1, 2, 3].forEach((i) => f.held.set(`g${i}`, { mail: mail(i), dueAt: now }));
     f.held.set('g9', { mail: mail(9), dueAt: new Date(now.getTime() + 3_600_000) });
     expect(await f.deliver('mb-1', now)).toEqual({ delivered: 3 });
-    expect(f.posts).toEqual([{ kind: 'digest', mails: [mail(1), mail(2), mail(3)] }]);
+    expect(f.posts).toEqual([{ kind: 'digest', mails: [mail(1), mail(2), mail(3)], allLines: true }]);
     expect([...f.held.keys()]).toEqual(['g9']);
     expect(f.intents.get('g2')).toBe('posted');
   });
@@ -161,14 +187,80 @@ describe('delivering held mail', () => {
     expect(f.held.size).toBe(0);
   });
 
-  it('when very many emails were held, then each digest stays within Slack’s limits and says how many it leaves out', async () => {
+  it('when very many emails were held, then digests of even size list every email with its link, each within Slack’s limits', async () => {
     const f = fixture({ now });
-    for (let i = 0; i < 150; i++) f.held.set(`g${i}`, { mail: mail(i), dueAt: now });
+    // The longest lines a digest can have: long names and subjects, a long mailbox address.
+    const long = (i: number) => ({
+      ...mail(i, `"${'<N&'.repeat(300)}" <n${i}@example.org>`),
+      subject: `${'*S&<'.repeat(400)} ${i}`,
+      id: `1${String(i).padStart(15, 'f')}`,
+    });
+    for (let i = 0; i < 150; i++) f.held.set(long(i).id, { mail: long(i), dueAt: now });
     await f.deliver('mb-1', now);
-    expect(f.posts.map((p) => (p.kind === 'digest' ? p.mails.length : 1))).toEqual([100, 50]);
-    const message = digestMessage('me@example.com', (f.posts[0] as { mails: MailHeaders[] }).mails);
-    expect(message.blocks!.length).toBeLessThanOrEqual(50);
-    expect(JSON.stringify(message.blocks)).toContain('and 90 more');
-    expect(message.text.length).toBeLessThanOrEqual(4000);
+    const sizes = f.posts.map((p) => (p.kind === 'digest' ? p.mails.length : 1));
+    expect(sizes).toEqual([38, 38, 38, 36]);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(HELD_DIGEST_LINES);
+    const account = `${'a'.repeat(64)}@${'d'.repeat(180)}.example`;
+    for (const post of f.posts as Array<{ mails: MailHeaders[]; allLines?: boolean }>) {
+      expect(post.allLines).toBe(true);
+      const message = digestMessage(account, post.mails, post.mails.length);
+      const blocks = JSON.stringify(message.blocks);
+      expect(message.blocks!.length).toBeLessThanOrEqual(50);
+      for (const b of message.blocks!)
+        expect((b as { text?: { text: string } }).text?.text.length ?? 0).toBeLessThanOrEqual(3000);
+      for (const m of post.mails) expect(blocks).toContain(`#inbox/${m.id}|`);
+      expect(blocks).not.toContain(' more');
+      expect(message.text.length).toBeLessThanOrEqual(4000);
+    }
+    expect(f.held.size).toBe(0);
+    expect(f.notified).toEqual([now]);
+  });
+
+  it('when the grant lapsed (notifications off with an error), then held mail is still delivered: a digest needs only Slack', async () => {
+    const f = fixture({ now, enabled: false, state: 'error' });
+    f.held.set('g1', { mail: mail(1), dueAt: now, account: 'me@example.com' });
+    expect(await f.deliver('mb-1', now)).toEqual({ delivered: 1 });
+    expect(f.held.size).toBe(0);
+  });
+
+  it('when held mail belongs to another Google account than the mailbox’s now, then it is dropped, never shown as this account’s', async () => {
+    const f = fixture({ now });
+    f.held.set('g1', { mail: mail(1), dueAt: now, account: 'old@example.com' });
+    f.held.set('g2', { mail: mail(2), dueAt: now, account: 'me@example.com' });
+    expect(await f.deliver('mb-1', now)).toEqual({ delivered: 1 });
+    expect(f.posts).toEqual([{ kind: 'digest', mails: [mail(2)], allLines: true }]);
+    expect(f.held.size).toBe(0);
+  });
+
+  it('when nothing was delivered, then the last notification is not touched', async () => {
+    const f = fixture({ now });
+    expect(await f.deliver('mb-1', now)).toEqual({ delivered: 0 });
+    expect(f.notified).toEqual([]);
+  });
+
+  it('when a digest is given up, then the mailbox says why and only the mail due waits an hour', async () => {
+    const f = fixture({ now });
+    const later = new Date(now.getTime() + 7_200_000);
+    f.held.set('g1', { mail: mail(1), dueAt: now });
+    f.held.set('g2', { mail: mail(2), dueAt: later });
+    await giveUpDigest(f.deps, 'mb-1', notifyErrors.fail('slack_refused', 'user_not_found'));
+    expect((await f.deps.mailboxes.findById('mb-1'))?.state).toBe('error');
+    expect(f.held.get('g1')?.dueAt).toEqual(new Date(now.getTime() + 3_600_000));
+    expect(f.held.get('g2')?.dueAt).toEqual(later);
+    expect(f.scheduled).toEqual([new Date(now.getTime() + 3_600_000)]);
+  });
+});
+
+describe('the assistant’s events for held mail', () => {
+  it('when mail is held, then gmail.message.received is published at once for it (not for mail the rules skip)', async () => {
+    const f = fixture({
+      now: new Date('2026-06-10T20:30:00Z'),
+      tz: 'Europe/Paris',
+      rules: { ...DEFAULT_RULES, senders: ['vip.org'], delivery: 'daily', timeZone: 'Europe/Paris' },
+    });
+    const rules = await f.hook.forMailbox(f.mailbox);
+    expect(await rules.route([mail(1, 'a@vip.org'), mail(2, 'b@other.org')])).toEqual([]);
+    expect(f.published).toEqual(['g1']);
+    expect(f.held.get('g1')?.account).toBe('me@example.com');
   });
 });

@@ -9,6 +9,7 @@ import {
 import {
   announcedUnder,
   DEFAULT_RULES,
+  MAX_SENDERS_CHARS,
   parseRules,
   senderAllowed,
   type NotificationRules,
@@ -65,6 +66,12 @@ describe('rule evaluation', () => {
     });
     expect(parseRules(input({ quietStart: '22:00', quietEnd: '22:00' }))).toEqual({
       errors: { quiet_end: { kind: 'empty_quiet' } },
+    });
+    // 50 valid entries can be longer than the modal's field: refused, so the modal can always reopen.
+    const long = Array.from({ length: 50 }, (_, i) => `${'a'.repeat(60)}${i}@example.org`).join('\n');
+    expect(long.length).toBeGreaterThan(MAX_SENDERS_CHARS);
+    expect(parseRules(input({ senders: long }))).toEqual({
+      errors: { senders: { kind: 'senders_too_long' } },
     });
     expect(parseRules(input({ delivery: 'weekly' }))).toEqual({
       errors: { delivery: { kind: 'bad_delivery' } },
@@ -134,6 +141,20 @@ describe('quiet hours arithmetic', () => {
     expect(nextDigestAt(at('2026-11-01T05:10:00Z'), 'hourly', tz)).toEqual(at('2026-11-01T06:00:00Z'));
     expect(nextDigestAt(at('2026-11-01T06:10:00Z'), 'hourly', tz)).toEqual(at('2026-11-01T07:00:00Z'));
     expect(nextDigestAt(at('2026-11-01T06:10:00Z'), 'daily', tz)).toEqual(at('2026-11-01T13:00:00Z')); // 08:00 EST
+  });
+
+  it('when quiet hours end inside the repeated hour, then mail in its second pass is due the same night', () => {
+    // New York, quiet 22:00–01:30; 06:15Z is 01:15 EST (the second 01:15), 05:15Z the first (EDT).
+    const tz = 'America/New_York';
+    const q = { start: 22 * 60, end: 90 };
+    expect(quietEndAfter(at('2026-11-01T06:15:00Z'), q, tz)).toEqual(at('2026-11-01T06:30:00Z'));
+    expect(deliveryDue(at('2026-11-01T06:15:00Z'), { quiet: q, delivery: 'each' }, tz)).toEqual(
+      at('2026-11-01T06:30:00Z'),
+    );
+    expect(quietEndAfter(at('2026-11-01T05:15:00Z'), q, tz)).toEqual(at('2026-11-01T05:30:00Z'));
+    // Past both 01:30s (01:40 EST): the next day's; the next night (22:00 EST) ends at 01:30 EST.
+    expect(quietEndAfter(at('2026-11-01T06:40:00Z'), q, tz)).toEqual(at('2026-11-02T06:30:00Z'));
+    expect(quietEndAfter(at('2026-11-02T03:00:00Z'), q, tz)).toEqual(at('2026-11-02T06:30:00Z'));
   });
 
   it('when digests and quiet hours combine, then the digest waits for the quiet hours to end', () => {

@@ -59,9 +59,13 @@ export function newMailMessage(mailboxEmail: string, mail: MailHeaders): SlackMe
  * One message for many: the newest lines (whole lines only, so no link or entity is ever cut), how
  * many it leaves out, and a `text` within Slack's limit that also says how many it leaves out.
  */
-export function digestMessage(mailboxEmail: string, mails: MailHeaders[]): SlackMessage {
+export function digestMessage(
+  mailboxEmail: string,
+  mails: MailHeaders[],
+  maxLines = DIGEST_LINES,
+): SlackMessage {
   const mailbox = mailboxOf(mailboxEmail);
-  const shown = mails.slice(-DIGEST_LINES);
+  const shown = mails.slice(-maxLines);
   const more = mails.length - shown.length;
   const lines = shown.map(
     (m) =>

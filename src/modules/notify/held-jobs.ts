@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DelayedError, type Job } from 'bullmq';
-import { isPostInFlight, retryAfterMs } from './domain/failures';
+import { isPostInFlight, isTransient, retryAfterMs } from './domain/failures';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DigestDelivery, HeldStore } from './domain/held-delivery';
@@ -50,6 +50,8 @@ export function registerHeldJobs(
   app: FastifyInstance,
   deps: {
     deliver: DigestDelivery;
+    /** Slack refused for good or the last attempt failed (see giveUpDigest). */
+    giveUp: (mailboxId: string, err: unknown) => Promise<void>;
     held: Pick<HeldStore, 'overdue'>;
     scheduleDigest: (mailboxId: string, dueAt: Date) => Promise<void>;
     log: Logger;
@@ -60,6 +62,10 @@ export function registerHeldJobs(
       return await deps.deliver(data.mailboxId, new Date(data.until));
     } catch (err) {
       await waitForPostInFlight(job, err);
+      const permanent = !isTransient(err);
+      if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+        await deps.giveUp(data.mailboxId, err);
+      if (permanent) return { delivered: 0, gaveUp: true };
       throw err;
     }
   });

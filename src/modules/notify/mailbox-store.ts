@@ -1,6 +1,10 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { MailboxStore } from './domain/ports';
 import { reasonOf, toRecord } from './mailbox-row';
+import type { MailboxProblem } from './domain/types';
+
+const dropsHeld = (p: MailboxProblem | null): boolean =>
+  p?.kind === 'turned_off' || p?.kind === 'disconnected';
 
 /** Mailbox rows (cursor, watch, health) and the notified-message record, for the notify feature. */
 export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
@@ -36,6 +40,7 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       });
       return toRecord(row);
     },
+    // Turned off or disconnected: held mail goes too (a lapsed grant keeps it for its digest).
     async disable(connectionId, state, problem) {
       const reason = reasonOf(problem);
       // One statement reads the previous state and writes the new one, so two concurrent
@@ -51,6 +56,9 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
         ), abandoned AS (
           UPDATE notified_messages n SET state = 'abandoned'
           FROM changed WHERE n.mailbox_id = changed.id AND n.state = 'pending'
+        ), unheld AS (
+          DELETE FROM held_notifications h USING changed
+          WHERE h.mailbox_id = changed.id AND ${dropsHeld(problem)}
         )
         SELECT id::text AS id, email, was_enabled FROM changed`;
       const row = rows[0];

@@ -1,9 +1,10 @@
 import type { KnownBlock } from '../../shared/slack-messenger';
-import { escapeMrkdwn } from '../../shared/mrkdwn';
 import { DAILY_DIGEST_AT } from './domain/quiet-hours';
 import {
   CATEGORIES,
   formatClock,
+  MAX_SENDERS,
+  MAX_SENDERS_CHARS,
   type NotificationRules,
   type RulesField,
   type RulesFieldError,
@@ -55,7 +56,7 @@ export function rulesModal(r: NotificationRules): Record<string, unknown> {
         type: 'plain_text_input',
         action_id: VALUE,
         multiline: true,
-        max_length: 3000,
+        max_length: MAX_SENDERS_CHARS,
         ...(r.senders.length ? { initial_value: r.senders.join('\n') } : {}),
       },
     },
@@ -88,8 +89,9 @@ export function rulesModal(r: NotificationRules): Record<string, unknown> {
       type: 'context',
       elements: [
         {
-          type: 'mrkdwn',
-          text: `Times are in your Slack time zone (${escapeMrkdwn(r.timeZone, 60, { singleLine: true })}). Hourly digests arrive on the hour, daily digests at ${formatClock(DAILY_DIGEST_AT)}.`,
+          // plain_text: shown as is, so the zone name needs no escaping (Los_Angeles keeps its underscore).
+          type: 'plain_text',
+          text: `Times are in your Slack time zone (${r.timeZone.slice(0, 60)}). Hourly digests arrive on the hour, daily digests at ${formatClock(DAILY_DIGEST_AT)}.`,
         },
       ],
     },
@@ -133,7 +135,9 @@ const ERROR_WORDS = (e: RulesFieldError): string => {
     case 'bad_sender':
       return `"${e.entry}" is not an email address or a domain (like ada@example.com or example.com).`;
     case 'too_many_senders':
-      return 'At most 50 senders or domains.';
+      return `At most ${MAX_SENDERS} senders or domains.`;
+    case 'senders_too_long':
+      return `At most ${MAX_SENDERS_CHARS} characters.`;
     case 'bad_time':
       return 'Use a 24-hour time such as 22:00 or 07:30.';
     case 'half_quiet':

@@ -13,7 +13,7 @@ const teamOf = (body: { team?: { id: string } | null; user: { team_id?: string }
 
 /**
  * "Edit rules" (App Home) opens the clicker's own rules in a modal; Save validates every field
- * (`errors` under the fields) and stores the rules. The button names no record: the clicker is the owner.
+ * (`errors` under the fields), closes the modal within Slack's 3 s and then stores the rules. The button names no record: the clicker is the owner.
  */
 export function registerRulesSlack(app: App, deps: { editing: RulesEditing; log: Logger }) {
   app.action<BlockButtonAction>(
@@ -34,20 +34,18 @@ export function registerRulesSlack(app: App, deps: { editing: RulesEditing; log:
   app.view(
     { callback_id: RULES_CALLBACK_ID, type: 'view_submission' },
     async ({ ack, body, view }: SubmitArgs) => {
+      const input = submittedRules(view.state.values as Parameters<typeof submittedRules>[0]);
+      const errors = deps.editing.check(input);
+      if (errors) return void (await ack({ response_action: 'errors', errors: fieldErrors(errors) }));
+      // Valid: the modal closes at once; the time zone lookup, the save and the replan follow.
+      await ack();
       try {
-        const values = view.state.values as Parameters<typeof submittedRules>[0];
-        const result = await deps.editing.save(teamOf(body), body.user.id, submittedRules(values));
-        if ('errors' in result) await ack({ response_action: 'errors', errors: fieldErrors(result.errors) });
-        else await ack();
+        await deps.editing.save(teamOf(body), body.user.id, input);
       } catch (err) {
         deps.log.error(
           { err: { message: (err as Error).message }, action: 'rules_save' },
           'slack listener failed',
         );
-        await ack({
-          response_action: 'errors',
-          errors: { delivery: 'Something went wrong on our side; nothing was saved. Please try again.' },
-        });
       }
     },
   );

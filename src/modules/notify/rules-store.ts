@@ -1,8 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
-import type { HeldStore, RulesStore } from './domain/held-delivery';
+import type { HeldMail, HeldStore, RulesStore } from './domain/held-delivery';
 import type { NotificationRules } from './domain/rules';
 import type { Delivery } from './domain/quiet-hours';
-import type { MailHeaders } from './domain/types';
 import type { Sealer } from '../../shared/crypto';
 
 const DELIVERY: Record<string, Delivery> = { each: 'each', hourly: 'hourly', daily: 'daily' };
@@ -53,10 +52,11 @@ export const heldContext = (mailboxId: string, gmailId: string) => `held-mail|${
 /** Mail held for a digest (`held_notifications`); its headers are sealed at rest, like draft content. */
 export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore {
   return {
-    async hold(mailboxId, mails, dueAt) {
+    async hold(mailboxId, account, mails, dueAt) {
       await prisma.heldNotification.createMany({
         data: mails.map((m) => {
-          const headers = { threadId: m.threadId, from: m.from, subject: m.subject, labelIds: m.labelIds };
+          const { threadId, from, subject, labelIds } = m;
+          const headers = { threadId, from, subject, labelIds, account };
           const sealed = sealer.seal(JSON.stringify(headers), heldContext(mailboxId, m.id));
           return {
             mailboxId,
@@ -78,7 +78,7 @@ export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore 
       return rows.map((r) => {
         const sealed = { ciphertext: Buffer.from(r.sealedHeaders), keyVersion: r.keyVersion };
         const h = JSON.parse(sealer.openString(sealed, heldContext(mailboxId, r.gmailMessageId))) as Omit<
-          MailHeaders,
+          HeldMail,
           'id' | 'receivedAt'
         >;
         return { id: r.gmailMessageId, ...h, receivedAt: r.receivedAt };
@@ -88,8 +88,9 @@ export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore 
       if (gmailIds.length === 0) return;
       await prisma.heldNotification.deleteMany({ where: { mailboxId, gmailMessageId: { in: gmailIds } } });
     },
-    async reschedule(mailboxId, dueAt) {
-      const { count } = await prisma.heldNotification.updateMany({ where: { mailboxId }, data: { dueAt } });
+    async reschedule(mailboxId, dueAt, dueBy) {
+      const where = dueBy ? { mailboxId, dueAt: { lte: dueBy } } : { mailboxId };
+      const { count } = await prisma.heldNotification.updateMany({ where, data: { dueAt } });
       return count > 0;
     },
     async dropAll(mailboxId) {
@@ -101,7 +102,8 @@ export function createHeldRepo(prisma: PrismaClient, sealer: Sealer): HeldStore 
         where: { dueAt: { lt: before } },
         _max: { dueAt: true },
         take: limit,
-        orderBy: { mailboxId: 'asc' },
+        // Longest waiting first: mailboxes whose digests keep failing cannot crowd out the others.
+        orderBy: { _min: { dueAt: 'asc' } },
       });
       return rows.map((r) => ({ mailboxId: r.mailboxId, dueAt: r._max.dueAt ?? before }));
     },

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RefreshHome } from '../../shared/home-refresh';
-import { createDigestDelivery, createRulesHook, replanHeld, type HeldDeps } from './domain/held-delivery';
+import {
+  createDigestDelivery,
+  createRulesHook,
+  giveUpDigest,
+  replanHeld,
+  type HeldDeps,
+} from './domain/held-delivery';
 import type { NotificationRules } from './domain/rules';
 import { createRulesEditing } from './domain/rules-editing';
 import type { createNotifyAdapters } from './adapters';
@@ -37,6 +43,7 @@ export function wireRules(
     held,
     timeZoneOf,
     scheduleDigest,
+    publish: a.publish,
   };
   const replan = async (teamId: string, userId: string, rules: NotificationRules) => {
     const mailbox = await app.prisma.mailbox.findFirst({ where: { teamId, userId }, select: { id: true } });
@@ -44,8 +51,13 @@ export function wireRules(
   };
   const editing = createRulesEditing({ ...deps, refreshHome, replan });
   registerRulesSlack(app.slack.app, { editing, log });
+  const notified = async (mailbox: { id: string; teamId: string; userId: string }, at: Date) => {
+    await app.prisma.mailbox.updateMany({ where: { id: mailbox.id }, data: { lastNotifiedAt: at } });
+    refreshHome(mailbox.teamId, mailbox.userId);
+  };
   registerHeldJobs(app, {
-    deliver: createDigestDelivery({ ...deps, ...a.announcer }),
+    deliver: createDigestDelivery({ ...deps, ...a.announcer, notified }),
+    giveUp: (mailboxId, err) => giveUpDigest(deps, mailboxId, err),
     held,
     scheduleDigest,
     log,

@@ -106,7 +106,9 @@ export function createSlackAnnouncer(
   return {
     async announce(mailbox, a, intendedAt) {
       const words =
-        a.kind === 'single' ? newMailMessage(mailbox.email, a.mail) : digestMessage(mailbox.email, a.mails);
+        a.kind === 'single'
+          ? newMailMessage(mailbox.email, a.mail)
+          : digestMessage(mailbox.email, a.mails, a.allLines ? a.mails.length : undefined);
       const message = { ...words, metadata: announcementMetadata(mailbox.id, gmailIdsOf(a)) };
       const dm = await dmChannels.get(mailbox.userId);
       try {

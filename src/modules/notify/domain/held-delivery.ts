@@ -1,12 +1,21 @@
 import { awaitOthers } from './claims';
-import { wasNotSent } from './failures';
-import { DIGEST_MAX_MESSAGES } from './mail-filter';
+import { failureOf, wasNotSent } from './failures';
 import { deliveryDue, isTimeZone } from './quiet-hours';
 import { createReconciler } from './reconcile';
 import { DEFAULT_RULES, isCandidateUnder, senderAllowed, type NotificationRules } from './rules';
 import type { SyncDeps } from './sync';
 import type { NotifyBaseDeps, SyncRules } from './ports';
 import type { MailboxRecord, MailHeaders } from './types';
+
+/** After a digest Slack refuses for good, its mail waits this long before the next try (not the sweep's minute). */
+export const DIGEST_RETRY_AFTER_MS = 3_600_000;
+
+/** Held emails one digest post lists, every one with its link (well within Slack's 50 blocks). */
+export const HELD_DIGEST_LINES = 40;
+
+/** A held email and the Google account it arrived in (absent on rows held before it was kept). */
+export type HeldMail = MailHeaders & { account?: string };
+const headersOf = ({ account: _account, ...m }: HeldMail): MailHeaders => m;
 
 /** Each person's rules (absent: the defaults). */
 export interface RulesStore {
@@ -17,19 +26,26 @@ export interface RulesStore {
 
 /** Mail held for a digest, durable until its digest is confirmed in Slack. */
 export interface HeldStore {
-  /** Keeps the messages for the digest due at `dueAt` (a message already held keeps its first due time). */
-  hold(mailboxId: string, mails: MailHeaders[], dueAt: Date): Promise<void>;
+  /**
+   * Keeps the messages of the Google account `account` for the digest due at `dueAt` (a message
+   * already held keeps its first due time).
+   */
+  hold(mailboxId: string, account: string, mails: MailHeaders[], dueAt: Date): Promise<void>;
   /** Held messages due at or before `until`, oldest first. */
-  due(mailboxId: string, until: Date): Promise<MailHeaders[]>;
+  due(mailboxId: string, until: Date): Promise<HeldMail[]>;
   drop(mailboxId: string, gmailIds: string[]): Promise<void>;
   dropAll(mailboxId: string): Promise<void>;
-  /** Moves every held message of the mailbox to the digest due at `dueAt`; false when none is held. */
-  reschedule(mailboxId: string, dueAt: Date): Promise<boolean>;
-  /** Mailboxes with held mail due before `before`, with their latest such due time. */
+  /**
+   * Moves every held message of the mailbox (or only those due by `dueBy`) to the digest due at
+   * `dueAt`; false when none moved.
+   */
+  reschedule(mailboxId: string, dueAt: Date, dueBy?: Date): Promise<boolean>;
+  /** Mailboxes with held mail due before `before` (longest waiting first), with their latest such due time. */
   overdue(before: Date, limit: number): Promise<Array<{ mailboxId: string; dueAt: Date }>>;
 }
 
-export interface HeldDeps extends Pick<NotifyBaseDeps, 'mailboxes' | 'clock' | 'log'> {
+export interface HeldDeps
+  extends Pick<NotifyBaseDeps, 'mailboxes' | 'clock' | 'log'>, Pick<SyncDeps, 'publish'> {
   rules: RulesStore;
   held: HeldStore;
   /** The person's Slack time zone now (users.info `tz`), undefined when Slack cannot say. */
@@ -68,8 +84,10 @@ export function createRulesHook(deps: HeldDeps): SyncRules {
           const tz = await currentTimeZone(deps, mailbox, rules);
           const due = deliveryDue(deps.clock.now(), rules, tz);
           if (!due) return wanted;
-          await deps.held.hold(mailbox.id, wanted, due);
+          await deps.held.hold(mailbox.id, mailbox.email.toLowerCase(), wanted, due);
           await deps.scheduleDigest(mailbox.id, due);
+          // The assistant's event is no notification: it is not held (see README, Events).
+          await Promise.all(wanted.map((m) => deps.publish(mailbox, m)));
           return [];
         },
       };
@@ -87,10 +105,14 @@ export async function replanHeld(deps: HeldDeps, mailboxId: string, rules: Notif
   if (await deps.held.reschedule(mailboxId, due)) await deps.scheduleDigest(mailboxId, due);
 }
 
-type DigestDeps = HeldDeps & Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'>;
+type DigestDeps = HeldDeps &
+  Pick<SyncDeps, 'announce' | 'findAnnounced' | 'inFlightMs'> & {
+    /** A digest was posted at `at`: the mailbox's last notification (and the owner's App Home). */
+    notified(mailbox: MailboxRecord, at: Date): Promise<void>;
+  };
 
 /**
- * Delivers the held mail due by `until` as one digest DM (several only past DIGEST_MAX_MESSAGES), with
+ * Delivers the held mail due by `until` as one digest DM (several of even size past HELD_DIGEST_LINES), with
  * the announcements' exactly-once design: stopped posts reconciled with Slack first, an intent before
  * each post, confirmation after; held rows are dropped only once every message of them is announced.
  */
@@ -100,33 +122,36 @@ export function createDigestDelivery(deps: DigestDeps) {
   return async function deliver(mailboxId: string, until: Date): Promise<{ delivered: number }> {
     const mailbox = await mailboxes.findById(mailboxId);
     if (!mailbox) return { delivered: 0 };
-    if (!mailbox.enabled) {
-      // Notifications turned off: held mail is not announced later, as mail arriving now would not be.
+    if (!mailbox.enabled && mailbox.state !== 'error') {
+      // Turned off or disconnected (a held batch racing it): not announced later, as mail arriving
+      // now would not be. A lapsed grant (state error) keeps it: a digest needs only Slack.
       await held.dropAll(mailboxId);
       return { delivered: 0 };
     }
     await reconcile(mailbox);
-    const due = await held.due(mailboxId, until);
+    const account = mailbox.email.toLowerCase();
+    const all = await held.due(mailboxId, until);
+    // Mail of another Google account (the person reconnected as someone else) is never shown as this one's.
+    const foreign = all.filter((m) => m.account !== undefined && m.account !== account).map((m) => m.id);
+    await held.drop(mailboxId, foreign);
+    const due = all.filter((m) => !foreign.includes(m.id)).map(headersOf);
     if (due.length === 0) return { delivered: 0 };
-    const fresh = new Set(
-      await mailboxes.unnotified(
-        mailboxId,
-        due.map((m) => m.id),
-      ),
-    );
+    const ids = due.map((m) => m.id);
+    const fresh = new Set(await mailboxes.unnotified(mailboxId, ids));
     const todo = due.filter((m) => fresh.has(m.id));
     const others = due.filter((m) => !fresh.has(m.id)).map((m) => m.id);
     let delivered = 0;
-    for (let i = 0; i < todo.length; i += DIGEST_MAX_MESSAGES) {
-      const chunk = todo.slice(i, i + DIGEST_MAX_MESSAGES);
-      const ids = chunk.map((m) => m.id);
+    const size = Math.ceil(todo.length / Math.ceil(todo.length / HELD_DIGEST_LINES));
+    for (let i = 0; i < todo.length; i += size) {
+      const chunk = todo.slice(i, i + size);
+      const chunkIds = chunk.map((m) => m.id);
       const intendedAt = clock.now();
-      const claimed = new Set(await mailboxes.recordIntent(mailboxId, ids, intendedAt));
-      others.push(...ids.filter((id) => !claimed.has(id)));
+      const claimed = new Set(await mailboxes.recordIntent(mailboxId, chunkIds, intendedAt));
+      others.push(...chunkIds.filter((id) => !claimed.has(id)));
       const mine = chunk.filter((m) => claimed.has(m.id));
       if (mine.length === 0) continue;
       try {
-        await deps.announce(mailbox, { kind: 'digest', mails: mine }, intendedAt);
+        await deps.announce(mailbox, { kind: 'digest', mails: mine, allLines: true }, intendedAt);
       } catch (err) {
         if (wasNotSent(err))
           await mailboxes.releaseIntents(
@@ -141,15 +166,25 @@ export function createDigestDelivery(deps: DigestDeps) {
       );
       delivered += mine.length;
     }
+    if (delivered > 0) await deps.notified(mailbox, clock.now());
     // Messages another poster claimed stay held until that post is known to be in Slack.
     await awaitOthers(deps, mailbox, others);
-    await held.drop(
-      mailboxId,
-      due.map((m) => m.id),
-    );
+    await held.drop(mailboxId, ids);
     deps.log.info({ mailboxId, delivered, held: due.length }, 'held notifications delivered');
     return { delivered };
   };
 }
 
 export type DigestDelivery = ReturnType<typeof createDigestDelivery>;
+
+/**
+ * Slack refused a digest for good, or its last retry failed: the mailbox says why (as a sync that
+ * gives up does) and the mail due waits DIGEST_RETRY_AFTER_MS for its next try.
+ */
+export async function giveUpDigest(deps: HeldDeps, mailboxId: string, err: unknown): Promise<void> {
+  const now = deps.clock.now();
+  await deps.mailboxes.setState(mailboxId, 'error', { kind: 'failed', failure: failureOf(err) });
+  const later = new Date(now.getTime() + DIGEST_RETRY_AFTER_MS);
+  if (await deps.held.reschedule(mailboxId, later, now)) await deps.scheduleDigest(mailboxId, later);
+  deps.log.warn({ mailboxId }, 'digest of held notifications failed; retried later');
+}

@@ -74,16 +74,19 @@ function offsetAt(at: number, tz: string): number {
   return asUtc - (at - (((at % 1000) + 1000) % 1000));
 }
 
-/** The instant of a local wall time (minutes may run past a day: the date rolls over). */
-export function zonedInstant(l: LocalTime, tz: string): Date {
+/** The instants (ms) at which a local wall time happens, earliest first: two in an overlap, one otherwise. */
+function instantsOf(l: LocalTime, tz: string): number[] {
   const wall = Date.UTC(l.year, l.month - 1, l.day, 0, l.minutes);
   // Offsets never exceed 14 h: those on either side of any transition near this wall time.
   const candidates = [offsetAt(wall - 14 * HOUR_MS, tz), offsetAt(wall + 14 * HOUR_MS, tz)].map(
     (o) => wall - o,
   );
-  const exact = candidates.filter((c) => c + offsetAt(c, tz) === wall);
-  return new Date(exact.length > 0 ? Math.min(...exact) : Math.max(...candidates));
+  const exact = [...new Set(candidates.filter((c) => c + offsetAt(c, tz) === wall))].sort((a, b) => a - b);
+  return exact.length > 0 ? exact : [Math.max(...candidates)];
 }
+
+/** The instant of a local wall time (minutes may run past a day: the date rolls over). */
+export const zonedInstant = (l: LocalTime, tz: string): Date => new Date(instantsOf(l, tz)[0]!);
 
 /** Quiet hours with equal start and end are no quiet hours. */
 export function inQuietHours(at: Date, q: QuietHours, tz: string): boolean {
@@ -92,11 +95,14 @@ export function inQuietHours(at: Date, q: QuietHours, tz: string): boolean {
   return q.start < q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
 }
 
-/** The next instant after `at` at which the local clock shows `minutes` (today's, else tomorrow's). */
+/**
+ * The next instant after `at` at which the local clock shows `minutes` (today's, else tomorrow's).
+ * In a repeated hour, `at` in its second pass still reaches today's second occurrence.
+ */
 export function nextLocal(at: Date, minutes: number, tz: string): Date {
   const l = localTime(at, tz);
-  const today = zonedInstant({ ...l, minutes }, tz);
-  if (today.getTime() > at.getTime()) return today;
+  const today = instantsOf({ ...l, minutes }, tz).find((t) => t > at.getTime());
+  if (today !== undefined) return new Date(today);
   return zonedInstant({ ...l, minutes: minutes + DAY_MINUTES }, tz);
 }
 

@@ -30,6 +30,11 @@ export function createRulesEditing(deps: Deps) {
       const rules = await current(teamId, userId);
       return { ...rules, timeZone: await zoneOf(teamId, userId, rules.timeZone) };
     },
+    /** The fields' errors, if any: answered at once, before anything slow (Slack waits 3 s). */
+    check: (input: RulesInput) => {
+      const parsed = parseRules(input);
+      return 'errors' in parsed ? parsed.errors : undefined;
+    },
     async save(
       teamId: string,
       userId: string,

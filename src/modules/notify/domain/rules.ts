@@ -17,6 +17,8 @@ const ALWAYS_SKIPPED = ['SENT', 'DRAFT', 'SPAM', 'TRASH'];
 
 /** Senders and domains one person may list. */
 export const MAX_SENDERS = 50;
+/** The senders field's length (the modal's `max_length`: saved rules must always fit back in). */
+export const MAX_SENDERS_CHARS = 3000;
 
 export interface NotificationRules {
   /** Addresses (`ada@example.com`) and domains (`example.com`, subdomains included); empty = everyone. */
@@ -62,6 +64,7 @@ export type RulesField = 'senders' | 'quiet_start' | 'quiet_end' | 'delivery';
 export type RulesFieldError =
   | { kind: 'bad_sender'; entry: string }
   | { kind: 'too_many_senders' }
+  | { kind: 'senders_too_long' }
   | { kind: 'bad_time' }
   | { kind: 'half_quiet' }
   | { kind: 'empty_quiet' }
@@ -117,6 +120,8 @@ export function parseRules(
   const bad = entries.find((e) => !isSenderEntry(e));
   if (bad !== undefined) errors.senders = { kind: 'bad_sender', entry: bad.slice(0, 80) };
   else if (entries.length > MAX_SENDERS) errors.senders = { kind: 'too_many_senders' };
+  else if (input.senders.length > MAX_SENDERS_CHARS || entries.join('\n').length > MAX_SENDERS_CHARS)
+    errors.senders = { kind: 'senders_too_long' };
   const start = input.quietStart.trim() ? parseClock(input.quietStart) : null;
   const end = input.quietEnd.trim() ? parseClock(input.quietEnd) : null;
   if (start === undefined) errors.quiet_start = { kind: 'bad_time' };

@@ -47,7 +47,10 @@ export interface MailHeaders {
 }
 
 /** One Slack post about new mail: a message of its own, or a digest of many. */
-export type Announcement = { kind: 'single'; mail: MailHeaders } | { kind: 'digest'; mails: MailHeaders[] };
+export type Announcement =
+  | { kind: 'single'; mail: MailHeaders }
+  /** `allLines`: every email listed with its link (held mail), not only the newest few. */
+  | { kind: 'digest'; mails: MailHeaders[]; allLines?: boolean };
 
 /**
  * What is known of a failure: notify's code and Google's or Slack's reason, or the message of another

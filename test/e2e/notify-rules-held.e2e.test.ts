@@ -1,0 +1,185 @@
+import { randomInt } from 'node:crypto';
+import type { Job } from 'bullmq';
+import type { ViewValues } from '@mailbridge/slack-emulator';
+import { eventually, type Stack } from '../helpers/stack';
+import { clickHome, HOME_ACTIONS, openHome, textOf, waitForHome } from '../helpers/home-flow';
+import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
+import { startAgentSink } from '../helpers/notify-agent-sink';
+import {
+  announcedIdsOf,
+  announcementsOf,
+  command,
+  enabledUser,
+  mailboxOf,
+  settle,
+  useNotifyStack,
+  type NotifyHarness,
+} from '../helpers/notify-harness';
+
+/** Opens the rules modal from the App Home and submits `values` as `submitter` (the owner unless forging). */
+async function saveRules(stack: Stack, userId: string, values: ViewValues, submitter = userId) {
+  await openHome(stack, userId);
+  const before = new Set(stack.slack.modals(userId).map((v) => v.id));
+  await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
+  const modal = await stack.slack.waitForView(
+    (v) =>
+      v.callback_id === 'notification_rules' &&
+      stack.slack.topModal(userId)?.id === v.id &&
+      !before.has(v.id),
+  );
+  return stack.slack.submitView({ userId: submitter, viewId: modal.id, values });
+}
+
+const rules = (delivery: string, senders = '') => ({
+  senders: { value: senders },
+  skip: { value: [] },
+  quiet_start: { value: '' },
+  quiet_end: { value: '' },
+  delivery: { value: delivery },
+});
+
+const heldCount = async (h: NotifyHarness, mailboxId: string) =>
+  Number(
+    (await h.db.query('SELECT count(*) FROM held_notifications WHERE mailbox_id = $1', [mailboxId])).rows[0]
+      .count,
+  );
+
+const digestJob = (h: NotifyHarness, mailboxId: string): Promise<Job> =>
+  eventually(async () =>
+    (await h.queue.getJobs(['delayed'])).find(
+      (j) => j.name === 'deliver-held' && j.data.mailboxId === mailboxId,
+    ),
+  );
+
+const savedDelivery = async (h: NotifyHarness, userId: string) =>
+  (await h.db.query('SELECT delivery FROM notification_rules WHERE user_id = $1', [userId])).rows[0]
+    ?.delivery;
+
+describe('held mail across the life of a connection', () => {
+  const secret = `agent-${randomInt(1e9)}-secret-for-events-of-this-run`;
+  const ctx = useNotifyStack({
+    service: () => startAgentSink(secret),
+    env: (sink) => ({ AGENT_EVENTS_URL: sink.url, AGENT_EVENTS_SECRET: secret }),
+  });
+
+  it('when the person disconnects and reconnects as another Google account, then mail held for the old one is never announced, and the new one’s digest shows on the Home', async () => {
+    const { stack, h } = ctx;
+    const userId = 'URSWAP';
+    const user = await enabledUser(stack, h, { userId, email: 'old@example.com' });
+    await saveRules(stack, userId, rules('hourly'));
+    await eventually(async () => (await savedDelivery(h, userId)) === 'hourly');
+    const old = stack.google.deliver(user.email, { from: 's@old-corp.example', subject: 'old account mail' });
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 1);
+
+    await openHome(stack, userId);
+    await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.disconnect });
+    await eventually(async () => (await mailboxOf(h, userId))?.enabled === false);
+    expect(await heldCount(h, user.mailboxId)).toBe(0);
+
+    await seedConnection(stack, { userId, email: 'new@example.com', scopes: [SEND_SCOPE, METADATA_SCOPE] });
+    expect((await command(stack, userId, 'on')).text).toMatch(/notifications are on/i);
+    const mailbox = await eventually(async () => {
+      const { rows } = await h.db.query(
+        "SELECT id FROM mailboxes WHERE user_id = $1 AND enabled AND email = 'new@example.com'",
+        [userId],
+      );
+      return rows[0] as { id: string } | undefined;
+    });
+    const fresh = stack.google.deliver('new@example.com', {
+      from: 'n@new-corp.example',
+      subject: 'new mail',
+    });
+    await eventually(async () => (await heldCount(h, mailbox.id)) === 1);
+    await (await digestJob(h, mailbox.id)).promote();
+    const digest = await eventually(() => announcementsOf(stack, fresh.id)[0]);
+    expect(announcedIdsOf(digest)).toEqual([fresh.id]);
+    expect(JSON.stringify(digest.blocks)).not.toContain('old-corp');
+    // The digest is the person's last notification, on the App Home too.
+    await waitForHome(stack, userId, (v) => textOf(v).includes('Last notification: <!date^'));
+    await settle(stack, h);
+    expect(announcementsOf(stack, old.id)).toHaveLength(0);
+  });
+
+  it('when notifications are turned off and on again while mail is held, then the held mail is dropped, not announced later', async () => {
+    const { stack, h } = ctx;
+    const userId = 'UROFFON';
+    const user = await enabledUser(stack, h, { userId, email: 'offon@example.com' });
+    await saveRules(stack, userId, rules('daily'));
+    await eventually(async () => (await savedDelivery(h, userId)) === 'daily');
+    const held = stack.google.deliver(user.email, { from: 'a@example.org', subject: 'held then off' });
+    const job = await digestJob(h, user.mailboxId);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 1);
+    await command(stack, userId, 'off');
+    expect(await heldCount(h, user.mailboxId)).toBe(0);
+    expect((await command(stack, userId, 'on')).text).toMatch(/notifications are on/i);
+    await job.promote();
+    await settle(stack, h);
+    expect(announcementsOf(stack, held.id)).toHaveLength(0);
+  });
+
+  it('when the grant lapses while mail is held, then the digest still comes (the last notification recorded) and the assistant was told at once', async () => {
+    const { stack, h, service } = ctx;
+    const userId = 'URLAPSE';
+    const user = await enabledUser(stack, h, { userId, email: 'lapse@example.com' });
+    await saveRules(stack, userId, rules('daily'));
+    await eventually(async () => (await savedDelivery(h, userId)) === 'daily');
+    const held = stack.google.deliver(user.email, { from: 'b@example.org', subject: 'held then lapsed' });
+    const job = await digestJob(h, user.mailboxId);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 1);
+    // Held mail is no notification for the assistant: its event is not held.
+    const event = await eventually(() => service.events.find((e) => e.body.gmail_message_id === held.id));
+    expect(event.body).toMatchObject({ type: 'gmail.message.received', user_id: userId });
+    expect((await mailboxOf(h, userId))?.last_notified_at).toBeNull();
+
+    stack.google.revokeAllGrants(user.email);
+    stack.google.deliver(user.email, { from: 'c@example.org', subject: 'after revoke' });
+    await eventually(async () => (await mailboxOf(h, userId))?.state === 'error');
+    expect(await heldCount(h, user.mailboxId)).toBe(1);
+
+    await job.promote();
+    const digest = await eventually(() => announcementsOf(stack, held.id)[0]);
+    expect(announcedIdsOf(digest)).toEqual([held.id]);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 0);
+    expect((await mailboxOf(h, userId))?.last_notified_at).not.toBeNull();
+  });
+
+  it('when another person submits someone’s rules modal, then only the submitter’s own rules change', async () => {
+    const { stack, h } = ctx;
+    await enabledUser(stack, h, { userId: 'URANN', email: 'ann@example.com' });
+    await enabledUser(stack, h, { userId: 'URBEN', email: 'ben@example.com' });
+    const result = await saveRules(stack, 'URANN', rules('daily', 'evil.example'), 'URBEN');
+    expect(result.responseAction).toBeUndefined();
+    await eventually(async () => (await savedDelivery(h, 'URBEN')) === 'daily');
+    expect(await savedDelivery(h, 'URANN')).toBeUndefined();
+  });
+
+  it('when a rules save races the digest of held mail (10 rounds, random timings), then every email is announced exactly once', async () => {
+    const { stack, h } = ctx;
+    const userId = 'URRACE';
+    const user = await enabledUser(stack, h, { userId, email: 'race@example.com' });
+    const all: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      await saveRules(stack, userId, rules('hourly'));
+      await eventually(async () => (await savedDelivery(h, userId)) === 'hourly');
+      const ids = Array.from(
+        { length: randomInt(1, 4) },
+        (_, i) => stack.google.deliver(user.email, { from: `r${round}@x.org`, subject: `r${round} ${i}` }).id,
+      );
+      all.push(...ids);
+      await eventually(async () => (await heldCount(h, user.mailboxId)) >= ids.length, 30_000);
+      const job = await digestJob(h, user.mailboxId);
+      stack.slack.fail('chat.postMessage', { delayMs: randomInt(0, 400) });
+      const pause = () => new Promise((r) => setTimeout(r, randomInt(0, 300)));
+      await Promise.all([
+        pause().then(() => job.promote()),
+        pause().then(() => saveRules(stack, userId, rules(round % 2 ? 'each' : 'daily'))),
+      ]);
+      stack.slack.clearFaults();
+      if (round % 2) await eventually(async () => (await heldCount(h, user.mailboxId)) === 0, 60_000, 100);
+    }
+    await saveRules(stack, userId, rules('each'));
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 0, 60_000, 100);
+    await settle(stack, h);
+    for (const id of all) expect(announcementsOf(stack, id)).toHaveLength(1);
+  }, 300_000);
+});
