@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppError } from './errors';
+import { errorSummary } from './logger';
 import type { SlackMessage } from './slack-messenger';
 
 /** Words for some of one module's codes: fixed text, or text built from the error's details. */
@@ -47,11 +48,11 @@ export async function answeringKnownErrors(work: () => Promise<void>, o: KnownEr
     await work();
   } catch (err) {
     const text = o.known.map((k) => k.wordsFor(err)).find((t) => t !== undefined);
-    if (text === undefined) o.log.error({ err, ...o.context }, 'slack listener failed');
+    if (text === undefined) o.log.error({ err: errorSummary(err), ...o.context }, 'slack listener failed');
     await o
       .answer({ text: text ?? o.fallback })
       .catch((answerErr: unknown) =>
-        o.log.warn({ err: answerErr, ...o.context }, 'could not answer in Slack'),
+        o.log.warn({ err: errorSummary(answerErr), ...o.context }, 'could not answer in Slack'),
       );
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errorSummary } from '../../shared/logger';
 import type { ConnectionEvents as EmitChanges } from './domain/ports';
 import type { Connection, ConnectionChange } from './domain/types';
 
@@ -27,7 +28,10 @@ export function createConnectionEvents(log: Logger): ConnectionEvents {
       for (const reaction of reactions[change]) {
         // One failing reaction must not stop the others (e.g. Slack down while stopping a watch).
         await reaction(connection).catch((err: unknown) =>
-          log.error({ err, change, connectionId: connection.id }, 'connection reaction failed'),
+          log.error(
+            { err: errorSummary(err), change, connectionId: connection.id },
+            'connection reaction failed',
+          ),
         );
       }
     },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { RefreshHome } from '../../shared/home-refresh';
+import { errorSummary } from '../../shared/logger';
 import type { HomeRefresh } from './domain/refresh-home';
 
 export const REFRESH_JOB = 'refresh';
@@ -26,7 +27,9 @@ export function homeRefresher(app: Pick<FastifyInstance, 'queues' | 'config' | '
           deduplication: { id: `home:${teamId}:${userId}`, keepLastIfActive: true },
         },
       )
-      .catch((err: unknown) => log.warn({ err, teamId, userId }, 'home refresh not queued'));
+      .catch((err: unknown) =>
+        log.warn({ err: errorSummary(err), teamId, userId }, 'home refresh not queued'),
+      );
   };
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { HomeClickHandler } from './domain/home-actions';
 import type { HomeRefresh } from './domain/refresh-home';
 import type { HomeAction } from './domain/types';
+import { errorSummary } from '../../shared/logger';
 import { ACTION_IDS } from './action-ids';
 
 export interface HomeSlackDeps {
@@ -18,7 +19,9 @@ export const homeOpened =
     if (event.tab !== 'home') return;
     await deps.home
       .opened(body.team_id, event.user)
-      .catch((err: unknown) => deps.log.error({ err, userId: event.user }, 'home not published'));
+      .catch((err: unknown) =>
+        deps.log.error({ err: errorSummary(err), userId: event.user }, 'home not published'),
+      );
   };
 
 type ActionArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'body' | 'action'>;
@@ -35,7 +38,8 @@ export const homeButton =
       if (result.kind !== 'done')
         deps.log.warn({ action, userId: body.user.id, result: result.kind }, 'home click refused');
     } catch (err) {
-      deps.log.error({ err, action }, 'home click failed');
+      // A failed Slack call's error holds its request (the token, the view, the DM): only what failed.
+      deps.log.error({ err: errorSummary(err), action }, 'home click failed');
     }
   };
 

@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { errorSummary } from '../../shared/logger';
 import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { EditDraft, EditResult } from './domain/edit-draft';
 import {
@@ -79,7 +80,7 @@ export const editSubmission =
         answer,
       );
     } catch (err) {
-      deps.log.error({ err, action: 'edit_submit' }, 'slack listener failed');
+      deps.log.error({ err: errorSummary(err), action: 'edit_submit' }, 'slack listener failed');
       if (!acked) await ack({ response_action: 'update', view: refusalView(FAILED) });
     }
   };

@@ -1,5 +1,6 @@
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { errorSummary } from '../../shared/logger';
 import { answeringKnownErrors } from '../../shared/slack-answer';
 import type { SlackMessage } from '../../shared/slack-messenger';
 import type { ClickReply } from './domain/confirm-click';
@@ -90,7 +91,7 @@ export const reviewSubmission =
         answer,
       );
     } catch (err) {
-      deps.log.error({ err, action: 'review_send' }, 'slack listener failed');
+      deps.log.error({ err: errorSummary(err), action: 'review_send' }, 'slack listener failed');
       if (!acked) await ack({ response_action: 'update', view: reviewRefusalView(FAILED) });
     }
   };
