@@ -6,12 +6,16 @@ import { signToken } from '../../src/shared/crypto';
 
 const KEY = 'k'.repeat(32);
 
-const actions = (current: string | undefined = 'conn-1') => {
+const CONNECTED_AT = new Date('2026-11-20T10:00:00Z');
+
+const actions = (
+  current: { id: string; connectedAt: Date } | null = { id: 'conn-1', connectedAt: CONNECTED_AT },
+) => {
   const ran: string[] = [];
   const refreshed: string[] = [];
   const click = createHomeActions({
     signingKey: KEY,
-    currentConnection: async () => current,
+    currentConnection: async () => current ?? undefined,
     run: async (action, teamId, userId) => void ran.push(`${action}:${teamId}:${userId}`),
     refreshHome: (teamId, userId) => void refreshed.push(`${teamId}:${userId}`),
   });
@@ -23,6 +27,7 @@ const disconnectValue = signHomeButton(KEY, {
   userId: 'U1',
   action: 'disconnect',
   connectionId: 'conn-1',
+  connectedAt: CONNECTED_AT.getTime(),
 });
 
 describe('a click on a Home button', () => {
@@ -76,7 +81,7 @@ describe('a click on a Home button', () => {
   });
 
   it('when the button named a connection that is no longer the person’s, then the Home is shown afresh instead', async () => {
-    const { click, ran, refreshed } = actions('conn-2');
+    const { click, ran, refreshed } = actions({ id: 'conn-2', connectedAt: CONNECTED_AT });
     expect(await click({ teamId: 'T1', userId: 'U1', action: 'disconnect', value: disconnectValue })).toEqual(
       {
         kind: 'stale',
@@ -84,6 +89,31 @@ describe('a click on a Home button', () => {
     );
     expect(ran).toEqual([]);
     expect(refreshed).toEqual(['T1:U1']);
+  });
+
+  it('when the person reconnected since (same connection row, a later connection time), then the old button is stale', async () => {
+    const later = { id: 'conn-1', connectedAt: new Date(CONNECTED_AT.getTime() + 1) };
+    for (const current of [later, null]) {
+      const { click, ran } = actions(current);
+      expect(
+        await click({ teamId: 'T1', userId: 'U1', action: 'disconnect', value: disconnectValue }),
+      ).toEqual({
+        kind: 'stale',
+      });
+      expect(ran).toEqual([]);
+    }
+    // A value naming the connection without its time (as signed before times were signed) is stale too.
+    const untimed = signHomeButton(KEY, {
+      teamId: 'T1',
+      userId: 'U1',
+      action: 'notifications_off',
+      connectionId: 'conn-1',
+    });
+    const { click, ran } = actions();
+    expect(await click({ teamId: 'T1', userId: 'U1', action: 'notifications_off', value: untimed })).toEqual({
+      kind: 'stale',
+    });
+    expect(ran).toEqual([]);
   });
 });
 

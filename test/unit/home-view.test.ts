@@ -77,6 +77,12 @@ describe('the App Home view', () => {
     expect(verifyHomeButton(KEY, disconnect!.value!)).toMatchObject({
       action: 'disconnect',
       connectionId: 'conn-1',
+      connectedAt: connection.connectedAt.getTime(),
+    });
+    expect(verifyHomeButton(KEY, turnOff!.value!)).toMatchObject({
+      action: 'notifications_off',
+      connectionId: 'conn-1',
+      connectedAt: connection.connectedAt.getTime(),
     });
     expect(turnOff).toMatchObject({ action_id: 'home_notifications_off', text: { text: 'Turn off' } });
   });
@@ -119,6 +125,19 @@ describe('the App Home view', () => {
     expect(text).not.toContain('<https://evil');
     expect(text).not.toContain('<@U999>');
     expect(text).not.toContain('*urgent*');
+  });
+
+  it('when recipients hold formatting characters, then they are shown exactly, as inline code', () => {
+    const state: HomeState = {
+      ...base,
+      connection,
+      emails: [email(1, { recipients: ['first_last@corp.com', 'a*b~c@x.com', 'tick`s@x.com'] })],
+    };
+    const text = texts(state);
+    expect(text).toContain('to `first_last@corp.com`, `a*b~c@x.com`, ');
+    // A backtick cannot live inside inline code: that address gets look-alikes and cannot open a code span.
+    expect(text).toContain('tick\u02cbs@x.com');
+    expect(text).not.toContain('tick`s');
   });
 
   it('when an email was purged, then it is listed without its content', () => {

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '../../shared/slack-messenger';
-import { escapeMrkdwn, listWithin } from '../../shared/mrkdwn';
+import { codeMrkdwn, escapeMrkdwn, listWithin } from '../../shared/mrkdwn';
 import type { HomeEmail, HomeEmailStatus, HomeState } from './domain/types';
 import { ACTION_IDS } from './action-ids';
 import { section, sentMailLink, slackDate, type ViewOptions } from './view-parts';
@@ -51,11 +51,9 @@ function rulesBlocks(state: HomeState, o: ViewOptions): KnownBlock[] {
 function emailBlock(e: HomeEmail): KnownBlock {
   const when = slackDate(e.sentAt ?? e.createdAt);
   const to = e.recipients
-    ? // Written by the assistant, not read from Google: escaped like any text of others.
-      listWithin(
-        e.recipients.map((r) => escapeMrkdwn(r, 320, { singleLine: true })),
-        300,
-      )
+    ? // Addresses validated at staging (at most 254 characters), shown exactly as inline code as the
+      // preview shows them; one holding a backtick cannot be code and gets look-alikes instead.
+      listWithin(e.recipients.map(codeMrkdwn), 300)
     : '_content removed_';
   const subject =
     e.subject === undefined

@@ -42,7 +42,7 @@ function notificationBlocks(state: HomeState, c: HomeConnection, o: ViewOptions)
   return [
     section(
       `*New-mail notifications:* ${m ? watchHealth(m) : 'off'}\n${last}`,
-      button(o, state, action, on ? 'Turn off' : 'Turn on', { connectionId: c.id }),
+      button(o, state, action, on ? 'Turn off' : 'Turn on', { connection: c }),
     ),
   ];
 }
@@ -69,7 +69,7 @@ export function connectionBlocks(state: HomeState, o: ViewOptions): KnownBlock[]
   }
   const disconnect = button(o, state, 'disconnect', 'Disconnect', {
     style: 'danger',
-    connectionId: c.id,
+    connection: c,
     confirm: DISCONNECT_CONFIRM,
   });
   return [

@@ -27,7 +27,7 @@ export default function homeModule(app: FastifyInstance, needs: HomeNeeds, refre
   const home = createHomeRefresh({ sources: createHomeSources(needs), publisher, visits, clock: app.clock });
   const click = createHomeActions({
     signingKey,
-    currentConnection: async (t, u) => (await needs.connect.connections.findByUser(t, u))?.id,
+    currentConnection: (t, u) => needs.connect.connections.findByUser(t, u),
     run: homeActionRunner(needs, createSlackMessenger(app.slack.client)),
     refreshHome,
   });

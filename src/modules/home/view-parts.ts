@@ -1,6 +1,6 @@
 import type { KnownBlock } from '../../shared/slack-messenger';
 import type { HomeButton } from './domain/home-button';
-import type { HomeAction, HomeState } from './domain/types';
+import type { HomeAction, HomeConnection, HomeState } from './domain/types';
 import { ACTION_IDS } from './action-ids';
 
 export interface ViewOptions {
@@ -23,12 +23,19 @@ export const button = (
   state: HomeState,
   action: HomeAction,
   text: string,
-  extra: Partial<{ style: 'primary' | 'danger'; connectionId: string; confirm: object }> = {},
+  extra: Partial<{ style: 'primary' | 'danger'; connection: HomeConnection; confirm: object }> = {},
 ) => ({
   type: 'button' as const,
   action_id: ACTION_IDS[action],
   text: { type: 'plain_text' as const, text },
-  value: o.sign({ teamId: state.teamId, userId: state.userId, action, connectionId: extra.connectionId }),
+  value: o.sign({
+    teamId: state.teamId,
+    userId: state.userId,
+    action,
+    ...(extra.connection
+      ? { connectionId: extra.connection.id, connectedAt: extra.connection.connectedAt.getTime() }
+      : {}),
+  }),
   ...(extra.style ? { style: extra.style } : {}),
   ...(extra.confirm ? { confirm: extra.confirm } : {}),
 });

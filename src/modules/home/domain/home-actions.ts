@@ -3,8 +3,8 @@ import type { HomeAction } from './types';
 
 export interface ActionDeps {
   signingKey: string;
-  /** The id of the person's current connection, if any. */
-  currentConnection(teamId: string, userId: string): Promise<string | undefined>;
+  /** The person's current connection (its id and when it was made), if any. */
+  currentConnection(teamId: string, userId: string): Promise<{ id: string; connectedAt: Date } | undefined>;
   /** Runs the action as the matching slash command would (connect's and notify's use cases). */
   run(action: HomeAction, teamId: string, userId: string): Promise<void>;
   /** Asks for a publish of the person's Home after the change (never throws). */
@@ -23,7 +23,10 @@ export type ClickResult =
   | { kind: 'done' }
   /** Forged or tampered value, another person's Home, or a value signed for another button. */
   | { kind: 'refused' }
-  /** The button named a connection that is no longer the person's: the Home is shown afresh instead. */
+  /**
+   * The button named a connection that is no longer the person's, or an earlier connection of theirs
+   * (a reconnect keeps the row's id, not its time): the Home is shown afresh instead.
+   */
   | { kind: 'stale' };
 
 /**
@@ -39,7 +42,11 @@ export function createHomeActions(deps: ActionDeps) {
     }
     if (button.connectionId !== undefined) {
       const current = await deps.currentConnection(c.teamId, c.userId);
-      if (current !== button.connectionId) {
+      if (
+        !current ||
+        current.id !== button.connectionId ||
+        current.connectedAt.getTime() !== button.connectedAt
+      ) {
         deps.refreshHome(c.teamId, c.userId);
         return { kind: 'stale' };
       }

@@ -18,6 +18,7 @@ interface Claims {
   u: string; // the Home's owner
   a: HomeAction;
   c?: string; // the connection the button acts on, when it names one
+  g?: number; // when that connection was made (ms): a reconnect keeps the id, never this
 }
 
 export interface HomeButton {
@@ -25,6 +26,8 @@ export interface HomeButton {
   userId: string;
   action: HomeAction;
   connectionId?: string;
+  /** With connectionId: when that connection was made, so a later connection of the person differs. */
+  connectedAt?: number;
 }
 
 export function signHomeButton(key: string, b: HomeButton): string {
@@ -33,6 +36,7 @@ export function signHomeButton(key: string, b: HomeButton): string {
     u: b.userId,
     a: b.action,
     ...(b.connectionId ? { c: b.connectionId } : {}),
+    ...(b.connectionId && b.connectedAt !== undefined ? { g: b.connectedAt } : {}),
   };
   return signToken(key, PURPOSE, claims);
 }
@@ -47,9 +51,16 @@ export function verifyHomeButton(key: string, token: string): HomeButton | undef
     typeof c.u !== 'string' ||
     typeof c.a !== 'string' ||
     !ACTIONS.includes(c.a) ||
-    (c.c !== undefined && typeof c.c !== 'string')
+    (c.c !== undefined && typeof c.c !== 'string') ||
+    (c.g !== undefined && !Number.isSafeInteger(c.g))
   ) {
     return undefined;
   }
-  return { teamId: c.t, userId: c.u, action: c.a as HomeAction, ...(c.c ? { connectionId: c.c } : {}) };
+  return {
+    teamId: c.t,
+    userId: c.u,
+    action: c.a as HomeAction,
+    ...(c.c ? { connectionId: c.c } : {}),
+    ...(c.c && c.g !== undefined ? { connectedAt: c.g } : {}),
+  };
 }
