@@ -73,7 +73,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const notify = await notifyModule(app, connect, refreshHome);
   await assistantModule(app, { send, triggers, connect });
   homeModule(app, { connect, send, notify }, refreshHome);
-  retentionModule(app, { triggers, connect });
+  retentionModule(app, { triggers, connect, refreshHome });
   connect.react(connectionReactions({ connect, send, notify, refreshHome }));
 
   await app.register(lifecyclePlugin, { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });

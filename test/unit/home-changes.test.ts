@@ -35,6 +35,17 @@ describe('App Home is told of the changes it shows', () => {
     expect(asked).toEqual(['T1:U1']);
   });
 
+  it('when a watch is renewed (a later expiry, a lapsed watch healthy again), then the owner’s Home is refreshed', async () => {
+    const { asked, refresh } = recorder();
+    const store = memoryMailboxes([mailboxRow({ state: 'lapsed' })]);
+    const mailboxes = refreshingMailboxes(store, refresh);
+    const later = new Date(NOW.getTime() + 7 * 24 * 3_600_000);
+    await mailboxes.recordWatch('mb-1', later);
+    await settled();
+    expect(asked).toEqual(['T1:U1']);
+    expect(await store.findById('mb-1')).toMatchObject({ watchExpiresAt: later });
+  });
+
   it('when notifications go on or off, a sync notified, or the watch state changes, then the owner’s Home is refreshed', async () => {
     const { asked, refresh } = recorder();
     const mailboxes = refreshingMailboxes(memoryMailboxes([mailboxRow({ enabled: false })]), refresh);

@@ -3,7 +3,8 @@ import type { MailboxStore } from './domain/ports';
 
 /**
  * The mailbox store, telling the owner's App Home after each change it shows: notifications turned on
- * or off, a sync that delivered notifications (the time of the last one), the watch's health. The
+ * or off, a sync that delivered notifications (the time of the last one), the watch's health and
+ * expiry (a renewal). The
  * owner is looked up after the change, off the caller's path; a failed look-up leaves the Home as it was.
  */
 export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: RefreshHome): S {
@@ -28,6 +29,11 @@ export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: Re
     async recordSync(id, p) {
       await store.recordSync(id, p);
       if (p.notified) refreshOwnerOf(id);
+    },
+    // A renewed watch: a later expiry, and a lapsed watch healthy again.
+    async recordWatch(id, watchExpiresAt) {
+      await store.recordWatch(id, watchExpiresAt);
+      refreshOwnerOf(id);
     },
     async setState(id, state, problem) {
       await store.setState(id, state, problem);
