@@ -29,6 +29,9 @@ const DEV_DIR = path.join(ROOT, '.dev');
 const DEV_USER = 'U0DEVUSER';
 const DEV_CHANNEL = 'C0GENERAL';
 const DEV_EMAIL = 'you@example.com';
+/** The dev user's Slack time zone is this machine's, so dates read as on the developer's clock. */
+const DEV_TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const SECRETS_FILE = path.join(DEV_DIR, 'secrets.json');
 
 // Values already in the environment win over the file's (Node's loadEnvFile never overrides).
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -47,7 +50,7 @@ async function checkPorts(port: number, metricsPort: number | undefined, host: s
 
 /** Secrets for the emulated setup, kept in .dev/ so stored tokens stay readable across restarts. */
 function devSecrets(): Record<string, string> {
-  const file = path.join(DEV_DIR, 'secrets.json');
+  const file = SECRETS_FILE;
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   mkdirSync(DEV_DIR, { recursive: true });
   const secrets = {
@@ -94,7 +97,7 @@ async function runWithEmulators() {
 
   // Grants what the deploy manifest requests, as a real install would.
   const slack = await startSlackEmulator({ teamName: 'Mailbridge Dev', scopes: manifestBotScopes() });
-  slack.addUser({ id: DEV_USER, name: 'you', realName: 'You (dev)', email: DEV_EMAIL });
+  slack.addUser({ id: DEV_USER, name: 'you', realName: 'You (dev)', email: DEV_EMAIL, tz: DEV_TZ });
   slack.addChannel({ id: DEV_CHANNEL, name: 'general', members: [DEV_USER] });
   const google = await startGoogleEmulator({ interactive: true });
   google.addAccount({ email: DEV_EMAIL, name: 'You (dev)' });
@@ -154,6 +157,7 @@ async function runWithEmulators() {
     google,
     userId: DEV_USER,
     channelId: DEV_CHANNEL,
+    timeZone: DEV_TZ,
     email: DEV_EMAIL,
     say,
     shutdown,
@@ -170,13 +174,15 @@ async function runWithEmulators() {
 Mailbridge is running against local Slack and Google emulators (no credentials found).
   Server:      ${baseUrl}   (readiness: ${baseUrl}/readyz, metrics: http://127.0.0.1:${metricsPort}/metrics)
   You are:     Slack user ${DEV_USER} in #general, Gmail account ${DEV_EMAIL}
-  Assistant:   curl -H "Authorization: Bearer ${env.AGENT_API_KEY}" ${baseUrl}/api/tools/send-email ...
+  Assistant:   AGENT_API_KEY ${env.AGENT_API_KEY!.slice(0, 6)}… (the whole key is in ${SECRETS_FILE})
+               curl -H "Authorization: Bearer $(node -p "require('${SECRETS_FILE}').AGENT_API_KEY")" ${baseUrl}/api/tools/send-email ...
 ${ignored.length ? `  Not used:    ${ignored.join(', ')} from your environment or .env (they point at the real services)\n` : ''}
 ${HELP}
 Start with /ai-email-connect, then open the link it prints (Sign in with Slack signs you in as ${DEV_USER}) and enter the code.
 To use real Slack and Google instead, put the variables from .env.example in .env (see README).
 `);
-  // Commands come from stdin, a terminal or a pipe; when stdin ends the stack keeps running until a signal.
+  // Commands come from stdin, a terminal or a pipe. When a pipe ends the stack keeps running (replies and
+  // notifications still arrive and are shown) until \`quit\` or Ctrl-C; a terminal's end of input (Ctrl-D) quits.
   const rl = readline.createInterface({ input: process.stdin });
   let queue = Promise.resolve();
   rl.on('line', (line) => {
@@ -187,7 +193,10 @@ To use real Slack and Google instead, put the variables from .env.example in .en
       .then(() => devConsole.tick());
   });
   rl.on('close', () => {
-    if (process.stdin.isTTY) void shutdown();
+    if (process.stdin.isTTY) return void shutdown();
+    void queue.then(
+      () => stopping ?? say('(end of input: still running so replies can arrive; Ctrl-C stops it)'),
+    );
   });
 }
 

@@ -1,6 +1,6 @@
 import type { SlackEmulator } from '@mailbridge/slack-emulator';
 import type { GoogleEmulator } from '@mailbridge/google-emulator';
-import { plain, type Control } from './render';
+import { optionLabels, type Control } from './render';
 import { Screen } from './screen';
 
 export interface ConsoleDeps {
@@ -8,6 +8,8 @@ export interface ConsoleDeps {
   google: GoogleEmulator;
   userId: string;
   channelId: string;
+  /** The dev user's Slack time zone (users.info `tz`): dates are shown in it. */
+  timeZone?: string;
   email: string;
   say: (text?: string) => void;
   shutdown: () => Promise<void>;
@@ -18,7 +20,7 @@ export const HELP = `Commands (you are the Slack user):
   say <text>            post a message in #general (prints its ts for the assistant's tool call)
   mail <subject>        deliver a new email to your Gmail inbox
   click <n> [option]    press button [n] (or pick an option of select [n]) in a message, modal or the Home tab
-  set <n> <text>        fill input {n} of the open modal (a choice's text or value for selects; a,b for several)
+  set <n> <text>        fill input {n} of the open modal (a choice's text, value or position; a,b for several)
   submit                submit the open modal (with what you set)
   close                 close the open modal
   show                  show the open modal again
@@ -78,7 +80,7 @@ export function createConsole(d: ConsoleDeps): { handleLine(line: string): Promi
     const values = screen.typed.get(c.source.viewId) ?? {};
     values[c.blockId ?? ''] = { ...values[c.blockId ?? ''], [c.actionId]: value };
     screen.typed.set(c.source.viewId, values);
-    say(`  ${c.label} = ${JSON.stringify(Array.isArray(value) ? value.join(', ') : value)}`);
+    say(`  ${c.label} = ${JSON.stringify(optionLabels(c.options, [value].flat()).join(', '))}`);
   }
 
   async function submit(): Promise<void> {
@@ -94,7 +96,7 @@ export function createConsole(d: ConsoleDeps): { handleLine(line: string): Promi
         [...screen.controls.values()].filter((c) => c.kind === 'input').map((c) => [c.blockId, c.label]),
       );
       for (const [blockId, message] of Object.entries(result.errors ?? {}))
-        say(`  ! ${labels.get(blockId) ?? blockId}: ${plain(message)}`);
+        say(`  ! ${labels.get(blockId) ?? blockId}: ${message}`);
       return;
     }
     screen.typed.delete(top.id);

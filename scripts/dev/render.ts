@@ -23,11 +23,79 @@ export interface Control {
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): Rec[] => (Array.isArray(v) ? v.filter(isRec) : []);
 
+/** How dates are shown: in the dev user's Slack time zone, relative to `now`. */
+export interface RenderOptions {
+  timeZone?: string;
+  now?: Date;
+}
+
+const ORDINAL: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+const ordinals = new Intl.PluralRules('en-US', { type: 'ordinal' });
+
+/**
+ * A `<!date^ts^format|fallback>` as Slack shows it to a person in `timeZone` ({date_num}, {date},
+ * {date_short}, {date_long}, their _pretty forms, {time}, {time_secs}, {ago}); the fallback when the zone
+ * is not known or not one, or a token is unknown.
+ */
+export function slackDate(seconds: number, format: string, fallback: string, o: RenderOptions = {}): string {
+  if (!o.timeZone) return fallback;
+  try {
+    const at = new Date(seconds * 1000);
+    const f = (opts: Intl.DateTimeFormatOptions) =>
+      new Intl.DateTimeFormat('en-US', { timeZone: o.timeZone, ...opts }).format(at);
+    const day = Number(f({ day: 'numeric' }));
+    const date = (month: 'long' | 'short') =>
+      `${f({ month })} ${month === 'long' ? `${day}${ORDINAL[ordinals.select(day)]}` : day}, ${f({ year: 'numeric' })}`;
+    const ymd = (d: Date) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone, dateStyle: 'short' }).format(d);
+    const now = o.now ?? new Date();
+    const pretty = (otherwise: string) => {
+      const dayMs = 86_400_000;
+      const near = [
+        [ymd(now), 'today'],
+        [ymd(new Date(now.getTime() - dayMs)), 'yesterday'],
+        [ymd(new Date(now.getTime() + dayMs)), 'tomorrow'],
+      ].find(([d]) => d === ymd(at));
+      return near ? near[1]! : otherwise;
+    };
+    const ago = () => {
+      const s = Math.round((at.getTime() - now.getTime()) / 1000);
+      const [n, unit] = (
+        [
+          [86_400, 'day'],
+          [3600, 'hour'],
+          [60, 'minute'],
+          [1, 'second'],
+        ] as const
+      ).find(([size]) => Math.abs(s) >= size) ?? [1, 'second'];
+      return new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' }).format(Math.trunc(s / n), unit);
+    };
+    const tokens: Record<string, () => string> = {
+      date_num: () => ymd(at),
+      date: () => date('long'),
+      date_short: () => date('short'),
+      date_long: () => `${f({ weekday: 'long' })}, ${date('long')}`,
+      date_pretty: () => pretty(date('long')),
+      date_short_pretty: () => pretty(date('short')),
+      date_long_pretty: () => pretty(`${f({ weekday: 'long' })}, ${date('long')}`),
+      time: () => f({ hour: 'numeric', minute: '2-digit' }),
+      time_secs: () => f({ hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+      ago,
+    };
+    const names = [...format.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    if (!Number.isFinite(seconds) || names.some((n) => !tokens[n])) return fallback;
+    return format.replace(/\{(\w+)\}/g, (_, n: string) => tokens[n]!());
+  } catch {
+    return fallback;
+  }
+}
+
 /**
  * Slack's mrkdwn made plain: *bold*, _italic_, ~strike~ and `code` marks dropped, <url|label> links shown
- * as `label (url)`, dates as their fallback text, mentions as @id, entities decoded last (so escaped text stays as the person typed it).
+ * as `label (url)`, dates in the reader's time zone, mentions as @id, entities decoded last (so escaped text
+ * stays as the person typed it).
  */
-export function plain(text: unknown): string {
+export function plain(text: unknown, o: RenderOptions = {}): string {
   if (typeof text !== 'string') return '';
   return text
     .replace(/\*([^*\n]+)\*/g, '$1')
@@ -36,7 +104,10 @@ export function plain(text: unknown): string {
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<(https?:[^>]+)>/g, '$1')
-    .replace(/<!date\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(
+      /<!date\^(\d+)\^([^^|>]*)(?:\^[^|>]*)?\|([^>]*)>/g,
+      (_, ts: string, format: string, fallback: string) => slackDate(Number(ts), format, fallback, o),
+    )
     .replace(/<@([A-Z0-9]+)>/g, '@$1')
     .replace(/<!([a-z]+)>/g, '@$1')
     .replace(/&lt;/g, '<')
@@ -44,7 +115,17 @@ export function plain(text: unknown): string {
     .replace(/&amp;/g, '&');
 }
 
-const textOf = (obj: unknown): string => (isRec(obj) ? plain(obj.text) : '');
+/** A text object as shown: plain_text exactly as written (Slack formats nothing in it), mrkdwn made plain. */
+export function textOf(obj: unknown, o: RenderOptions = {}): string {
+  if (!isRec(obj)) return '';
+  if (obj.type === 'plain_text') return typeof obj.text === 'string' ? obj.text : '';
+  return plain(obj.text, o);
+}
+
+/** The shown texts of the options whose values are given (the value itself when no option has it). */
+export function optionLabels(options: [string, string][] | undefined, values: string[]): string[] {
+  return values.map((v) => options?.find(([, value]) => value === v)?.[0] ?? v);
+}
 
 function indent(text: string, prefix = '  '): string[] {
   return text.split('\n').map((line) => `${prefix}${line}`);
@@ -70,13 +151,18 @@ function richText(block: Rec): string {
 }
 
 /** Renders blocks; `number` hands out the next control number and keeps what it stands for. */
-export function renderBlocks(blocks: unknown[], number: (c: Omit<Control, 'n'>) => number): string[] {
+export function renderBlocks(
+  blocks: unknown[],
+  number: (c: Omit<Control, 'n'>) => number,
+  o: RenderOptions = {},
+): string[] {
   const out: string[] = [];
+  const show = (obj: unknown): string => textOf(obj, o);
   const control = (element: Rec, blockId: string | undefined): string => {
     const actionId = String(element.action_id ?? '');
     const type = String(element.type ?? '');
     if (type === 'button') {
-      const label = textOf(element.text);
+      const label = show(element.text);
       const value = typeof element.value === 'string' ? element.value : undefined;
       const n = number({ kind: 'button', blockId, actionId, value, label, element });
       const style = element.style === 'danger' ? ' (!)' : element.style === 'primary' ? ' *' : '';
@@ -86,8 +172,8 @@ export function renderBlocks(blocks: unknown[], number: (c: Omit<Control, 'n'>) 
       const options = [
         ...list(element.options),
         ...list(element.option_groups).flatMap((g) => list(g.options)),
-      ].map((o): [string, string] => [textOf(o.text), String(o.value ?? '')]);
-      const label = textOf(element.placeholder) || type.replace(/_/g, ' ');
+      ].map((opt): [string, string] => [show(opt.text), String(opt.value ?? '')]);
+      const label = show(element.placeholder) || type.replace(/_/g, ' ');
       const n = number({ kind: 'select', blockId, actionId, label, options, element });
       const shown = options.length > 0 ? `: ${options.map(([t]) => t).join(' | ')}` : '';
       return `[${n}] <${label}${shown}>`;
@@ -101,18 +187,18 @@ export function renderBlocks(blocks: unknown[], number: (c: Omit<Control, 'n'>) 
     const blockId = typeof b.block_id === 'string' ? b.block_id : undefined;
     switch (b.type) {
       case 'header':
-        out.push(`  ${textOf(b.text).toUpperCase()}`, `  ${'='.repeat(Math.min(60, textOf(b.text).length))}`);
+        out.push(`  ${show(b.text).toUpperCase()}`, `  ${'='.repeat(Math.min(60, show(b.text).length))}`);
         break;
       case 'section': {
-        if (b.text) out.push(...indent(textOf(b.text)));
-        for (const f of list(b.fields)) out.push(...indent(textOf(f), '    '));
+        if (b.text) out.push(...indent(show(b.text)));
+        for (const f of list(b.fields)) out.push(...indent(show(f), '    '));
         if (isRec(b.accessory)) out.push(`    ${control(b.accessory, blockId)}`);
         break;
       }
       case 'context':
         out.push(
           `  (${list(b.elements)
-            .map((e) => (e.type === 'image' ? `[${String(e.alt_text ?? 'image')}]` : textOf(e)))
+            .map((e) => (e.type === 'image' ? `[${String(e.alt_text ?? 'image')}]` : show(e)))
             .join(' · ')})`,
         );
         break;
@@ -134,7 +220,7 @@ export function renderBlocks(blocks: unknown[], number: (c: Omit<Control, 'n'>) 
         break;
       case 'input': {
         const element = isRec(b.element) ? b.element : {};
-        const label = textOf(b.label);
+        const label = show(b.label);
         const actionId = String(element.action_id ?? '');
         const isText =
           !String(element.type ?? '').includes('select') &&
@@ -143,13 +229,13 @@ export function renderBlocks(blocks: unknown[], number: (c: Omit<Control, 'n'>) 
         const options = isText
           ? undefined
           : [...list(element.options), ...list(element.option_groups).flatMap((g) => list(g.options))].map(
-              (o): [string, string] => [textOf(o.text), String(o.value ?? '')],
+              (opt): [string, string] => [show(opt.text), String(opt.value ?? '')],
             );
         const n = number({ kind: 'input', blockId, actionId, label, options, element });
         const hint = b.optional === true ? ' (optional)' : '';
         const choices = options?.length ? `  choices: ${options.map(([t]) => t).join(' | ')}` : '';
         out.push(`  {${n}} ${label}${hint}${choices}`);
-        if (isRec(b.hint)) out.push(`      (${textOf(b.hint)})`);
+        if (isRec(b.hint)) out.push(`      (${show(b.hint)})`);
         break;
       }
       default:

@@ -1,5 +1,5 @@
 import type { PostedMessage, SlackEmulator, SlackView, ViewValues } from '@mailbridge/slack-emulator';
-import { plain, renderBlocks, type Control } from './render';
+import { optionLabels, plain, renderBlocks, type Control, type RenderOptions } from './render';
 
 /** Where a numbered control lives: a message (by its key) or a view. */
 export type Source =
@@ -24,17 +24,31 @@ export class Screen {
 
   constructor(
     private readonly slack: SlackEmulator,
-    private readonly d: { userId: string; channelId: string; say: (text?: string) => void },
+    private readonly d: {
+      userId: string;
+      channelId: string;
+      timeZone?: string;
+      say: (text?: string) => void;
+    },
   ) {}
+
+  /** Dates are shown in the dev user's Slack time zone, as Slack shows them to that person. */
+  private get options(): RenderOptions {
+    return { timeZone: this.d.timeZone };
+  }
 
   /** Renders blocks of one source, replacing the numbers an earlier rendering of it handed out. */
   private render(blocks: unknown[], source: Source): string[] {
     for (const [n, c] of this.controls) if (c.source.key === source.key) this.controls.delete(n);
-    return renderBlocks(blocks, (c) => {
-      this.counter += 1;
-      this.controls.set(this.counter, { ...c, n: this.counter, source });
-      return this.counter;
-    });
+    return renderBlocks(
+      blocks,
+      (c) => {
+        this.counter += 1;
+        this.controls.set(this.counter, { ...c, n: this.counter, source });
+        return this.counter;
+      },
+      this.options,
+    );
   }
 
   private where(m: PostedMessage): string {
@@ -59,28 +73,30 @@ export class Screen {
     const ephemeral = m.kind !== 'postMessage' && m.kind !== 'update';
     const key = !ephemeral && m.ts ? `${m.channel}/${m.ts}` : `ephemeral-${index}`;
     const source: Source = { type: 'message', key, channel: m.channel, ts: m.ts, ephemeral };
-    const lines = m.blocks?.length ? this.render(m.blocks, source) : [`  ${plain(m.text)}`];
+    const lines = m.blocks?.length ? this.render(m.blocks, source) : [`  ${plain(m.text, this.options)}`];
     lines.forEach((l) => this.d.say(l));
   }
 
+  /** What an input holds, as the person sees it: a choice by its label, not its value. */
   private inputValue(view: SlackView, c: Control): string {
+    return optionLabels(c.options, this.inputValues(view, c)).join(', ');
+  }
+
+  private inputValues(view: SlackView, c: Control): string[] {
     const mine = this.typed.get(view.id)?.[c.blockId ?? '']?.[c.actionId];
-    if (mine !== undefined) return Array.isArray(mine) ? mine.join(', ') : mine;
+    if (mine !== undefined) return [mine].flat();
     const s = view.state.values[c.blockId ?? '']?.[c.actionId] ?? {};
     const pick = (o: unknown) => (o && typeof o === 'object' && 'value' in o ? String(o.value) : '');
-    if (typeof s.value === 'string') return s.value;
-    if (s.selected_option) return pick(s.selected_option);
-    if (Array.isArray(s.selected_options)) return s.selected_options.map(pick).join(', ');
-    return '';
+    if (typeof s.value === 'string') return [s.value];
+    if (s.selected_option) return [pick(s.selected_option)];
+    if (Array.isArray(s.selected_options)) return s.selected_options.map(pick);
+    return [];
   }
 
   showView(view: SlackView): void {
     const source: Source = { type: 'view', key: `view-${view.id}`, viewId: view.id };
-    const title = view.type === 'home' ? 'App Home' : `Modal: ${plain(view.title?.text)}`;
-    const buttons = [
-      view.submit && `submit: ${plain(view.submit.text)}`,
-      view.close && `close: ${plain(view.close.text)}`,
-    ];
+    const title = view.type === 'home' ? 'App Home' : `Modal: ${view.title?.text ?? ''}`;
+    const buttons = [view.submit && `submit: ${view.submit.text}`, view.close && `close: ${view.close.text}`];
     this.d.say(
       `[slack] ${title}${view.type === 'modal' ? `   (${buttons.filter(Boolean).join(' · ')})` : ''}`,
     );

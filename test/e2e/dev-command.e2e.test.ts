@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,7 +144,11 @@ describe('the dev console', () => {
 
       at = dev.type('say please email Bob the numbers');
       const ts = (await dev.waitFor(/posted in #general with ts (\d+\.\d+)/, at))[1];
-      const key = /Bearer ([0-9a-f]+)/.exec(dev.output)![1];
+      // The banner names the key by a prefix and the file that holds it, never the whole key.
+      const [, prefix, file] = /AGENT_API_KEY (\w+)… \(the whole key is in (\S+)\)/.exec(dev.output)!;
+      const key = (JSON.parse(readFileSync(file!, 'utf8')) as { AGENT_API_KEY: string }).AGENT_API_KEY;
+      expect(key.startsWith(prefix!)).toBe(true);
+      expect(dev.output).not.toContain(key);
       at = dev.output.length;
       const staged = await fetch(`${dev.baseUrl}/api/tools/send-email`, {
         method: 'POST',
@@ -153,12 +157,14 @@ describe('the dev console', () => {
           trigger_message_ts: ts,
           to: ['bob@example.com'],
           subject: 'Quarterly numbers',
-          body: 'Hi Bob',
+          body: 'Hi _Bob_ & <@U123>',
         }),
       });
       expect(staged.status).toBe(202);
       const edit = (await dev.waitFor(/\[(\d+)\] Edit\b/, at))[1];
       expect(dev.output.slice(at)).toMatch(/Quarterly numbers/);
+      // The body is plain_text: the console shows it as Slack does, exactly as it will be sent.
+      expect(dev.output.slice(at)).toContain('Hi _Bob_ & <@U123>');
 
       at = dev.type(`click ${edit}`);
       await dev.waitFor(/\[slack\] Modal: Edit email +\(submit: Save · close: Cancel\)/, at);

@@ -1,11 +1,15 @@
-import { plain, renderBlocks, type Control } from '../../scripts/dev/render';
+import { optionLabels, plain, renderBlocks, slackDate, type Control } from '../../scripts/dev/render';
 
-function render(blocks: unknown[]): { lines: string[]; controls: Control[] } {
+function render(blocks: unknown[], timeZone?: string): { lines: string[]; controls: Control[] } {
   const controls: Control[] = [];
-  const lines = renderBlocks(blocks, (c) => {
-    controls.push({ ...c, n: controls.length + 1 });
-    return controls.length;
-  });
+  const lines = renderBlocks(
+    blocks,
+    (c) => {
+      controls.push({ ...c, n: controls.length + 1 });
+      return controls.length;
+    },
+    { timeZone },
+  );
   return { lines, controls };
 }
 
@@ -89,5 +93,69 @@ describe('dev console rendering of Block Kit', () => {
 
     expect(lines).toEqual(['  {1} Subject (optional)', '      (Short)']);
     expect(controls[0]).toMatchObject({ kind: 'input', blockId: 'subject', actionId: 'value' });
+  });
+  test('when a section, field, context or label is plain_text, then its text shows exactly as written', () => {
+    const literal = '_a_ *b* <@U1> &lt; <!date^1^{time}|x>';
+    const { lines, controls } = render([
+      { type: 'section', text: { type: 'plain_text', text: literal } },
+      { type: 'section', fields: [{ type: 'plain_text', text: literal }] },
+      { type: 'context', elements: [{ type: 'plain_text', text: literal }] },
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: 'b', text: { type: 'plain_text', text: '*Send*' } }],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: '_a_ *b* <@U1> &lt;' } },
+    ]);
+
+    expect(lines).toEqual([
+      `  ${literal}`,
+      `    ${literal}`,
+      `  (${literal})`,
+      '  [1] *Send*',
+      '  a b @U1 <',
+    ]);
+    expect(controls[0]?.label).toBe('*Send*');
+  });
+
+  test("when mrkdwn has <!date^…> tokens, then they show in the reader's time zone, and an unknown token or zone shows the fallback", () => {
+    const at = Date.UTC(2026, 10, 27, 20, 30, 5) / 1000; // Friday 2026-11-27 20:30:05 UTC
+    const now = new Date(at * 1000 + 3 * 60_000);
+    const la = { timeZone: 'America/Los_Angeles', now };
+    const tokyo = { timeZone: 'Asia/Tokyo', now };
+
+    expect(slackDate(at, '{date_num} {time}', 'fb', la)).toBe('2026-11-27 12:30 PM');
+    expect(slackDate(at, '{date_num} {time_secs}', 'fb', tokyo)).toBe('2026-11-28 5:30:05 AM');
+    expect(slackDate(at, '{date}', 'fb', la)).toBe('November 27th, 2026');
+    expect(slackDate(at, '{date_short}', 'fb', la)).toBe('Nov 27, 2026');
+    expect(slackDate(at, '{date_long}', 'fb', tokyo)).toBe('Saturday, November 28th, 2026');
+    expect(slackDate(at, '{date_pretty} at {time}', 'fb', la)).toBe('today at 12:30 PM');
+    expect(slackDate(at - 86_400, '{date_short_pretty}', 'fb', la)).toBe('yesterday');
+    expect(slackDate(at - 3 * 86_400, '{date_short_pretty}', 'fb', la)).toBe('Nov 24, 2026');
+    expect(slackDate(at, '{ago}', 'fb', la)).toBe('3 minutes ago');
+    expect(slackDate(at, '{nonsense}', 'fb', la)).toBe('fb');
+    expect(slackDate(at, '{time}', 'fb', { timeZone: 'Not/AZone' })).toBe('fb');
+    expect(slackDate(at, '{time}', 'fb', {})).toBe('fb');
+    expect(
+      plain(`Connected since <!date^${at}^{date_short} {time}^https://x.test|2026-11-27 20:30 UTC>`, la),
+    ).toBe('Connected since Nov 27, 2026 12:30 PM');
+    expect(
+      render(
+        [{ type: 'context', elements: [{ type: 'mrkdwn', text: `<!date^${at}^{time}|x>` }] }],
+        'Asia/Tokyo',
+      ).lines,
+    ).toEqual(['  (5:30 AM)']);
+  });
+
+  test('when a select or checkbox input holds values, then its labels are shown, a value without an option as is', () => {
+    const options: [string, string][] = [
+      ['Promotions', 'CATEGORY_PROMOTIONS'],
+      ['Social', 'CATEGORY_SOCIAL'],
+    ];
+    expect(optionLabels(options, ['CATEGORY_SOCIAL', 'CATEGORY_PROMOTIONS'])).toEqual([
+      'Social',
+      'Promotions',
+    ]);
+    expect(optionLabels(options, ['U123'])).toEqual(['U123']);
+    expect(optionLabels(undefined, ['typed text'])).toEqual(['typed text']);
   });
 });

@@ -65,11 +65,51 @@ function findElement(
   return undefined;
 }
 
+/**
+ * The view a user acts on: `viewId`, or the user's top modal. Any open view is accepted, another person's
+ * too, so tests can play a forged click; submitting is narrower (see `submitView`).
+ */
 export function viewTarget(deps: ViewInteractionDeps, userId: string, viewId?: string): SlackView {
   const view = viewId ? deps.views.get(viewId) : deps.views.modals(userId).at(-1);
   if (!view) throw new Error(`Slack emulator: ${userId} has no open view ${viewId ?? '(no modal open)'}`);
   return view;
 }
+
+/** Slack sends view_submission only for a modal open in the submitting user's own stack. */
+function submittable(deps: ViewInteractionDeps, userId: string, viewId?: string): SlackView {
+  const view = viewTarget(deps, userId, viewId);
+  if (view.type !== 'modal')
+    throw new Error(`Slack emulator: view ${view.id} is a ${view.type} view; only modals are submitted`);
+  if (!deps.views.modals(userId).some((v) => v.id === view.id))
+    throw new Error(
+      `Slack emulator: view ${view.id} is not a modal ${userId} has open; only its viewer submits it`,
+    );
+  return view;
+}
+
+/**
+ * A `response_action: errors` ack as Slack checks it: an object whose keys are block_ids of input blocks of
+ * the view and whose values are messages; anything else is refused (Slack shows the person a generic failure).
+ */
+function ackErrors(view: SlackView, ack: EnvelopeAck): Record<string, string> {
+  const errors = ack.payload?.errors;
+  if (!isRecord(errors) || Object.keys(errors).length === 0)
+    throw new Error('Slack emulator: response_action errors without an errors object');
+  const inputs = new Set(
+    view.blocks.filter((b) => isRecord(b) && b.type === 'input').map((b) => (b as Rec).block_id),
+  );
+  const bad = Object.entries(errors).filter(
+    ([key, message]) => !inputs.has(key) || typeof message !== 'string',
+  );
+  if (bad.length > 0)
+    throw new Error(
+      `Slack emulator: response_action errors names ${bad.map(([k]) => JSON.stringify(k)).join(', ')}, ` +
+        `not the block_id of an input block of the view (inputs: ${[...inputs].join(', ') || 'none'})`,
+    );
+  return errors as Record<string, string>;
+}
+
+const RESPONSE_ACTIONS = new Set(['errors', 'update', 'push', 'clear']);
 
 /** A click (or pick) on an interactive element inside a modal or the Home tab. */
 export function clickInView(deps: ViewInteractionDeps, c: ViewClickInput): Promise<EnvelopeAck> {
@@ -111,7 +151,7 @@ export async function submitView(
   deps: ViewInteractionDeps,
   s: ViewSubmitInput,
 ): Promise<ViewSubmissionResult> {
-  const view = viewTarget(deps, s.userId, s.viewId);
+  const view = submittable(deps, s.userId, s.viewId);
   view.state = { values: stateWith(view, s.values) };
   const payload = {
     type: 'view_submission',
@@ -122,6 +162,10 @@ export async function submitView(
   };
   const ack = await deps.dispatch(interactive(payload));
   const action = ack.payload?.response_action;
+  if (action !== undefined && !RESPONSE_ACTIONS.has(action as string))
+    throw new Error(
+      `Slack emulator: unknown response_action ${JSON.stringify(action)} in the view_submission ack`,
+    );
   const result = (
     responseAction?: ViewSubmissionResult['responseAction'],
     errors?: Record<string, string>,
@@ -132,7 +176,7 @@ export async function submitView(
     modals: deps.views.modals(s.userId),
   });
   if (action === 'errors') {
-    const errors = (isRecord(ack.payload?.errors) ? ack.payload.errors : {}) as Record<string, string>;
+    const errors = ackErrors(view, ack);
     deps.recordErrors({ viewId: view.id, userId: s.userId, errors });
     return result('errors', errors);
   }

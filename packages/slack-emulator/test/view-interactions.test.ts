@@ -93,6 +93,68 @@ describe('interactions in views', () => {
     ]);
   });
 
+  test('when the ack answers errors keyed by an action_id, a non-input block or nothing, then it is refused as Slack refuses it', async () => {
+    const answers: unknown[] = [
+      { subject_input: 'Too short' },
+      { value: 'Too short' },
+      { tools: 'Not an input' },
+      { subject: 'Fine', other: 'Unknown block' },
+      {},
+      undefined,
+    ];
+    await withModal((app) =>
+      app.view('edit', async ({ ack }) =>
+        ack({ response_action: 'errors', errors: answers.shift() } as never),
+      ),
+    );
+    const open = emu().topModal('U100')!;
+
+    for (const bad of ['subject_input', 'value', 'tools', 'other'])
+      await expect(emu().submitView({ userId: 'U100' })).rejects.toThrow(
+        new RegExp(`names "${bad}", not the block_id of an input block of the view \\(inputs: subject\\)`),
+      );
+    await expect(emu().submitView({ userId: 'U100' })).rejects.toThrow(/without an errors object/);
+    await expect(emu().submitView({ userId: 'U100' })).rejects.toThrow(/without an errors object/);
+    expect(
+      emu()
+        .modals('U100')
+        .map((v) => v.id),
+    ).toEqual([open.id]);
+  });
+
+  test('when the ack names an unknown response_action, then it is refused and the modal stays open', async () => {
+    await withModal((app) =>
+      app.view('edit', async ({ ack }) => ack({ response_action: 'update ' } as never)),
+    );
+    const open = emu().topModal('U100')!;
+
+    await expect(emu().submitView({ userId: 'U100' })).rejects.toThrow(/unknown response_action "update "/);
+    expect(emu().topModal('U100')?.id).toBe(open.id);
+  });
+
+  test("when a Home view or another person's modal is submitted, then nothing is sent: only a viewer submits their own modal", async () => {
+    await withModal((app) => {
+      app.event('app_home_opened', async ({ event, client }) => {
+        await client.views.publish({ user_id: event.user, view: home() as never });
+      });
+      app.view('edit', async ({ ack }) => ack());
+    });
+    emu().addUser({ id: 'U200', name: 'bob', realName: 'Bob', email: 'bob@example.test' });
+    const theirs = emu().topModal('U100')!;
+    await emu().openHome('U100');
+    const published = await emu().waitForView((v) => v.type === 'home');
+    const sent = emu().envelopes.length;
+
+    await expect(emu().submitView({ userId: 'U100', viewId: published.id })).rejects.toThrow(
+      /is a home view; only modals are submitted/,
+    );
+    await expect(emu().submitView({ userId: 'U200', viewId: theirs.id })).rejects.toThrow(
+      /not a modal U200 has open; only its viewer submits it/,
+    );
+    expect(emu().envelopes.length).toBe(sent);
+    expect(emu().topModal('U100')?.id).toBe(theirs.id);
+  });
+
   test('when the ack answers update, then the same view shows the new content', async () => {
     await withModal((app) =>
       app.view('edit', async ({ ack }) =>
