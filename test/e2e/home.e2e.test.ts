@@ -1,8 +1,8 @@
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { METADATA_SCOPE, SEND_SCOPE, seedConnection } from '../helpers/connect';
 import { connectUser } from '../helpers/connect-flow';
 import { REDIS_TEST_URL } from '../helpers/database';
-import { eventually } from '../helpers/stack';
+import { eventually, type Stack } from '../helpers/stack';
 import { announcementsOf, setAutoPush } from '../helpers/notify-harness';
 import {
   clickButton,
@@ -242,21 +242,190 @@ describe('App Home', () => {
     await waitForHome(stack, userId, (v) => textOf(v).includes('Delivery: hourly digest'));
   });
 
-  it('when many changes arrive together, then the Home is published once with all of them', async () => {
+  const mailboxesOf = (userId: string) =>
+    ctx.db.query('SELECT enabled, state FROM mailboxes WHERE user_id = $1', [userId]).then((r) => r.rows);
+
+  /** Every log line and stderr chunk of the server, as one text. */
+  const allLogs = (stack: Stack) => JSON.stringify(stack.server.logs) + stack.server.stderr.join('');
+
+  it('when Slack fails a Home publish or the DM of a Home click, then the logs hold neither the bot token nor what was sent', async () => {
     const { stack } = ctx;
     const { userId, email } = newUser();
     await seedConnection(stack, { userId, email });
     await openHome(stack, userId);
-    await homeQueueIdle();
-    const before = publishesFor(stack, userId);
+    const secret = { subject: 'Salary review Q4 for Dana', to: ['dana.secret@example.net'] };
+    await stageDraft(stack, { userId, channelId: CHANNEL }, secret);
+    await waitForHome(stack, userId, (v) => textOf(v).includes(secret.subject));
+    const failuresBefore = stack.server.logs.filter((l) => l.msg === 'home not published').length;
 
+    // The connection dropped (the error carries the whole request), then Slack answering 500.
+    for (const fault of [{ drop: true }, { status: 500 }]) {
+      stack.slack.fail('views.publish', { ...fault, times: 3 });
+      await stack.slack.openHome(userId);
+      await eventually(
+        () =>
+          stack.server.logs.filter((l) => l.msg === 'home not published').length >
+          failuresBefore + (fault.drop ? 0 : 1),
+      );
+      stack.slack.clearFaults();
+    }
+    // A Home click whose DM answer (the connect link) cannot be delivered.
+    const other = newUser();
+    await openHome(stack, other.userId);
+    stack.slack.fail('chat.postMessage', { drop: true, times: 3 });
+    await clickHome(stack, { ownerId: other.userId, actionId: HOME_ACTIONS.connect });
+    await eventually(() => stack.server.logs.find((l) => l.msg === 'home click failed'));
+    stack.slack.clearFaults();
+
+    const failed = stack.server.logs.filter((l) => /home (not published|click failed)/.test(l.msg ?? ''));
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed.every((l) => typeof (l as { err?: { message?: string } }).err?.message === 'string')).toBe(
+      true,
+    );
+    const logs = allLogs(stack);
+    expect(logs).not.toContain(stack.slack.botToken);
+    expect(logs).not.toContain('Salary');
+    expect(logs).not.toContain('dana.secret');
+    expect(logs).not.toContain('pairing=');
+  });
+
+  it('when the person disconnects and connects again, then a Disconnect or Turn on shown for the earlier connection does nothing', async () => {
+    const { stack } = ctx;
+    const { userId, email } = newUser();
+    await connectUser(stack, { userId, email });
+    const first = await openHome(stack, userId);
+    const oldDisconnect = buttonOf(first, HOME_ACTIONS.disconnect)!.value!;
+    const oldTurnOn = buttonOf(first, HOME_ACTIONS.on)!.value!;
+    const { rows: before } = await ctx.db.query('SELECT id FROM gmail_connections WHERE user_id = $1', [
+      userId,
+    ]);
+
+    await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.disconnect });
+    await waitForHome(stack, userId, (v) => buttonOf(v, HOME_ACTIONS.connect) !== undefined);
+    const again = `again.${email}`;
+    await connectUser(stack, { userId, email: again });
+    await waitForHome(stack, userId, (v) => textOf(v).includes(again));
+    const { rows: after } = await ctx.db.query(
+      'SELECT id, status, email FROM gmail_connections WHERE user_id = $1',
+      [userId],
+    );
+    // The reconnect keeps the row (and its id): only the time of the connection tells them apart.
+    expect(after).toEqual([{ id: before[0].id, status: 'active', email: again }]);
+
+    const mailboxesBefore = await mailboxesOf(userId);
+    const since = stack.slack.messages.length;
+    await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.disconnect, value: oldDisconnect });
+    await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.on, value: oldTurnOn });
+    await eventually(
+      () =>
+        stack.server.logs.filter(
+          (l) =>
+            l.msg === 'home click refused' &&
+            (l as { userId?: string }).userId === userId &&
+            (l as { result?: string }).result === 'stale',
+        ).length === 2,
+    );
+    expect(await connectionStatus(userId)).toBe('active');
+    expect(await mailboxesOf(userId)).toEqual(mailboxesBefore);
+    const dms = stack.slack.messages.filter((m, i) => i >= since && m.channel === dmChannelOf(stack, userId));
+    expect(dms).toEqual([]);
+
+    // The Home published now carries buttons for the new connection, which act.
+    await homeQueueIdle();
+    await clickHome(stack, { ownerId: userId, actionId: HOME_ACTIONS.disconnect });
+    await waitForHome(stack, userId, (v) => buttonOf(v, HOME_ACTIONS.connect) !== undefined);
+    expect(await connectionStatus(userId)).toBe('revoked');
+  });
+
+  it('when retention purges a finished email’s content, then the Home stops showing its recipients and subject', async () => {
+    const { stack } = ctx;
+    const { userId, email } = newUser();
+    await seedConnection(stack, { userId, email });
+    await openHome(stack, userId);
+    const staged = await stageDraft(
+      stack,
+      { userId, channelId: CHANNEL },
+      { to: ['purged.reader@example.com'], subject: 'Soon forgotten' },
+    );
+    await clickButton(stack, {
+      userId,
+      value: staged.buttons.cancel,
+      channelId: CHANNEL,
+      actionId: 'send_email_cancel',
+    });
+    await waitForHome(
+      stack,
+      userId,
+      (v) => textOf(v).includes('*cancelled*') && textOf(v).includes('Soon forgotten'),
+    );
+
+    await ctx.db.query(`UPDATE email_drafts SET updated_at = now() - interval '400 days' WHERE id = $1`, [
+      staged.id,
+    ]);
+    const maintenance = new Queue('maintenance', {
+      connection: { url: REDIS_TEST_URL },
+      prefix: `${stack.redisPrefix}:bull`,
+    });
+    try {
+      await maintenance.add('purge-retention', {});
+      const home = await waitForHome(stack, userId, (v) => textOf(v).includes('_content removed_'));
+      expect(textOf(home)).not.toContain('Soon forgotten');
+      expect(textOf(home)).not.toContain('purged.reader');
+    } finally {
+      await maintenance.close();
+    }
+  });
+});
+
+describe('App Home, a burst of changes', () => {
+  // Refreshes wait an hour: the test, not the clock, decides when the one waiting refresh runs.
+  const ctx = useSendStack({ HOME_REFRESH_DELAY_MS: '3600000' });
+  let queue: Queue;
+  let events: QueueEvents;
+  beforeAll(async () => {
+    const opts = { connection: { url: REDIS_TEST_URL }, prefix: `${ctx.stack.redisPrefix}:bull` };
+    queue = new Queue('home', opts);
+    events = new QueueEvents('home', opts);
+    await events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await events?.close();
+    await queue?.close();
+  });
+
+  const delayedFor = async (userId: string) =>
+    (await queue.getDelayed()).filter((j) => (j.data as { userId?: string }).userId === userId);
+
+  it('when many changes arrive together, then the Home is published once with all of them', async () => {
+    const { stack } = ctx;
+    const userId = 'U0BURSTHOME';
+    stack.slack.addUser({ id: userId, name: 'burst' });
+    await seedConnection(stack, { userId, email: 'burst@example.com' });
+    await openHome(stack, userId);
+    const before = publishesFor(stack, userId);
+    expect(await delayedFor(userId)).toEqual([]);
+
+    const deduplicated: string[] = [];
+    events.on('deduplicated', ({ deduplicationId }) => void deduplicated.push(deduplicationId));
     const subjects = ['Burst 1', 'Burst 2', 'Burst 3', 'Burst 4', 'Burst 5'];
     const answers = await Promise.all(
       subjects.map((subject) => requestDraft(stack, { userId, channelId: CHANNEL }, { subject })),
     );
     expect(answers.map((a) => a.answer.status)).toEqual(subjects.map(() => 202));
+
+    // Each staging asked for a refresh: one job waits, the four others were folded into it.
+    const ownRefresh = `home:${stack.slack.teamId}:${userId}`;
+    await eventually(() => deduplicated.filter((id) => id === ownRefresh).length === 4);
+    const [waiting, ...more] = await delayedFor(userId);
+    expect(more).toEqual([]);
+    expect(publishesFor(stack, userId)).toBe(before);
+
+    await waiting!.promote();
     await waitForHome(stack, userId, (v) => subjects.every((s) => textOf(v).includes(s)));
-    await homeQueueIdle();
+    await eventually(async () => {
+      const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+      return Object.values(c).every((n) => n === 0);
+    });
     expect(publishesFor(stack, userId) - before).toBe(1);
   });
 });
