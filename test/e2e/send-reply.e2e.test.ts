@@ -78,7 +78,10 @@ describe('replies in thread', () => {
 
     const preview = JSON.stringify(staged.message.blocks);
     expect(preview).toContain('*In reply to:* Ana Lima &lt;ana@example.org&gt;');
-    expect(preview).toContain('*Subject:* Re: Budget \u22172027\u2217');
+    // The subject sent, whole and as plain text after its label: exactly what the email carries.
+    expect(preview).toContain(
+      '{"type":"section","text":{"type":"mrkdwn","text":"*Subject:*"}},{"type":"section","text":{"type":"plain_text","text":"Re: Budget *2027*","emoji":false}}',
+    );
     expect(staged.message.text).toContain('Confirm reply to ana@example.org');
     expect(preview).not.toContain('new conversation');
     expect(sent.threadId).toBe(person.received.threadId);

@@ -26,9 +26,11 @@ const actionsOf = (blocks: unknown) =>
   ((blocks as Block[]) ?? []).flatMap((b) => (b.type === 'actions' ? b.elements! : []));
 const valueOf = (m: PostedMessage, actionId: string) =>
   actionsOf(m.blocks).find((e) => e.action_id === actionId)?.value;
-/** The plain-text sections of a message or view: the body (and, in the modal, the subject first). */
+/** The plain-text sections of a message or view: the subject first, then the body. */
 const plainTexts = (blocks: unknown) =>
   ((blocks as Block[]) ?? []).filter((b) => b.text?.type === 'plain_text').map((b) => b.text!.text);
+/** The body as shown: the plain-text sections after the subject's. */
+const bodyTexts = (blocks: unknown) => plainTexts(blocks).slice(1);
 
 /** A long, varied body: lines, mrkdwn look-alikes, emoji, an instruction hidden at the end. */
 const longBody = (n: number) =>
@@ -79,7 +81,7 @@ describe('everything that will be sent is seen', () => {
     const { userId } = await connectedUser();
     const body = longBody(4_900);
     const staged = await stage(userId, { body });
-    expect(plainTexts(staged.message.blocks).join('')).toBe(body);
+    expect(bodyTexts(staged.message.blocks).join('')).toBe(body);
     expect(valueOf(staged.message, 'send_email_send')).toBeDefined();
     expect(valueOf(staged.message, VIEW_ACTION)).toBeUndefined();
   });
@@ -91,7 +93,7 @@ describe('everything that will be sent is seen', () => {
     const body = longBody(12_000);
     const staged = await stage(userId, { body, to: ['Bob <bob@example.com>'], cc: ['carol@example.org'] });
     expect(valueOf(staged.message, 'send_email_send')).toBeUndefined();
-    expect(plainTexts(staged.message.blocks).join('')).not.toContain('wire the money');
+    expect(bodyTexts(staged.message.blocks).join('')).not.toContain('wire the money');
 
     // A Send value for this draft, validly signed, clicked as a message button: refused.
     const forged = signButton(stack.env.GMAIL_OAUTH_STATE_SIGNING_KEY!, {
@@ -215,6 +217,42 @@ describe('everything that will be sent is seen', () => {
     expect(stack.google.sent(email)).toHaveLength(0);
   });
 
+  it('when an edit is saved after the modal was opened, then the modal’s Send is refused as changed and nothing is sent', async () => {
+    const { stack, db } = ctx;
+    const { userId, email } = await connectedUser();
+    const staged = await stage(userId, { body: longBody(7_000) });
+    const modal = await openReview(userId, staged.message);
+    // Another device saved an edit meanwhile (the emulator keeps one modal stack per person, so the
+    // new version is written as the edit's compare-and-set writes it).
+    await db.query('UPDATE email_drafts SET version = version + 1, edited_at = now() WHERE id = $1', [
+      staged.id,
+    ]);
+    const refused = await stack.slack.submitView({ userId, viewId: modal.id });
+    expect(refused.responseAction).toBe('update');
+    expect(JSON.stringify(refused.modals.at(-1)?.blocks)).toContain('changed after you saw it');
+    expect((await draftRow(db, staged.id)).status).toBe('pending');
+    expect(stack.google.sent(email)).toHaveLength(0);
+  });
+
+  it('when an attacker hides among 45 Bcc addresses of a short email, then the preview lists every one and Send sends to exactly those', async () => {
+    const { stack } = ctx;
+    const { userId, email } = await connectedUser();
+    const bcc = Array.from(
+      { length: 45 },
+      (_, i) => `colleague.number.${i}.with.a.long.name@partner-company-example.com`,
+    );
+    bcc.push('attacker@evil.example');
+    const staged = await stage(userId, { body: 'Hi', bcc });
+    const shown = JSON.stringify(staged.message.blocks);
+    for (const address of bcc) expect(shown).toContain(`\`${address}\``);
+    expect(shown).not.toMatch(/and \d+ more/);
+    const since = stack.slack.messages.length;
+    await click(userId, valueOf(staged.message, 'send_email_send')!, 'send_email_send');
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+    const [sent] = stack.google.sent(email);
+    expect(sent!.raw).toContain('attacker@evil.example');
+  });
+
   it('when a body is longer than a modal can show, then staging answers 400 naming the limit', async () => {
     const { userId } = await connectedUser();
     const { answer } = await requestDraft(
@@ -288,5 +326,54 @@ describe('the workspace email domains', () => {
     expect(shown).toContain(
       '*Cc:* `ann@gmail.example` _external, new_, `sub@eu.partner.org` _external, new_',
     );
+  });
+});
+
+describe('the modal’s Send and the send limits', () => {
+  const ctx = useSendStack({ GMAIL_SEND_USER_HOURLY_LIMIT: '1' });
+
+  it('when the hourly limit is reached, then the modal’s Send is refused saying so and nothing more is sent', async () => {
+    const { stack, db } = ctx;
+    const userId = 'U0001LIMT';
+    const email = 'limited@example.com';
+    stack.slack.addUser({ id: userId, name: 'limited' });
+    await seedConnection(stack, { userId, email, scopes: [SEND_SCOPE] });
+    const stage = async (body: string) => {
+      const { answer, since } = await requestDraft(stack, { userId, channelId: CHANNEL }, { body });
+      expect(answer.status).toBe(202);
+      const message = await stack.slack.waitForMessage(
+        (m) =>
+          stack.slack.messages.indexOf(m) >= since &&
+          m.kind === 'postEphemeral' &&
+          m.user === userId &&
+          actionsOf(m.blocks).length > 0,
+      );
+      return { id: answer.json.id as string, message };
+    };
+    const first = await stage('short');
+    const since = stack.slack.messages.length;
+    await clickButton(stack, {
+      userId,
+      value: valueOf(first.message, 'send_email_send')!,
+      actionId: 'send_email_send',
+      channelId: CHANNEL,
+    });
+    await waitForResponse(stack, userId, since, (m) => /Sent to/.test(m.text ?? ''));
+
+    const second = await stage(longBody(6_000));
+    await clickButton(stack, {
+      userId,
+      value: valueOf(second.message, VIEW_ACTION)!,
+      actionId: VIEW_ACTION,
+      channelId: CHANNEL,
+    });
+    const modal = await stack.slack.waitForView(
+      (v) => v.callback_id === REVIEW_CALLBACK && stack.slack.topModal(userId)?.id === v.id,
+    );
+    const refused = await stack.slack.submitView({ userId, viewId: modal.id });
+    expect(refused.responseAction).toBe('update');
+    expect(JSON.stringify(refused.modals.at(-1)?.blocks)).toContain('limit of 1 email per hour');
+    expect((await draftRow(db, second.id)).status).toBe('pending');
+    expect(stack.google.sent(email)).toHaveLength(1);
   });
 });

@@ -138,6 +138,18 @@ describe('edit before Send', () => {
     expect(t.shown).toEqual([]);
   });
 
+  it('when the edited body hides a character the person cannot see, then the save is refused naming it and nothing changes', async () => {
+    const t = setup();
+    const o = await opened(t);
+    await t.submit(o.state, { ...o.fields, body: ['Please pay\u200B now', 'More \u202Etext'] });
+    expect(t.results).toEqual([
+      expect.objectContaining({ kind: 'invalid', message: expect.stringContaining('U+200B') }),
+    ]);
+    expect(t.results[0]).toMatchObject({ message: expect.stringContaining('index 10') });
+    expect(t.row()).toMatchObject({ version: 1, editedAt: null });
+    expect(t.shown).toEqual([]);
+  });
+
   it('when the recipient policy refuses an address, then the refusal is shown on its field', async () => {
     const t = setup({
       policy: (to) => {

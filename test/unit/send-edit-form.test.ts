@@ -34,6 +34,17 @@ describe('the Edit modal’s fields', () => {
     expect(parts.join('')).toBe(body);
   });
 
+  it('when a body ends with a line break right where a part is cut, then an unchanged Save keeps it', () => {
+    const body = `${'a'.repeat(2000)}\n${'b'.repeat(999)}\n`;
+    expect(body.length).toBe(3001);
+    expect(bodyParts(body).every((p) => p.length <= INPUT_MAX_CHARS)).toBe(true);
+    expect(join(bodyParts(body))).toBe(body);
+    for (let n = 2990; n <= 3007; n++) {
+      const lines = `${'x'.repeat(n - 7)}\nabcde\n`;
+      expect(join(bodyParts(lines))).toBe(lines);
+    }
+  });
+
   it('when a body nearly fills its parts, then an empty part is given to grow into and ignored when left empty', () => {
     const body = 'y'.repeat(INPUT_MAX_CHARS - 10);
     expect(bodyParts(body)).toEqual([body, '']);

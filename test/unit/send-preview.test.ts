@@ -1,10 +1,11 @@
 import { parseMailbox } from '../../src/modules/send/domain/addresses';
 import { validateDraft } from '../../src/modules/send/domain/validate-draft';
-import { REVIEW_BODY_CHARS } from '../../src/modules/send/domain/body-view';
+import { REVIEW_BODY_CHARS, needsReview } from '../../src/modules/send/domain/body-view';
 import type { DraftContent, Mailbox, Outcome } from '../../src/modules/send/domain/types';
 import type { SlackMessage } from '../../src/shared/slack-messenger';
-import { escapeMrkdwn } from '../../src/shared/mrkdwn';
+import { codeMrkdwn, escapeMrkdwn } from '../../src/shared/mrkdwn';
 import { outcomeMessage, previewMessage } from '../../src/modules/send/blocks';
+import { noticeText } from '../../src/modules/send/click-replies';
 import { blocksError } from '@mailbridge/slack-emulator';
 
 /** Every text object in the blocks (section text and fields, context elements, button labels). */
@@ -52,9 +53,13 @@ describe('Slack preview and outcome messages', () => {
     const content = largestDraft();
     const message = preview(content);
     expectWithinSlackLimits(message);
-    const shown = JSON.stringify(message.blocks);
-    expect(shown).toMatch(/and \d+ more/);
-    expect(shown).toContain('shortened here');
+    // Every recipient exactly, each name and the subject whole: nothing the email carries is left out.
+    const texts = textObjects(message.blocks);
+    expect(texts.join('\n')).not.toMatch(/and \d+ more|shortened/);
+    for (const m of [...content.to, ...content.cc, ...content.bcc]) {
+      expect(texts.some((t) => t.includes(`${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name!)})`))).toBe(true);
+    }
+    expect(texts).toContain(content.subject);
     const outcomes: Outcome[] = [
       { kind: 'sending' },
       { kind: 'sent' },
@@ -83,13 +88,104 @@ describe('Slack preview and outcome messages', () => {
     const userText = header.replace(/\*(From|To|Subject):\*/g, '').replace(/`[^`<>&]*`/g, '');
     expect(userText).not.toMatch(/[*_~`<>]/);
     expect(header).toContain('*To:* `zoe_1@example.com` (∗Boss∗ &lt;!channel&gt; ˍCEOˍ ∼x∼ ˋyˋ &amp; ');
-    expect(header).toContain('*Subject:* ∗urgent∗ &lt;@U123&gt; ˋpayˋ ∼now∼ ˍpleaseˍ &amp;amp;');
+    // The subject is a plain-text section of its own: shown exactly, nothing in it can format or mention.
+    expect(message.blocks).toContainEqual({
+      type: 'section',
+      text: { type: 'plain_text', text: '*urgent* <@U123> `pay` ~now~ _please_ &amp;', emoji: false },
+    });
     expect(message.text).not.toMatch(/<[@!]|\*urgent\*/);
   });
+
+  it('when 50 addresses of 254 characters (names filling the mailbox limit) fill a short email, then the preview lists each and keeps Send', () => {
+    const domain = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(57)}.com`;
+    const all = Array.from(
+      { length: 50 },
+      (_, i) => `"${'&'.repeat(59)}${i % 10}" <${String(i).padStart(2, '0')}${'x'.repeat(62)}@${domain}>`,
+    );
+    const valid = validateDraft({
+      to: all.slice(0, 20),
+      cc: all.slice(20, 35),
+      bcc: all.slice(35),
+      subject: 'Hi',
+      body: 'Hi',
+    });
+    expect(valid.to[0]!.address).toHaveLength(254);
+    const content = { from: 'ada@example.com', ...valid };
+    const message = preview(content);
+    expectWithinSlackLimits(message);
+    const texts = textObjects(message.blocks);
+    for (const m of [...valid.to, ...valid.cc, ...valid.bcc]) {
+      expect(texts.some((t) => t.includes(`${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name!)})`))).toBe(true);
+    }
+    expect(JSON.stringify(message.blocks)).toContain('"action_id":"send_email_send"');
+    expect(needsReview('send', content, (c) => c)).toBe(false);
+  });
+
+  it('when an attacker hides among 45 Bcc addresses, then the preview with Send shows the attacker', () => {
+    const bcc = [
+      ...Array.from({ length: 45 }, (_, i) => `colleague.number.${i}@example.com`),
+      'attacker@evil.example',
+    ];
+    const content = {
+      from: 'ada@example.com',
+      ...validateDraft({ to: ['bob@example.com'], cc: [], bcc, subject: 'Hi', body: 'Hi' }),
+    };
+    const message = preview(content);
+    const shown = textObjects(message.blocks).join('\n');
+    for (const address of bcc) expect(shown).toContain(codeMrkdwn(address));
+    expect(shown).not.toMatch(/and \d+ more/);
+    expect(JSON.stringify(message.blocks)).toContain('"action_id":"send_email_send"');
+  });
+
+  it.each([
+    [
+      'a display name longer than the preview shows',
+      { to: [{ address: 'bob@example.com', name: 'n'.repeat(201) }] },
+    ],
+    ['a subject longer than the preview shows', { subject: 's'.repeat(999) }],
+    [
+      'more recipients than the preview lists',
+      { cc: Array.from({ length: 50 }, (_, i) => ({ address: `c${i}@example.com` })) },
+    ],
+    ['a body longer than the preview shows', { body: 'x'.repeat(5001) }],
+  ])(
+    'when a stored email has %s, then its Send button is refused (only the modal sends it) and the preview offers View',
+    (_, over) => {
+      const content: DraftContent = {
+        from: 'ada@example.com',
+        to: [{ address: 'bob@example.com' }],
+        cc: [],
+        bcc: [],
+        subject: 'Hi',
+        body: 'Hi',
+        ...over,
+      };
+      expect(needsReview('send', content, (c) => c)).toBe(true);
+      expect(needsReview('review_send', content, (c) => c)).toBe(false);
+      const actions = JSON.stringify(preview(content).blocks);
+      expect(actions).not.toContain('"action_id":"send_email_send"');
+      expect(actions).toContain('"action_id":"send_email_view_full"');
+    },
+  );
 
   it('when escaped text is cut, then it never ends inside an entity or a character', () => {
     expect(escapeMrkdwn('&&&', 12)).toBe('&amp;&amp;…');
     expect(escapeMrkdwn('🎉🎉🎉', 5)).toBe('🎉🎉…');
     expect(escapeMrkdwn('short', 5)).toBe('short');
+  });
+});
+
+describe('limit notices', () => {
+  it('when a limit is one email or one minute, then the words are singular', () => {
+    const limits = { hourly: 1, daily: 1 };
+    expect(noticeText({ reason: 'rate_limited', scope: 'user_hour', retryAfterMs: 30_000 }, limits)).toBe(
+      'You reached your limit of 1 email per hour. Nothing was sent; click Send again in about 1 minute.',
+    );
+    expect(
+      noticeText(
+        { reason: 'rate_limited', scope: 'user_day', retryAfterMs: 120_000 },
+        { hourly: 5, daily: 5 },
+      ),
+    ).toContain('limit of 5 emails per day. Nothing was sent; click Send again in about 2 minutes.');
   });
 });

@@ -74,6 +74,6 @@ describe('recipient marks', () => {
     const shown = JSON.stringify(m.blocks);
     expect(shown).toContain('*To:* `Bob@Corp.example` (Bob), `zoe@partner.example` _external, new_');
     expect(shown).toContain('*Cc:* `eve@sub.corp.example` _external, new_');
-    expect(shown).toContain('*Bcc:* `bob@corp.example`\\n');
+    expect(shown).toContain('*Bcc:* `bob@corp.example`"');
   });
 });

@@ -27,9 +27,11 @@ type Block = {
   elements?: Array<{ action_id?: string }>;
 };
 
-/** The plain-text sections after the header: the body as shown. */
+/** The plain-text sections but the subject's (the one after its label): the body as shown. */
 const plainTexts = (blocks: unknown[]) =>
-  (blocks as Block[]).filter((b) => b.text?.type === 'plain_text').map((b) => b.text!.text);
+  (blocks as Block[])
+    .filter((b, i, all) => b.text?.type === 'plain_text' && all[i - 1]?.text?.text !== '*Subject:*')
+    .map((b) => b.text!.text);
 const actionIds = (blocks: unknown[]) =>
   (blocks as Block[]).flatMap((b) => (b.type === 'actions' ? b.elements!.map((e) => e.action_id) : []));
 
@@ -135,7 +137,7 @@ describe('preview and full-email modal', () => {
     const texts = JSON.stringify(modal.blocks);
     for (const m of [...valid.to, ...valid.cc, ...valid.bcc]) expect(texts).toContain(`\`${m.address}\``);
     expect(texts).toContain('_external_');
-    expect(plainTexts(modal.blocks).slice(1).join('')).toBe(body);
+    expect(plainTexts(modal.blocks).join('')).toBe(body);
     expect(modal.submit?.text).toBe('Send');
   });
 
@@ -212,7 +214,7 @@ function setup(body = 'w'.repeat(PREVIEW_BODY_CHARS + 1)) {
     await review.submit({ teamId: 'T1', userId, state }, async (r) => void results.push(r));
     return results;
   };
-  return { draft, drafts, decisions, enqueued, shown, review, sign, click, submit };
+  return { clock, draft, drafts, decisions, enqueued, shown, review, sign, click, submit };
 }
 
 describe('the full-email modal and its Send', () => {
@@ -265,6 +267,18 @@ describe('the full-email modal and its Send', () => {
     // A modal's Send value sent as a message button is refused too: the action is part of the signature.
     expect(await t.click('send', t.sign('review_send'))).toMatchObject([{ notice: { reason: 'invalid' } }]);
     expect(t.enqueued).toEqual([]);
+  });
+
+  it('when the modal is submitted after the email expired, then nothing is claimed and the preview says it expired', async () => {
+    const t = setup();
+    const opening = await t.review.open({ teamId: 'T1', userId: 'U1', value: t.sign('view') });
+    if (opening.kind !== 'open') throw new Error('not opened');
+    t.clock.advance(t.draft.expiresAt.getTime() - t.clock.now().getTime() + 1000);
+    const results = await t.submit(opening.state);
+    expect(results).toEqual([{ kind: 'refused', reply: expect.anything() }]);
+    expect(JSON.stringify(results)).toContain('expired');
+    expect(t.enqueued).toEqual([]);
+    expect(t.drafts.rows.get(t.draft.id)!.status).not.toMatch(/sending|sent/);
   });
 
   it('when the body fits the preview, then the Send button sends it', async () => {

@@ -3,21 +3,21 @@ import { replySubject, staysInThread } from './domain/reply-to';
 import type { DraftContent, Mailbox, Outcome } from './domain/types';
 import { codeMrkdwn, escapeMrkdwn, listWithin, sectionsOf } from '../../shared/mrkdwn';
 import { editButtons } from './edit-blocks';
-import { bodyParts, fitsPreview } from './domain/body-view';
-import { bodySections, mailboxMrkdwn, viewFullButton, type RecipientMarks } from './review-blocks';
+import { bodyParts, fitsPreview, previewShowsAll, previewedEmail } from './domain/body-view';
+import { bodySections, mailboxMrkdwn, plain, viewFullButton, type RecipientMarks } from './review-blocks';
 
 export const SEND_ACTION_ID = 'send_email_send';
 export const CANCEL_ACTION_ID = 'send_email_cancel';
 
 /**
  * Budgets that keep every text object within Slack's 3000 characters and every `text` within
- * 4000 whatever the assistant sent (50 recipients of 254 characters, a 998-character subject):
- * lists end in "and N more", the subject is shortened in Slack only (the email keeps all of it).
+ * 4000 whatever the assistant sent (50 recipients of 254 characters with 200-character names, a
+ * 998-character subject). The preview's blocks list every recipient exactly, over as many lines as
+ * it takes, and the whole subject; only the notification `text` and outcomes say "and N more".
  */
 /** The beginning of a body only the modal shows whole. */
 const BODY_START_CHARS = 1500;
 const FIELD_CHARS = 2400;
-const SUBJECT_PREVIEW_CHARS = 1000;
 const SUMMARY_CHARS = 1500;
 const SUBJECT_SUMMARY_CHARS = 300;
 const REASON_CHARS = 600;
@@ -48,22 +48,40 @@ function bodyBlocks(body: string): KnownBlock[] {
   return [start, { type: 'section', text: { type: 'mrkdwn', text: note } }];
 }
 
+/** `*To:* a, b, …` over as many lines as it takes: every recipient, exactly, never "and N more". */
+function recipientLines(label: string, items: Mailbox[], marks?: RecipientMarks): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items.map((m) => mailboxMrkdwn(m, marks))) {
+    if (line && line.length + 2 + item.length > FIELD_CHARS) {
+      lines.push(line);
+      line = '';
+    }
+    line = line ? `${line}, ${item}` : item;
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => `*${label}${i ? ', continued' : ''}:* ${l}`);
+}
+
 function headerLines(c: DraftContent, marks?: RecipientMarks): string[] {
-  const list = (label: string, items: Mailbox[]) =>
-    items.length
-      ? [
-          `*${label}:* ${listWithin(
-            items.map((m) => mailboxMrkdwn(m, marks)),
-            FIELD_CHARS,
-          )}`,
-        ]
-      : [];
   return [
     `*From:* ${codeMrkdwn(c.from)}`,
-    ...list('To', c.to),
-    ...list('Cc', c.cc),
-    ...list('Bcc', c.bcc),
-    `*Subject:* ${subjectPreview(sentSubject(c))}`,
+    ...recipientLines('To', c.to, marks),
+    ...recipientLines('Cc', c.cc, marks),
+    ...recipientLines('Bcc', c.bcc, marks),
+  ];
+}
+
+/** The subject sent, whole, as plain text (exactly as it will be sent; no Slack formatting applies). */
+function subjectBlocks(c: DraftContent): KnownBlock[] {
+  const subject = sentSubject(c);
+  const label = { type: 'section' as const, text: { type: 'mrkdwn' as const, text: '*Subject:*' } };
+  if (!subject) return [{ type: 'section', text: { type: 'mrkdwn', text: '*Subject:* _(none)_' } }];
+  return [label, { type: 'section', text: plain(subject) }];
+}
+
+function replyLines(c: DraftContent): string[] {
+  return [
     ...(c.reply
       ? [`*In reply to:* ${escapeMrkdwn(c.reply.from, FIELD_CHARS)}: ${quoteSubject(c.reply.subject)}`]
       : []),
@@ -73,12 +91,6 @@ function headerLines(c: DraftContent, marks?: RecipientMarks): string[] {
   ];
 }
 
-function subjectPreview(subject: string): string {
-  if (!subject) return '(no subject)';
-  const shown = escapeMrkdwn(subject, SUBJECT_PREVIEW_CHARS);
-  return shown === escapeMrkdwn(subject) ? shown : `${shown} _(shortened here; the email has all of it)_`;
-}
-
 export function previewMessage(p: {
   content: DraftContent;
   expiresAt: Date;
@@ -86,7 +98,7 @@ export function previewMessage(p: {
   cancelValue: string;
   /** The owner's Edit button (opens the Edit modal); signed like Send, naming the version shown. */
   editValue?: string;
-  /** The "View full email" button; shown instead of Send when the body does not fit the preview. */
+  /** The "View full email" button; shown instead of Send when the preview cannot show all of the email. */
   viewValue?: string;
   marks?: RecipientMarks;
 }): SlackMessage {
@@ -102,13 +114,15 @@ export function previewMessage(p: {
       },
     },
     ...sectionsOf(headerLines(c, p.marks)),
+    ...subjectBlocks(c),
+    ...sectionsOf(replyLines(c)),
     ...bodyBlocks(c.body),
     { type: 'context', elements: [{ type: 'mrkdwn', text: `This confirmation expires at ${expiryText}.` }] },
     {
       type: 'actions',
       block_id: 'send_email_confirm',
       elements: [
-        fitsPreview(c.body)
+        previewShowsAll(previewedEmail(c))
           ? {
               type: 'button',
               action_id: SEND_ACTION_ID,

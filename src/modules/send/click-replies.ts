@@ -15,7 +15,11 @@ const STATUS_NOTICES: Record<DraftStatus, string> = {
   outcome_unknown: 'It is not known whether this email was sent; check your Sent folder.',
 };
 
-const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+const minutes = (ms: number) => {
+  const n = Math.max(1, Math.ceil(ms / 60_000));
+  return `${n} ${n === 1 ? 'minute' : 'minutes'}`;
+};
+const emails = (n: number) => `${n} ${n === 1 ? 'email' : 'emails'}`;
 
 /** A reply to the clicker only; the preview itself stays as it is. */
 export function noticeText(n: ClickNotice, limits: { hourly: number; daily: number }): string {
@@ -34,9 +38,9 @@ export function noticeText(n: ClickNotice, limits: { hourly: number; daily: numb
       return 'This email was changed after you saw it; nothing was sent. Review the new version and click Send there.';
     case 'rate_limited':
       if (n.scope === 'global_hour') {
-        return `Mailbridge reached its hourly sending limit for this workspace. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;
+        return `Mailbridge reached its hourly sending limit for this workspace. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)}.`;
       }
-      return `You reached your limit of ${n.scope === 'user_day' ? `${limits.daily} emails per day` : `${limits.hourly} emails per hour`}. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)} minutes.`;
+      return `You reached your limit of ${n.scope === 'user_day' ? `${emails(limits.daily)} per day` : `${emails(limits.hourly)} per hour`}. Nothing was sent; click Send again in about ${minutes(n.retryAfterMs)}.`;
   }
 }
 

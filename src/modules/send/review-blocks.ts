@@ -10,11 +10,9 @@ import type { RecipientMarks } from './domain/recipient-marks';
 export const VIEW_ACTION_ID = 'send_email_view_full';
 export const REVIEW_CALLBACK_ID = 'send_email_review';
 
-const NAME_CHARS = 80;
-
 export type { RecipientMarks };
 
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
+export const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
 
 /** The body exactly, in plain-text sections (no Slack formatting applies); concatenated, they are the body. */
 export function bodySections(body: string): KnownBlock[] {
@@ -32,9 +30,12 @@ export function marksOf(address: string, marks: RecipientMarks | undefined): str
   return words.length ? ` _${words.join(', ')}_` : '';
 }
 
-/** The address the email really goes to comes first, exactly; the display name is only a hint. */
+/**
+ * The address the email really goes to comes first, exactly; the display name (sent in the header,
+ * so shown whole: at most 200 characters) is only a hint.
+ */
 export const mailboxMrkdwn = (m: Mailbox, marks?: RecipientMarks) =>
-  (m.name ? `${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name, NAME_CHARS)})` : codeMrkdwn(m.address)) +
+  (m.name ? `${codeMrkdwn(m.address)} (${escapeMrkdwn(m.name)})` : codeMrkdwn(m.address)) +
   marksOf(m.address, marks);
 
 /** Every recipient, one a line under its label: the modal lists all of them, never "and N more". */

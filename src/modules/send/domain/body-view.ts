@@ -1,3 +1,6 @@
+import { replySubject } from './reply-to';
+import type { DraftContent } from './types';
+
 /**
  * How much of a body the person can see before Send, and how it is cut into Slack text objects.
  *
@@ -59,17 +62,52 @@ export function bodyParts(body: string, max = BODY_PART_CHARS): string[] {
   return parts;
 }
 
+/** What the preview shows whole besides the body: every recipient, each name and the subject in full. */
+export const PREVIEW_RECIPIENTS = 50;
+export const PREVIEW_ADDRESS_CHARS = 254;
+export const PREVIEW_NAME_CHARS = 200;
+export const PREVIEW_SUBJECT_CHARS = 998;
+
+/** An email as the preview shows it: the subject is the one sent (a reply's `Re: …`). */
+export interface PreviewedEmail {
+  to: { address: string; name?: string }[];
+  cc: { address: string; name?: string }[];
+  bcc: { address: string; name?: string }[];
+  subject: string;
+  body: string;
+}
+
+export const previewedEmail = (c: DraftContent): PreviewedEmail => ({
+  ...c,
+  subject: replySubject(c.subject, c.reply),
+});
+
 /**
- * A body only the modal shows whole is sent only by the modal's Send: a Send button for it (forged,
- * replayed or left over from before an edit) is refused, whatever the preview showed.
+ * Whether the preview message shows everything that will be sent: the body whole, every recipient
+ * exactly (never "and N more"), each display name and the subject whole. Otherwise only the modal
+ * shows it all, and only the modal's Send can send it.
  */
-export function needsReview<D>(action: string, draft: D, open: (draft: D) => { body: string }): boolean {
+export function previewShowsAll(e: PreviewedEmail): boolean {
+  const all = [...e.to, ...e.cc, ...e.bcc];
+  return (
+    fitsPreview(e.body) &&
+    e.subject.length <= PREVIEW_SUBJECT_CHARS &&
+    all.length <= PREVIEW_RECIPIENTS &&
+    all.every((m) => m.address.length <= PREVIEW_ADDRESS_CHARS && (m.name ?? '').length <= PREVIEW_NAME_CHARS)
+  );
+}
+
+/**
+ * An email the preview cannot show whole is sent only by the modal's Send: a Send button for it
+ * (forged, replayed or left over from before an edit) is refused, whatever the preview showed.
+ */
+export function needsReview<D>(action: string, draft: D, open: (draft: D) => DraftContent): boolean {
   if (action !== 'send') return false;
-  let body: string;
+  let content: DraftContent;
   try {
-    body = open(draft).body;
+    content = open(draft);
   } catch {
     return false; // a draft that cannot be opened cannot be sent either: the send job fails it
   }
-  return !fitsPreview(body);
+  return !previewShowsAll(previewedEmail(content));
 }

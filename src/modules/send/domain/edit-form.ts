@@ -27,14 +27,19 @@ export const mailboxText = (m: Mailbox) => (m.name ? `${quoteName(m.name)} <${m.
 /**
  * Splits the body into parts of at most INPUT_MAX_CHARS, each ending where a line ends when one
  * does within the part (that line break is the joint) and never inside a surrogate pair. Joined
- * back with a line break, an unchanged body is the same text, except a single line longer than a
- * part, which gains a line break at the cut.
+ * back with a line break, an unchanged body is the same text (its final line break included), except
+ * a single line longer than a part, which gains a line break at the cut (only where no line break
+ * is near enough: a line of more than 3,000 characters cannot be shown in one input).
  */
 export function bodyParts(body: string): string[] {
   const parts: string[] = [];
   let rest = body;
   while (rest.length > INPUT_MAX_CHARS) {
-    const nl = rest.lastIndexOf('\n', INPUT_MAX_CHARS);
+    let nl = rest.lastIndexOf('\n', INPUT_MAX_CHARS);
+    // A cut at the body's final line break would leave an empty last part, which reads as room to
+    // grow and is dropped on Save: cut at the line break before it, keeping the final one in the body
+    // (a body whose only line break ends a 3,000-character line still loses it).
+    if (nl === rest.length - 1 && rest.lastIndexOf('\n', nl - 1) > 0) nl = rest.lastIndexOf('\n', nl - 1);
     if (nl > 0) {
       parts.push(rest.slice(0, nl));
       rest = rest.slice(nl + 1);

@@ -1,6 +1,6 @@
 import { sendErrors, type SendErrorCode } from './errors';
 import { parseMailbox } from './addresses';
-import { hasLoneSurrogate, unsafeTextProblem } from './unsafe-text';
+import { bodyTextProblem, unsafeTextProblem } from './unsafe-text';
 import type { Mailbox } from './types';
 import { REVIEW_BODY_CHARS, fitsReview } from './body-view';
 
@@ -39,8 +39,9 @@ function mailboxes(field: 'to' | 'cc' | 'bcc', values: string[]): Mailbox[] {
 
 /**
  * Everything that can be checked without a database: strict addresses, counts, lengths, no line
- * break or NUL in anything that becomes a header, nothing that reorders what the person reads, and
- * only text that UTF-8 can carry. Errors name the field so the assistant can fix it.
+ * break or NUL in anything that becomes a header, nothing invisible or that reorders what the person
+ * reads (in the body too), and only text that UTF-8 can carry. Errors name the field, and the
+ * character and its index, so the assistant can fix it.
  */
 export function validateDraft(req: DraftRequest): ValidDraft {
   const to = mailboxes('to', req.to);
@@ -62,14 +63,10 @@ export function validateDraft(req: DraftRequest): ValidDraft {
   if (subject.length > MAX_SUBJECT_LENGTH) {
     throw invalid('subject', 'invalid_subject', `subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
   }
-  if (req.body.includes('\0')) throw invalid('body', 'invalid_body', 'body must not contain NUL characters');
-  if (hasLoneSurrogate(req.body)) {
-    throw invalid(
-      'body',
-      'invalid_body',
-      'body contains an unpaired UTF-16 surrogate (invalid Unicode text)',
-    );
-  }
+  // Everything in the body must be visible as it is sent: no control character but tab, LF and
+  // CRLF, nothing that reorders the text, no invisible format character (the error names it and where).
+  const hidden = bodyTextProblem(req.body);
+  if (hidden) throw invalid('body', 'invalid_body', `body ${hidden}`);
   if (Buffer.byteLength(req.body, 'utf8') > MAX_BODY_BYTES) {
     throw invalid('body', 'body_too_large', `body is larger than ${MAX_BODY_BYTES / 1024} KB`);
   }
