@@ -16,8 +16,8 @@ import {
   type NotifyHarness,
 } from '../helpers/notify-harness';
 
-/** Opens the rules modal from the App Home and submits `values` as `submitter` (the owner unless forging). */
-async function saveRules(stack: Stack, userId: string, values: ViewValues, submitter = userId) {
+/** Opens the rules modal from the App Home and submits `values`. */
+async function saveRules(stack: Stack, userId: string, values: ViewValues) {
   await openHome(stack, userId);
   const before = new Set(stack.slack.modals(userId).map((v) => v.id));
   await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
@@ -27,7 +27,7 @@ async function saveRules(stack: Stack, userId: string, values: ViewValues, submi
       stack.slack.topModal(userId)?.id === v.id &&
       !before.has(v.id),
   );
-  return stack.slack.submitView({ userId: submitter, viewId: modal.id, values });
+  return stack.slack.submitView({ userId, viewId: modal.id, values });
 }
 
 const rules = (delivery: string, senders = '') => ({
@@ -143,14 +143,54 @@ describe('held mail across the life of a connection', () => {
     expect((await mailboxOf(h, userId))?.last_notified_at).not.toBeNull();
   });
 
-  it('when another person submits someone’s rules modal, then only the submitter’s own rules change', async () => {
+  it('when Slack is slow to give the time zone, then Save still closes the modal in time (no error shown) and the rules are saved', async () => {
+    const { stack, h } = ctx;
+    await enabledUser(stack, h, { userId: 'URSLOW', email: 'slow@example.com' });
+    await openHome(stack, 'URSLOW');
+    await clickHome(stack, { ownerId: 'URSLOW', actionId: 'notify_rules_edit' });
+    const modal = await stack.slack.waitForView(
+      (v) => v.callback_id === 'notification_rules' && stack.slack.topModal('URSLOW')?.id === v.id,
+    );
+    // Longer than the emulator waits for an acknowledgement (as Slack waits 3 s).
+    stack.slack.fail('users.info', { delayMs: 6_000, times: 1 });
+    const result = await stack.slack.submitView({
+      userId: 'URSLOW',
+      viewId: modal.id,
+      values: rules('daily'),
+    });
+    expect(result.responseAction).toBeUndefined();
+    // Acknowledged before the lookup answered: the save comes after the modal closed.
+    expect(await savedDelivery(h, 'URSLOW')).toBeUndefined();
+    await eventually(async () => (await savedDelivery(h, 'URSLOW')) === 'daily', 60_000, 200);
+  }, 90_000);
+
+  it('when two people edit their rules at once, then each submission saves only its submitter’s rules', async () => {
     const { stack, h } = ctx;
     await enabledUser(stack, h, { userId: 'URANN', email: 'ann@example.com' });
     await enabledUser(stack, h, { userId: 'URBEN', email: 'ben@example.com' });
-    const result = await saveRules(stack, 'URANN', rules('daily', 'evil.example'), 'URBEN');
+    const open = async (userId: string) => {
+      await openHome(stack, userId);
+      await clickHome(stack, { ownerId: userId, actionId: 'notify_rules_edit' });
+      return stack.slack.waitForView(
+        (v) => v.callback_id === 'notification_rules' && stack.slack.topModal(userId)?.id === v.id,
+      );
+    };
+    const [ann, ben] = [await open('URANN'), await open('URBEN')];
+    // Slack sends a modal's submission only from its own viewer: Ben cannot submit Ann's.
+    await expect(
+      stack.slack.submitView({ userId: 'URBEN', viewId: ann.id, values: rules('daily', 'evil.example') }),
+    ).rejects.toThrow(/only its viewer submits it/);
+    const result = await stack.slack.submitView({
+      userId: 'URBEN',
+      viewId: ben.id,
+      values: rules('daily', 'evil.example'),
+    });
     expect(result.responseAction).toBeUndefined();
     await eventually(async () => (await savedDelivery(h, 'URBEN')) === 'daily');
     expect(await savedDelivery(h, 'URANN')).toBeUndefined();
+    await stack.slack.submitView({ userId: 'URANN', viewId: ann.id, values: rules('hourly') });
+    await eventually(async () => (await savedDelivery(h, 'URANN')) === 'hourly');
+    expect(await savedDelivery(h, 'URBEN')).toBe('daily');
   });
 
   it('when a rules save races the digest of held mail (10 rounds, random timings), then every email is announced exactly once', async () => {
