@@ -105,6 +105,65 @@ describe('send_email retries and identical requests', () => {
     }
   });
 
+  it('when a keyed request is retried, then the replay is the first answer byte for byte, a staged email and a refusal alike', async () => {
+    const { stack } = ctx;
+    const userId = await connectedUser();
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    const raw = async (body: unknown, key: string) => {
+      const res = await fetch(`${stack.baseUrl}/api/tools/send-email`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${stack.env.AGENT_API_KEY!.split(',')[0]}`,
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        bytes: Buffer.from(await res.arrayBuffer()),
+      };
+    };
+    for (const body of [
+      { trigger_message_ts: ts, ...DEFAULT_DRAFT },
+      { trigger_message_ts: ts, ...DEFAULT_DRAFT, to: ['not an address'] },
+    ]) {
+      const key = `bytes-${randomBytes(8).toString('hex')}`;
+      const first = await raw(body, key);
+      const again = await raw(body, key);
+      expect(again.status).toBe(first.status);
+      expect(again.type).toBe(first.type);
+      expect(again.bytes.equals(first.bytes)).toBe(true);
+    }
+  });
+
+  it("when a keyed request was refused because of the person's state (not connected), then a retry with the key after connecting stages", async () => {
+    const { stack } = ctx;
+    const userId = `U${String(++seq).padStart(4, '0')}IDEM`;
+    stack.slack.addUser({ id: userId, name: `idem${seq}` });
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    const key = `state-${randomBytes(8).toString('hex')}`;
+    const body = { trigger_message_ts: ts, ...DEFAULT_DRAFT };
+    const refused = await send(stack, body, { 'Idempotency-Key': key });
+    expect(refused).toMatchObject({ status: 409, json: { error: 'not_connected' }, replayed: false });
+    await seedConnection(stack, { userId, email: `idem${seq}@example.com`, scopes: [SEND_SCOPE] });
+    const staged = await send(stack, body, { 'Idempotency-Key': key });
+    expect(staged).toMatchObject({ status: 202, replayed: false, json: { status: 'pending_confirmation' } });
+    expect(await send(stack, body, { 'Idempotency-Key': key })).toEqual({ ...staged, replayed: true });
+    // A trigger Slack has not told us of yet is state too: not kept.
+    const unknownKey = `unknown-${randomBytes(8).toString('hex')}`;
+    const unknown = { ...body, trigger_message_ts: '1700000000.999999' };
+    expect(await send(stack, unknown, { 'Idempotency-Key': unknownKey })).toMatchObject({
+      status: 404,
+      replayed: false,
+    });
+    expect(await send(stack, unknown, { 'Idempotency-Key': unknownKey })).toMatchObject({
+      status: 404,
+      replayed: false,
+    });
+  });
+
   it('when requests with one key arrive in parallel, then one draft is staged and every answer is its answer (10 rounds)', async () => {
     const { stack } = ctx;
     for (let round = 0; round < 10; round += 1) {

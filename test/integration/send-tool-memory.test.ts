@@ -114,6 +114,69 @@ describe('remembered tool requests', () => {
     await stuck;
   });
 
+  it('when the request holding a key fell silent (killed), then the next takes over at once, and the first can no longer answer for the key', async () => {
+    const m = memory();
+    const hash = m.bodyHash({ d: 1 });
+    const key = `k:${randomBytes(8).toString('hex')}`;
+    let release!: () => void;
+    let claimed!: () => void;
+    const running = new Promise<void>((r) => (claimed = r));
+    const stuck = m.withKey(
+      key,
+      hash,
+      () => true,
+      () => {
+        claimed();
+        return new Promise((r) => (release = () => r({ status: 202, body: { id: 'first' } })));
+      },
+    );
+    await running;
+    // A killed process stops refreshing its row; the clock has not moved (no two-minute wait).
+    await prisma.$executeRaw`UPDATE tool_requests SET alive_at = now() - interval '11 seconds'`;
+    const taken = await m.withKey(
+      key,
+      hash,
+      () => true,
+      async () => ({ status: 202, body: { id: 'heir' } }),
+    );
+    expect(taken).toMatchObject({ replayed: false, body: { id: 'heir' } });
+    release();
+    await stuck;
+    // The first request's late answer did not overwrite its heir's.
+    const replay = await m.withKey(
+      key,
+      hash,
+      () => true,
+      async () => staged(),
+    );
+    expect(replay).toMatchObject({ replayed: true, body: { id: 'heir' }, text: '{"id":"heir"}' });
+  });
+
+  it('when an identical request takes over from one that died after staging, then it answers with that draft', async () => {
+    const found = {
+      id: randomUUID(),
+      expiresAt: new Date(now.getTime() + 900_000),
+      previewKind: 'ephemeral' as const,
+    };
+    const hashes: string[] = [];
+    const m = createToolMemory({
+      prisma,
+      hashKey: randomBytes(32).toString('hex'),
+      clock,
+      status: async () => undefined,
+      staged: async (h) => (hashes.push(h), found),
+    });
+    let runs = 0;
+    const stage = m.dedupe(async () => {
+      runs += 1;
+      return { ...found, id: randomUUID() };
+    });
+    const req = { triggerTs: '2.2', to: ['a@b.com'], cc: [], bcc: [], subject: 's', body: 'b' };
+    expect(await stage(req)).toEqual(found);
+    expect(runs).toBe(0);
+    expect(hashes).toHaveLength(1);
+  });
+
   it('when an identical request finds its draft no longer pending, then it stages anew', async () => {
     const m = memory();
     let runs = 0;

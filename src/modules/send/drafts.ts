@@ -7,6 +7,8 @@ import { registerOutcomeEvents } from './outcome-jobs';
 import { createRecentEmails } from './recent-emails';
 import { createDraftStatus } from './domain/draft-view';
 import { createToolMemory } from './tool-memory';
+import { stagedByRequest } from './staged-by-request';
+import { hmacHex } from '../../shared/crypto';
 
 /**
  * The draft store (outcome events and App Home told of changes), the owner's recent-emails read and the tool
@@ -19,9 +21,11 @@ export const sendDrafts = (app: FastifyInstance, log: Logger, refreshHome: Refre
   );
   const memory = createToolMemory({
     prisma: app.prisma,
-    hashKey: app.config.GMAIL_OAUTH_STATE_SIGNING_KEY,
+    // A key of its own, derived: the stored hashes cannot be compared with any signed state.
+    hashKey: hmacHex(app.config.GMAIL_OAUTH_STATE_SIGNING_KEY, 'tool-request-hash-key'),
     clock: app.clock,
     status: createDraftStatus(drafts),
+    staged: stagedByRequest(app.prisma, drafts, app.clock),
   });
   return { drafts, recent: createRecentEmails(app.prisma, app.sealer), memory };
 };

@@ -3,7 +3,7 @@ import { requireAgentKey } from '../../shared/agent-auth';
 import { answerErrors } from '../../shared/http-errors';
 import type { StageDraft } from './domain/stage-draft';
 import type { DraftView } from './domain/draft-view';
-import { sendErrors } from './domain/errors';
+import { sendErrors, type SendErrorCode } from './domain/errors';
 import {
   getEmailStatusInput,
   parseSendEmail,
@@ -21,7 +21,29 @@ export interface ToolApiOptions {
   memory: ToolMemory;
 }
 
-/** A refusal the same request would meet again is an answer to remember; a passing failure is not. */
+/**
+ * The refusals the request's body alone decides, so the same body always meets them: the only ones kept
+ * under an Idempotency-Key, besides a staged draft. A refusal that depends on the person's or Slack's state
+ * (not connected, trigger not seen yet, a missing scope...) is not kept: a retry after the fix stages.
+ */
+const BODY_REFUSALS: ReadonlySet<string> = new Set<SendErrorCode>([
+  'invalid_request',
+  'unknown_field',
+  'invalid_address',
+  'too_many_recipients',
+  'invalid_subject',
+  'invalid_body',
+  'body_too_large',
+  'body_too_long',
+  'recipient_domain_blocked',
+  'recipient_domain_not_allowed',
+  'trigger_not_human',
+  'trigger_too_old',
+]);
+const kept = (a: ToolAnswer) =>
+  a.status === 202 || BODY_REFUSALS.has(String((a.body as { error?: unknown }).error));
+
+/** A refusal is an answer (kept or not, as `kept` says); a passing failure is thrown. */
 async function answerOf(run: () => Promise<ToolAnswer>): Promise<ToolAnswer> {
   try {
     return await run();
@@ -49,14 +71,12 @@ export default async function toolApiRoutes(app: FastifyInstance, opts: ToolApiO
       return reply.code(answer.status).send(answer.body);
     }
     const { memory } = opts;
-    const answer = await memory.withKey(
-      key,
-      memory.bodyHash(req.body),
-      (a) => a.status < 500,
-      () => answerOf(() => stageAnswer(req.body)),
+    const answer = await memory.withKey(key, memory.bodyHash(req.body), kept, () =>
+      answerOf(() => stageAnswer(req.body)),
     );
     if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-    return reply.code(answer.status).send(answer.body);
+    // The very bytes of the first answer, replay or not.
+    return reply.code(answer.status).type('application/json; charset=utf-8').send(answer.text);
   });
 
   app.get('/api/tools/send-email/:id', (req) =>

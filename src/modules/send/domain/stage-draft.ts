@@ -21,6 +21,8 @@ export interface StageRequest extends DraftRequest {
   channelId?: string;
   /** The Gmail id of the email this one answers, in its thread. */
   inReplyTo?: string;
+  /** The keyed hash of the identical-request check, kept on the draft. */
+  requestHash?: string;
 }
 
 export interface StagedDraft {
@@ -118,6 +120,7 @@ export function createStageDraft(deps: StageDeps) {
       expiresAt: new Date(now.getTime() + deps.ttlMs),
       version: 1,
       editedAt: null,
+      requestHash: req.requestHash ?? null,
     };
     await deps.drafts.create(draft, content);
     const base = { teamId: draft.teamId, userId, draftId: id, recipientCount: draft.recipientCount, content };

@@ -92,6 +92,8 @@ export interface Draft {
   version: number;
   /** When the owner last edited the content (null: never). */
   editedAt: Date | null;
+  /** The keyed hash of the tool request that staged it (a retry after a crash answers with this draft). */
+  requestHash?: string | null;
   createdAt: Date;
 }
 
