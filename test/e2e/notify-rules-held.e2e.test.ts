@@ -143,6 +143,41 @@ describe('held mail across the life of a connection', () => {
     expect((await mailboxOf(h, userId))?.last_notified_at).not.toBeNull();
   });
 
+  it('when Slack refuses a digest for good, then it is not retried every minute: the mailbox says why and the mail waits an hour', async () => {
+    const { stack, h } = ctx;
+    const userId = 'URREFUSE';
+    const user = await enabledUser(stack, h, { userId, email: 'refuse@example.com' });
+    await saveRules(stack, userId, rules('daily'));
+    await eventually(async () => (await savedDelivery(h, userId)) === 'daily');
+    const held = stack.google.deliver(user.email, { from: 'd@example.org', subject: 'refused digest' });
+    const job = await digestJob(h, user.mailboxId);
+    await eventually(async () => (await heldCount(h, user.mailboxId)) === 1);
+    const refusals = () =>
+      stack.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel !== undefined).length;
+    const before = refusals();
+    stack.slack.fail('chat.postMessage', { error: 'user_not_found', times: 1 });
+    const promotedAt = Date.now();
+    await job.promote();
+    await eventually(async () => (await mailboxOf(h, userId))?.state === 'error');
+    expect((await mailboxOf(h, userId))?.state_reason).toMatch(/user_not_found/);
+    // One try, no retries; the held mail's next digest is an hour away.
+    const next = await eventually(async () =>
+      (await h.queue.getJobs(['delayed'])).find(
+        (j) => j.name === 'deliver-held' && j.data.mailboxId === user.mailboxId && j.id !== job.id,
+      ),
+    );
+    expect(new Date(next.data.until).getTime()).toBeGreaterThan(promotedAt + 59 * 60_000);
+    const { rows } = await h.db.query('SELECT due_at FROM held_notifications WHERE mailbox_id = $1', [
+      user.mailboxId,
+    ]);
+    expect(rows.map((r) => (r.due_at as Date).toISOString())).toEqual([next.data.until]);
+    expect(refusals() - before).toBe(1);
+    expect(announcementsOf(stack, held.id)).toHaveLength(0);
+    // Once Slack takes it, the digest comes.
+    await next.promote();
+    await eventually(() => announcementsOf(stack, held.id)[0]);
+  });
+
   it('when Slack is slow to give the time zone, then Save still closes the modal in time (no error shown) and the rules are saved', async () => {
     const { stack, h } = ctx;
     await enabledUser(stack, h, { userId: 'URSLOW', email: 'slow@example.com' });

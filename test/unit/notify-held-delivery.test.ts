@@ -243,7 +243,7 @@ describe('delivering held mail', () => {
     const later = new Date(now.getTime() + 7_200_000);
     f.held.set('g1', { mail: mail(1), dueAt: now });
     f.held.set('g2', { mail: mail(2), dueAt: later });
-    await giveUpDigest(f.deps, 'mb-1', notifyErrors.fail('slack_refused', 'user_not_found'));
+    await giveUpDigest(f.deps, 'mb-1', now, notifyErrors.fail('slack_refused', 'user_not_found'));
     expect((await f.deps.mailboxes.findById('mb-1'))?.state).toBe('error');
     expect(f.held.get('g1')?.dueAt).toEqual(new Date(now.getTime() + 3_600_000));
     expect(f.held.get('g2')?.dueAt).toEqual(later);

@@ -51,7 +51,7 @@ export function registerHeldJobs(
   deps: {
     deliver: DigestDelivery;
     /** Slack refused for good or the last attempt failed (see giveUpDigest). */
-    giveUp: (mailboxId: string, err: unknown) => Promise<void>;
+    giveUp: (mailboxId: string, until: Date, err: unknown) => Promise<void>;
     held: Pick<HeldStore, 'overdue'>;
     scheduleDigest: (mailboxId: string, dueAt: Date) => Promise<void>;
     log: Logger;
@@ -64,7 +64,7 @@ export function registerHeldJobs(
       await waitForPostInFlight(job, err);
       const permanent = !isTransient(err);
       if (permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
-        await deps.giveUp(data.mailboxId, err);
+        await deps.giveUp(data.mailboxId, new Date(data.until), err);
       if (permanent) return { delivered: 0, gaveUp: true };
       throw err;
     }

@@ -57,7 +57,7 @@ export function wireRules(
   };
   registerHeldJobs(app, {
     deliver: createDigestDelivery({ ...deps, ...a.announcer, notified }),
-    giveUp: (mailboxId, err) => giveUpDigest(deps, mailboxId, err),
+    giveUp: (mailboxId, until, err) => giveUpDigest(deps, mailboxId, until, err),
     held,
     scheduleDigest,
     log,

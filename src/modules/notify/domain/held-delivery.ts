@@ -178,13 +178,18 @@ export function createDigestDelivery(deps: DigestDeps) {
 export type DigestDelivery = ReturnType<typeof createDigestDelivery>;
 
 /**
- * Slack refused a digest for good, or its last retry failed: the mailbox says why (as a sync that
- * gives up does) and the mail due waits DIGEST_RETRY_AFTER_MS for its next try.
+ * Slack refused the digest due by `until` for good, or its last retry failed: the mailbox says why (as
+ * a sync that gives up does) and that mail waits DIGEST_RETRY_AFTER_MS for its next try.
  */
-export async function giveUpDigest(deps: HeldDeps, mailboxId: string, err: unknown): Promise<void> {
-  const now = deps.clock.now();
+export async function giveUpDigest(
+  deps: HeldDeps,
+  mailboxId: string,
+  until: Date,
+  err: unknown,
+): Promise<void> {
   await deps.mailboxes.setState(mailboxId, 'error', { kind: 'failed', failure: failureOf(err) });
-  const later = new Date(now.getTime() + DIGEST_RETRY_AFTER_MS);
-  if (await deps.held.reschedule(mailboxId, later, now)) await deps.scheduleDigest(mailboxId, later);
+  const from = Math.max(deps.clock.now().getTime(), until.getTime());
+  const later = new Date(from + DIGEST_RETRY_AFTER_MS);
+  if (await deps.held.reschedule(mailboxId, later, until)) await deps.scheduleDigest(mailboxId, later);
   deps.log.warn({ mailboxId }, 'digest of held notifications failed; retried later');
 }
