@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import { startStack, eventually, type Stack } from '../helpers/stack';
 import { authorize, begin, connectUser, getPage, requestPrompt } from '../helpers/connect-flow';
-import { dmChannelOf } from '../helpers/send-flow';
+import { dmChannelOf, stageDraft } from '../helpers/send-flow';
 
 /** One Slack person per call, in the stack's workspace. */
 let seq = 0;
@@ -65,13 +65,21 @@ describe('one Google account, one Slack person', () => {
     expect(await getPage(`${stack.baseUrl}/healthz`).then((p) => p.status)).toBe(200);
   });
 
-  it('when two people finish connecting one Google account at the same time, then at most one holds it (10 rounds)', async () => {
+  it('when two people finish connecting one Google account at the same time, then at most one holds it, the holder is told once, and a loser keeps the account it had (10 rounds)', async () => {
     const { stack, db } = ctx;
     for (let round = 0; round < 10; round += 1) {
       const email = `race${round}@example.com`;
+      const users = [person(stack), person(stack)];
+      // In odd rounds the first racer already holds another account, with an email waiting for Send.
+      const previous = round % 2 === 1 ? `before${round}@example.com` : undefined;
+      let draftId: string | undefined;
+      if (previous) {
+        expect((await connectUser(stack, { userId: users[0]!, email: previous })).status).toBe(200);
+        draftId = (await stageDraft(stack, { userId: users[0]!, channelId: 'C0MBOXRACE' })).id;
+      }
       stack.google.addAccount({ email });
       stack.google.setConsent({ email, times: 2 });
-      const users = [person(stack), person(stack)];
+      const dmsBefore = users.map((u) => dmsTo(stack, u).length);
       const started = [];
       for (const userId of users) {
         const prompt = await requestPrompt(stack, userId);
@@ -88,8 +96,28 @@ describe('one Google account, one Slack person', () => {
       const holders = await activeHolders(db, email);
       expect(holders).toHaveLength(1);
       expect(pages.map((p) => p.status).sort()).toEqual([200, 409]);
-      const winner = users[pages.findIndex((p) => p.status === 200)]!;
+      const winnerAt = pages.findIndex((p) => p.status === 200);
+      const winner = users[winnerAt]!;
       expect(holders).toEqual([winner]);
+      const tried = () =>
+        dmsTo(stack, winner)
+          .slice(dmsBefore[winnerAt])
+          .filter((m) => m.text?.includes('tried to connect'));
+      await eventually(() => tried().length > 0);
+      expect(tried()).toHaveLength(1);
+      if (previous) {
+        const status = async () =>
+          (await db.query<{ status: string }>('SELECT status FROM email_drafts WHERE id = $1', [draftId]))
+            .rows[0]!.status;
+        if (winnerAt === 0) {
+          // The switch happened: the old account's email waiting for Send is cancelled.
+          await eventually(async () => (await status()) === 'cancelled');
+        } else {
+          // Losing the race ends nothing: the account held before and its waiting email are untouched.
+          expect(await activeHolders(db, previous)).toEqual([users[0]]);
+          expect(await status()).toBe('pending');
+        }
+      }
     }
   });
 });
@@ -110,5 +138,35 @@ describe('shared mailboxes allowed', () => {
     );
     expect(told).toHaveLength(1);
     expect(told[0]!.text).toContain(`<@${second}> also connected your Gmail account`);
+  });
+
+  it('when two people connect an account nobody holds at the same time, then both hold it and the first is told once (10 rounds)', async () => {
+    const { stack, db } = ctx;
+    for (let round = 0; round < 10; round += 1) {
+      const email = `shared-race${round}@example.com`;
+      stack.google.addAccount({ email });
+      stack.google.setConsent({ email, times: 2 });
+      const users = [person(stack), person(stack)];
+      const started = [];
+      for (const userId of users) {
+        const prompt = await requestPrompt(stack, userId);
+        const b = await begin(stack, prompt.pairingId, prompt.code);
+        expect(b.status).toBe(303);
+        started.push(b);
+      }
+      const pages = await Promise.all(
+        started.map(async (b) => {
+          await new Promise((r) => setTimeout(r, randomInt(0, 20)));
+          return getPage(await authorize(b.location!), b.cookie);
+        }),
+      );
+      expect(pages.map((p) => p.status)).toEqual([200, 200]);
+      expect(await activeHolders(db, email)).toEqual([...users].sort());
+      const also = (u: string) =>
+        dmsTo(stack, u).filter((m) => m.text?.includes('also connected your Gmail'));
+      await eventually(() => also(users[0]!).length + also(users[1]!).length > 0);
+      // Exactly one of the two was there first and is told of the other, once.
+      expect(also(users[0]!).length + also(users[1]!).length).toBe(1);
+    }
   });
 });

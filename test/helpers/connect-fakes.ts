@@ -80,6 +80,10 @@ export function fakeConnections(): ConnectionStore & { rows: Map<string, Connect
       );
       return taken ? undefined : this.upsertActive(p);
     },
+    async upsertActiveShared(p) {
+      const holders = await this.otherActiveHolders(p.teamId, p.googleSub, p.userId);
+      return { connection: await this.upsertActive(p), holders };
+    },
     otherActiveHolders: async (teamId, sub, userId) =>
       [...rows.values()]
         .filter(

@@ -49,6 +49,25 @@ describe('one Google account per Slack person, in the store', () => {
     }
   });
 
+  it('when sharing is allowed and several people store one account at once, then each write sees every earlier holder (10 rounds)', async () => {
+    const store = createConnectionRepo(prisma);
+    for (let round = 0; round < 10; round += 1) {
+      const sub = `shared-${round}-${randomBytes(4).toString('hex')}`;
+      const people = Array.from({ length: 2 + randomInt(0, 4) }, (_, i) => `U${round}S${i}`);
+      const results = await Promise.all(
+        people.map(async (userId) => {
+          await sleep(randomInt(0, 5));
+          return store.upsertActiveShared(input(userId, sub));
+        }),
+      );
+      // The writes are one after the other: the k-th saw the k-1 before it, so every earlier holder is told.
+      expect(results.map((r) => r.holders.length).sort()).toEqual(people.map((_, i) => i));
+      const told = new Set(results.flatMap((r) => r.holders.map((h) => h.userId)));
+      const last = results.find((r) => r.holders.length === people.length - 1)!;
+      expect([...told].sort()).toEqual(people.filter((u) => u !== last.connection.userId).sort());
+    }
+  });
+
   it('when the account is held in another workspace or only by an inactive connection, then it is free', async () => {
     const store = createConnectionRepo(prisma);
     await store.upsertActive({ ...input('U-other-team', 'sub-free'), teamId: 'T2' });

@@ -50,6 +50,11 @@ async function upsert(db: Db, p: Parameters<ConnectionStore['upsertActive']>[0])
   return toConnection(row);
 }
 
+/** One transaction lock per team and Google account, for the connects that write it. */
+const lockAccount = (tx: Pick<PrismaClient, '$queryRaw'>, teamId: string, googleSub: string) =>
+  tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(
+    hashtextextended(${`gmail-account|${teamId}|${googleSub}`}, 0))) AS l`;
+
 export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
   return {
     async findByUser(teamId, userId) {
@@ -64,13 +69,22 @@ export function createConnectionRepo(prisma: PrismaClient): ConnectionStore {
     async upsertActiveAlone(p) {
       return prisma.$transaction(async (tx) => {
         // One lock per team and Google account: the check and the write below are one step for it.
-        await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(
-          hashtextextended(${`gmail-account|${p.teamId}|${p.googleSub}`}, 0))) AS l`;
+        await lockAccount(tx, p.teamId, p.googleSub);
         const other = await tx.gmailConnection.findFirst({
           where: { teamId: p.teamId, googleSub: p.googleSub, status: 'active', NOT: { userId: p.userId } },
           select: { id: true },
         });
         return other ? undefined : upsert(tx, p);
+      });
+    },
+    async upsertActiveShared(p) {
+      return prisma.$transaction(async (tx) => {
+        await lockAccount(tx, p.teamId, p.googleSub);
+        const holders = await tx.gmailConnection.findMany({
+          where: { teamId: p.teamId, googleSub: p.googleSub, status: 'active', NOT: { userId: p.userId } },
+          orderBy: { connectedAt: 'asc' },
+        });
+        return { connection: await upsert(tx, p), holders: holders.map(toConnection) };
       });
     },
     async otherActiveHolders(teamId, googleSub, userId) {

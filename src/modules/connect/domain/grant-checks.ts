@@ -52,7 +52,7 @@ export function openQuietly(sealer: Sealer, c: Connection): string | undefined {
 
 /** One Google account, one Slack person of a workspace, unless ALLOW_SHARED_MAILBOXES. */
 export interface MailboxHolding {
-  connections: Pick<ConnectionStore, 'otherActiveHolders' | 'upsertActive' | 'upsertActiveAlone'>;
+  connections: Pick<ConnectionStore, 'otherActiveHolders' | 'upsertActiveAlone' | 'upsertActiveShared'>;
   notices: Notices;
   audit: AuditLog;
   allowSharedMailboxes?: boolean;
@@ -97,10 +97,12 @@ export async function checkHolders(deps: MailboxHolding, by: Claimant, identity:
 }
 
 /** The write: alone under the account's lock (a parallel connect that got there first means a refusal), or shared. */
-export async function storeConnection(deps: MailboxHolding, input: NewConnection, holders: Connection[]) {
+export async function storeConnection(deps: MailboxHolding, input: NewConnection) {
   if (deps.allowSharedMailboxes) {
-    const connection = await deps.connections.upsertActive(input);
-    await tellHolders(deps, holders, input, input.email, true);
+    // The holders are read under the account's lock with the write: of two parallel first connects, the
+    // second finds the first and tells them.
+    const { connection, holders: others } = await deps.connections.upsertActiveShared(input);
+    await tellHolders(deps, others, input, input.email, true);
     return connection;
   }
   const connection = await deps.connections.upsertActiveAlone(input);

@@ -119,7 +119,8 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       const existing = await deps.connections.findByUser(attempt.teamId, attempt.userId);
       const active = existing?.status === 'active' || existing?.status === 'invalid' ? existing : undefined;
       requireScopes({ purpose: attempt.purpose, granted, notifyScope: deps.notifyScope, active, identity });
-      const holders = await checkHolders(deps, attempt, identity);
+      // Refused early when someone holds the account (unless shared); the write decides again under its lock.
+      await checkHolders(deps, attempt, identity);
       const sameAccount = active?.googleSub === identity.sub;
       let refreshToken = grant.refreshToken;
       if (!refreshToken) {
@@ -131,20 +132,18 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       }
       const replaced = active && !sameAccount ? active : undefined;
       const oldToken = replaced?.sealedToken ? openQuietly(deps.sealer, replaced) : undefined;
+      const connection = await storeConnection(deps, {
+        teamId: attempt.teamId,
+        userId: attempt.userId,
+        googleSub: identity.sub,
+        email: identity.email,
+        scopes: [...new Set(granted)],
+        sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
+        now,
+      });
+      // Only once the write succeeded: a connect that lost the account to a parallel one leaves the
+      // person's current connection, its previews and notifications untouched.
       if (replaced) await deps.events.emit('ended', replaced);
-      const connection = await storeConnection(
-        deps,
-        {
-          teamId: attempt.teamId,
-          userId: attempt.userId,
-          googleSub: identity.sub,
-          email: identity.email,
-          scopes: [...new Set(granted)],
-          sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
-          now,
-        },
-        holders,
-      );
       // Revoking one token revokes every token of that account for this client, so only a different
       // account's token is revoked; reconnecting the same account keeps its grant alive.
       if (replaced && oldToken)

@@ -30,6 +30,13 @@ export interface ConnectionStore {
    * parallel connects of one account at most one holds it.
    */
   upsertActiveAlone(p: Parameters<ConnectionStore['upsertActive']>[0]): Promise<Connection | undefined>;
+  /**
+   * upsertActive with sharing allowed: under the same lock as upsertActiveAlone, the account's other
+   * active holders in the team are read in the transaction that writes, and returned.
+   */
+  upsertActiveShared(
+    p: Parameters<ConnectionStore['upsertActive']>[0],
+  ): Promise<{ connection: Connection; holders: Connection[] }>;
   /** The active connections of `googleSub` in the team held by other Slack people than `userId`. */
   otherActiveHolders(teamId: string, googleSub: string, userId: string): Promise<Connection[]>;
   /** Persists a rotated refresh token only if the connection is still the same active grant. */
