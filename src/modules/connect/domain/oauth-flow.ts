@@ -132,6 +132,9 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
       }
       const replaced = active && !sameAccount ? active : undefined;
       const oldToken = replaced?.sealedToken ? openQuietly(deps.sealer, replaced) : undefined;
+      // A shared write is never refused: the old connection ends first, while its row still holds its token
+      // (users.stop then reaches the old account, not one others may be watching).
+      if (replaced && deps.allowSharedMailboxes) await deps.events.emit('ended', replaced);
       const connection = await storeConnection(deps, {
         teamId: attempt.teamId,
         userId: attempt.userId,
@@ -141,9 +144,9 @@ export function createOAuthFlow(deps: OAuthFlowDeps) {
         sealed: deps.sealer.seal(refreshToken, tokenContext(attempt.teamId, attempt.userId)),
         now,
       });
-      // Only once the write succeeded: a connect that lost the account to a parallel one leaves the
+      // Alone, only once the write succeeded: a connect that lost the account to a parallel one leaves the
       // person's current connection, its previews and notifications untouched.
-      if (replaced) await deps.events.emit('ended', replaced);
+      if (replaced && !deps.allowSharedMailboxes) await deps.events.emit('ended', replaced);
       // Revoking one token revokes every token of that account for this client, so only a different
       // account's token is revoked; reconnecting the same account keeps its grant alive.
       if (replaced && oldToken)
