@@ -232,6 +232,23 @@ describe('send_email retries and identical requests', () => {
     }
   });
 
+  it('when an identical request adds or drops channel_id or an empty cc, then it is still the same email', async () => {
+    const { stack } = ctx;
+    const userId = await connectedUser();
+    const ts = await postTrigger(stack, { userId, channelId: CHANNEL });
+    const since = stack.slack.messages.length;
+    const body = { trigger_message_ts: ts, ...DEFAULT_DRAFT };
+    const first = await send(stack, { ...body, channel_id: CHANNEL, cc: [] });
+    expect(first.status).toBe(202);
+    expect(await send(stack, body)).toMatchObject({ status: 202, json: { id: first.json.id } });
+    expect(await send(stack, { ...body, bcc: [] })).toMatchObject({
+      status: 202,
+      json: { id: first.json.id },
+    });
+    expect(await draftsOf(ts)).toEqual([first.json.id]);
+    expect(previewsOf(userId, since)).toBe(1);
+  });
+
   it('when identical requests without a key arrive in parallel, then one draft is staged (10 rounds)', async () => {
     const { stack } = ctx;
     for (let round = 0; round < 10; round += 1) {

@@ -6,6 +6,7 @@ import { homeRefreshing } from './home-changes';
 import { registerOutcomeEvents } from './outcome-jobs';
 import { createRecentEmails } from './recent-emails';
 import { createDraftStatus } from './domain/draft-view';
+import type { TriggerLookup } from './domain/ports';
 import { createToolMemory } from './tool-memory';
 import { stagedByRequest } from './staged-by-request';
 import { hmacHex } from '../../shared/crypto';
@@ -14,7 +15,12 @@ import { hmacHex } from '../../shared/crypto';
  * The draft store (outcome events and App Home told of changes), the owner's recent-emails read and the tool
  * API's remembered requests (Idempotency-Key, identical pending requests).
  */
-export const sendDrafts = (app: FastifyInstance, log: Logger, refreshHome: RefreshHome) => {
+export const sendDrafts = (
+  app: FastifyInstance,
+  log: Logger,
+  refreshHome: RefreshHome,
+  triggers: Pick<TriggerLookup, 'findByTs'>,
+) => {
   const drafts = homeRefreshing(
     createDraftStore(app.prisma, app.sealer, registerOutcomeEvents(app, log)),
     refreshHome,
@@ -26,6 +32,10 @@ export const sendDrafts = (app: FastifyInstance, log: Logger, refreshHome: Refre
     clock: app.clock,
     status: createDraftStatus(drafts),
     staged: stagedByRequest(app.prisma, drafts, app.clock),
+    channelOf: async (ts) => {
+      const found = await triggers.findByTs(undefined, ts);
+      return found.length === 1 ? found[0]!.channelId : undefined;
+    },
   });
   return { drafts, recent: createRecentEmails(app.prisma, app.sealer), memory };
 };

@@ -24,7 +24,7 @@ export default async function sendModule(
   const { config } = app;
   const s = sendSettings(config);
   const log = app.log.child({ component: 'send' }) as Logger;
-  const { drafts, recent, memory } = sendDrafts(app, log, refreshHome);
+  const { drafts, recent, memory } = sendDrafts(app, log, refreshHome, triggers);
   const openContent = drafts.openContent;
   const { audit, marks } = recipientMarking(app, log);
   const previewDeps = { ...s.preview, slack: app.slack.client, openContent, prompt: connect.prompt, log };

@@ -55,6 +55,8 @@ export function createToolMemory(deps: {
    * is retired, as its preview may or may not have reached the person.
    */
   staged?(requestHash: string): Promise<StagedDraft | undefined>;
+  /** The channel of the one message with this ts, for a request that names none (else undefined). */
+  channelOf?(triggerTs: string): Promise<string | undefined>;
 }) {
   const { prisma, clock } = deps;
   const hash = (purpose: string, text: string) => hmacHex(deps.hashKey, 'tool-request', purpose, text);
@@ -163,7 +165,8 @@ export function createToolMemory(deps: {
      */
     dedupe(stage: StageDraft): StageDraft {
       return async (req) => {
-        const requestHash = hash('identical', requestIdentity(req));
+        const channel = req.channelId ?? (await deps.channelOf?.(req.triggerTs));
+        const requestHash = hash('identical', requestIdentity(req, channel));
         const key = `c:${requestHash}`;
         const answer = await once(
           key,

@@ -29,12 +29,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * What makes two send_email requests identical: the trigger as given and the content, field by field
- * (an absent cc or bcc is the empty list).
+ * What makes two send_email requests identical: the trigger (its channel as resolved when the request
+ * names none) and the content, field by field (an absent cc or bcc is the empty list).
  */
-export const requestIdentity = (r: StageRequest) =>
+export const requestIdentity = (r: StageRequest, channel = r.channelId) =>
   canonicalJson({
-    trigger: [r.triggerTs, r.channelId ?? null],
+    trigger: [r.triggerTs, channel ?? null],
     to: r.to,
     cc: r.cc ?? [],
     bcc: r.bcc ?? [],
