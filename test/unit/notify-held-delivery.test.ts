@@ -232,6 +232,27 @@ describe('delivering held mail', () => {
     expect(f.held.size).toBe(0);
   });
 
+  it('when the person moved to a zone where it is quiet at the due time, then the digest waits for those quiet hours to end', async () => {
+    // Held at 23:00 in Los Angeles (quiet 22:00–07:00), due 07:00 there = 14:00Z = 00:00 in Sydney.
+    const due = new Date('2026-06-10T14:00:00Z');
+    const f = fixture({
+      now: due,
+      tz: 'Australia/Sydney',
+      rules: { ...DEFAULT_RULES, quiet: { start: 22 * 60, end: 7 * 60 }, timeZone: 'America/Los_Angeles' },
+    });
+    f.held.set('g1', { mail: mail(1), dueAt: due });
+    expect(await f.deliver('mb-1', due)).toEqual({ delivered: 0 });
+    expect(f.posts).toHaveLength(0);
+    const sydneyMorning = new Date('2026-06-10T21:00:00Z'); // 07:00 AEST
+    expect(f.held.get('g1')?.dueAt).toEqual(sydneyMorning);
+    expect(f.scheduled).toEqual([sydneyMorning]);
+    expect(f.rules()?.timeZone).toBe('Australia/Sydney');
+    // A digest job run before its due time (a promoted one) does not look again.
+    const g = fixture({ now: due, tz: 'Australia/Sydney', rules: f.rules() });
+    g.held.set('g1', { mail: mail(1), dueAt: due });
+    expect(await g.deliver('mb-1', new Date(due.getTime() + 60_000))).toEqual({ delivered: 1 });
+  });
+
   it('when nothing was delivered, then the last notification is not touched', async () => {
     const f = fixture({ now });
     expect(await f.deliver('mb-1', now)).toEqual({ delivered: 0 });

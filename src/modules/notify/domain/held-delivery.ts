@@ -1,6 +1,6 @@
 import { awaitOthers } from './claims';
 import { failureOf, wasNotSent } from './failures';
-import { deliveryDue, isTimeZone } from './quiet-hours';
+import { deliveryDue, inQuietHours, isTimeZone, quietEndAfter } from './quiet-hours';
 import { createReconciler } from './reconcile';
 import { DEFAULT_RULES, isCandidateUnder, senderAllowed, type NotificationRules } from './rules';
 import type { SyncDeps } from './sync';
@@ -26,10 +26,7 @@ export interface RulesStore {
 
 /** Mail held for a digest, durable until its digest is confirmed in Slack. */
 export interface HeldStore {
-  /**
-   * Keeps the messages of the Google account `account` for the digest due at `dueAt` (a message
-   * already held keeps its first due time).
-   */
+  /** Keeps `account`'s messages for the digest due at `dueAt` (one already held keeps its first due time). */
   hold(mailboxId: string, account: string, mails: MailHeaders[], dueAt: Date): Promise<void>;
   /** Held messages due at or before `until`, oldest first. */
   due(mailboxId: string, until: Date): Promise<HeldMail[]>;
@@ -65,6 +62,15 @@ export async function currentTimeZone(
   const tz = told && isTimeZone(told) ? told : undefined;
   if (tz && tz !== rules.timeZone) await deps.rules.setTimeZone(owner.teamId, owner.userId, tz);
   return tz ?? rules.timeZone;
+}
+
+/** When the quiet hours the owner is in now end (their current zone), or undefined when it is not quiet. */
+async function quietHoursEndNow(deps: HeldDeps, mailbox: MailboxRecord): Promise<Date | undefined> {
+  const rules = await deps.rules.rulesOf(mailbox.teamId, mailbox.userId);
+  if (!rules?.quiet) return undefined;
+  const now = deps.clock.now();
+  const tz = await currentTimeZone(deps, mailbox, rules);
+  return inQuietHours(now, rules.quiet, tz) ? quietEndAfter(now, rules.quiet, tz) : undefined;
 }
 
 /**
@@ -128,6 +134,12 @@ export function createDigestDelivery(deps: DigestDeps) {
       await held.dropAll(mailboxId);
       return { delivered: 0 };
     }
+    // The person may have moved to a zone where it is quiet now: the digest waits for those quiet hours' end.
+    const quietEnd = until <= clock.now() ? await quietHoursEndNow(deps, mailbox) : undefined;
+    if (quietEnd && (await held.reschedule(mailboxId, quietEnd, until))) {
+      await deps.scheduleDigest(mailboxId, quietEnd);
+      return { delivered: 0 };
+    }
     await reconcile(mailbox);
     const account = mailbox.email.toLowerCase();
     const all = await held.due(mailboxId, until);
@@ -149,21 +161,15 @@ export function createDigestDelivery(deps: DigestDeps) {
       const claimed = new Set(await mailboxes.recordIntent(mailboxId, chunkIds, intendedAt));
       others.push(...chunkIds.filter((id) => !claimed.has(id)));
       const mine = chunk.filter((m) => claimed.has(m.id));
+      const mineIds = mine.map((m) => m.id);
       if (mine.length === 0) continue;
       try {
         await deps.announce(mailbox, { kind: 'digest', mails: mine, allLines: true }, intendedAt);
       } catch (err) {
-        if (wasNotSent(err))
-          await mailboxes.releaseIntents(
-            mailboxId,
-            mine.map((m) => m.id),
-          );
+        if (wasNotSent(err)) await mailboxes.releaseIntents(mailboxId, mineIds);
         throw err;
       }
-      await mailboxes.markNotified(
-        mailboxId,
-        mine.map((m) => m.id),
-      );
+      await mailboxes.markNotified(mailboxId, mineIds);
       delivered += mine.length;
     }
     if (delivered > 0) await deps.notified(mailbox, clock.now());
@@ -181,15 +187,9 @@ export type DigestDelivery = ReturnType<typeof createDigestDelivery>;
  * Slack refused the digest due by `until` for good, or its last retry failed: the mailbox says why (as
  * a sync that gives up does) and that mail waits DIGEST_RETRY_AFTER_MS for its next try.
  */
-export async function giveUpDigest(
-  deps: HeldDeps,
-  mailboxId: string,
-  until: Date,
-  err: unknown,
-): Promise<void> {
+export async function giveUpDigest(deps: HeldDeps, mailboxId: string, until: Date, err: unknown) {
   await deps.mailboxes.setState(mailboxId, 'error', { kind: 'failed', failure: failureOf(err) });
-  const from = Math.max(deps.clock.now().getTime(), until.getTime());
-  const later = new Date(from + DIGEST_RETRY_AFTER_MS);
+  const later = new Date(Math.max(deps.clock.now().getTime(), until.getTime()) + DIGEST_RETRY_AFTER_MS);
   if (await deps.held.reschedule(mailboxId, later, until)) await deps.scheduleDigest(mailboxId, later);
   deps.log.warn({ mailboxId }, 'digest of held notifications failed; retried later');
 }
