@@ -1,8 +1,8 @@
 /**
  * Watch renewal of 10,000 mailboxes whose watches are due when the compiled server starts: how soon
  * /readyz answers 200 although all of them are due, the most users.watch calls the Google emulator
- * answered within any one second (sliding window over its recorded times), and how long until every
- * mailbox was renewed.
+ * received within any one second (sliding window over the instants their requests arrived), and how
+ * long until every mailbox was renewed.
  */
 import { uniqueRedisPrefix } from '../../test/helpers/database';
 import { deleteRedisPrefix, type Stack } from '../../test/helpers/stack';
@@ -22,6 +22,16 @@ export function peakInWindow(sorted: number[], windowMs: number): number {
     peak = Math.max(peak, to - from + 1);
   }
   return peak;
+}
+
+/** How many of the times (sorted ascending) start a window of `windowMs` holding more than `max`. */
+export function overWindows(sorted: number[], windowMs: number, max: number): number {
+  let over = 0;
+  for (let from = 0, to = 0; from < sorted.length; from++) {
+    while (to < sorted.length && sorted[to]! - sorted[from]! < windowMs) to += 1;
+    if (to - from > max) over += 1;
+  }
+  return over;
 }
 
 export async function renewalPart(): Promise<Row[]> {
@@ -53,7 +63,8 @@ async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Pr
     for (; seen < calls.length; seen++) if (due.has(calls[seen]!.email)) renewed.add(calls[seen]!.email);
     if (renewed.size < due.size) await sleep(500);
   }
-  const times = stack.google.watchCallTimes.map((c) => c.at).sort((a, b) => a - b);
+  // Counted when the Google emulator received each call: what Google's quota counts.
+  const times = stack.google.watchCallTimes.map((c) => c.receivedAt).sort((a, b) => a - b);
   const peak = peakInWindow(times, 1000);
   const perClockSecond = new Map<number, number>();
   for (const t of times) {
@@ -62,6 +73,8 @@ async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Pr
   }
   const clockPeak = Math.max(0, ...perClockSecond.values());
   const lastAt = times.at(-1) ?? spawnedAt;
+  const firstS = ((times[0] ?? spawnedAt) - spawnedAt) / 1000;
+  const over = overWindows(times, 1000, WATCH_RATE_PER_SECOND);
   const tookS = (lastAt - spawnedAt) / 1000;
   const all = renewed.size === due.size;
   return [
@@ -73,13 +86,15 @@ async function renewAll(stack: Stack, due: Set<string>, redisPrefix: string): Pr
     },
     {
       figure: `Gmail users.watch calls during a ${n}-mailbox renewal, peak in any 1 s window`,
-      value: `${peak}/s (${clockPeak} in a clock second; ${times.length} calls)`,
+      value: `${peak}/s (${clockPeak} in a clock second; ${over} of ${times.length} calls start a window over the rate)`,
       goal: `never above ${WATCH_RATE_PER_SECOND}/s`,
       met: peak <= WATCH_RATE_PER_SECOND && all,
     },
     {
       figure: `${n} mailboxes renewed (server spawn → last watch call)`,
-      value: all ? `${tookS.toFixed(1)} s` : `${renewed.size} of ${n} in ${tookS.toFixed(1)} s`,
+      value: all
+        ? `${tookS.toFixed(1)} s (first call at ${firstS.toFixed(1)} s)`
+        : `${renewed.size} of ${n} in ${tookS.toFixed(1)} s`,
       goal: '≤ 120 s',
       met: all && tookS <= 120,
     },

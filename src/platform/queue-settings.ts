@@ -25,7 +25,7 @@ export const QUEUE_CONCURRENCY: Record<QueueName, number> = {
   events: 4,
   maintenance: 2,
   home: 4,
-  watch: 16,
+  watch: 32,
 };
 
 /**

@@ -45,4 +45,27 @@ describe('a rate gate shared through Redis', () => {
       expect(busiestWindow(granted, 100)).toBeLessThanOrEqual(10);
     }
   });
+
+  it('when three machines ask for slots at once, then each call gets a slot of its own, spaced (window + margin) / max apart', async () => {
+    for (let round = 0; round < 10; round++) {
+      const key = `${prefix}:slots:${round}`;
+      const waits: number[] = [];
+      // A sleep that returns at once: only the slots handed out are looked at.
+      const record = (ms: number) => {
+        waits.push(ms);
+        return Promise.resolve();
+      };
+      const gates = machines.map((redis) =>
+        createRateGate({ redis, key, max: 10, windowMs: 100, marginMs: 40, sleep: record }),
+      );
+      const [sec, micro] = await machines[0]!.time();
+      const before = Number(sec) * 1e6 + Number(micro);
+      await Promise.all(gates.flatMap((gate) => Array.from({ length: 12 }, () => gate.take())));
+      // 36 slots 14 ms apart, the first at once: the next free slot is 36 intervals after the first.
+      const next = Number(await machines[0]!.get(key));
+      expect(next - before).toBeGreaterThanOrEqual(36 * 14_000);
+      // Every call but the first waited for a slot of its own.
+      expect(waits).toHaveLength(35);
+    }
+  });
 });

@@ -139,7 +139,11 @@ function watch(ctx: GmailContext, req: Incoming, userId: string): Reply {
     labelIds,
     labelFilterBehavior: behavior,
   });
-  ctx.records.watchCallTimes.push({ email: caller.mailbox.email, at: Date.now() });
+  ctx.records.watchCallTimes.push({
+    email: caller.mailbox.email,
+    receivedAt: req.receivedAt,
+    at: Date.now(),
+  });
   const w = caller.mailbox.startWatch(body.topicName, labelIds, behavior);
   return json(200, { historyId: w.historyId, expiration: String(w.expiration) });
 }

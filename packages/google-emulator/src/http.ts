@@ -7,6 +7,8 @@ export interface Incoming {
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** When the request's headers arrived (ms since the epoch), before its body was read. */
+  receivedAt: number;
 }
 
 /** What a handler answers; `drop` destroys the connection instead. */

@@ -159,11 +159,13 @@ export async function startGoogleEmulator(opts: GoogleEmulatorOptions = {}): Pro
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     const incoming: Incoming = {
       method: req.method ?? 'GET',
       url: new URL(req.url ?? '/', 'http://127.0.0.1'),
       headers: req.headers,
       body: await readBody(req),
+      receivedAt,
     };
     const path = incoming.url.pathname;
     let params: string[] = [];

@@ -203,8 +203,11 @@ export interface GoogleEmulator {
   /** Makes the active watch lapse (as if 7 days passed without renewal). */
   expireWatch(email: string): void;
   watchCalls: Array<{ email: string; topicName: string; labelIds: string[]; labelFilterBehavior: string }>;
-  /** When each accepted users.watch call was answered (ms since the epoch), in the order of `watchCalls`. */
-  watchCallTimes: Array<{ email: string; at: number }>;
+  /**
+   * When each accepted users.watch call was received (its headers arrived: what Google's quota counts)
+   * and answered (`at`), ms since the epoch, in the order of `watchCalls`.
+   */
+  watchCallTimes: Array<{ email: string; receivedAt: number; at: number }>;
   stopCalls: Array<{ email: string }>;
   requests: GmailRequest[];
   historyId(email: string): string;

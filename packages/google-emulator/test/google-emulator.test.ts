@@ -715,7 +715,7 @@ describe('Gmail API', () => {
     expect(em.stopCalls).toContainEqual({ email });
   });
 
-  it('when users.watch is called, then the call is recorded with the instant it was answered', async () => {
+  it('when users.watch is called, then the call is recorded with the instants it was received and answered', async () => {
     const email = newEmail();
     const { client } = await connect(email, [`${G}gmail.metadata`, ...SIGN_IN]);
     const before = Date.now();
@@ -726,7 +726,8 @@ describe('Gmail API', () => {
 
     expect(em.watchCalls.find((c) => c.email === email)?.topicName).toBe('projects/p/topics/gmail');
     const answered = em.watchCallTimes.find((c) => c.email === email);
-    expect(answered!.at).toBeGreaterThanOrEqual(before);
+    expect(answered!.receivedAt).toBeGreaterThanOrEqual(before);
+    expect(answered!.at).toBeGreaterThanOrEqual(answered!.receivedAt);
     expect(answered!.at).toBeLessThanOrEqual(Date.now());
   });
 });

@@ -6,9 +6,9 @@ import type { GmailPort } from './domain/ports';
 /** Gmail's quota units per call (developers.google.com/gmail/api/reference/quota). */
 export const QUOTA_UNITS = { historyList: 2, messagesGet: 5 } as const;
 /**
- * Watch calls are let through at most GMAIL_WATCH_RATE_PER_SECOND per this window widened by this
- * margin, so a call reaching Google up to that much sooner or later than its neighbours still counts
- * within the rate there.
+ * Watch calls start in slots spaced (1000 ms + this margin) / GMAIL_WATCH_RATE_PER_SECOND apart, so a
+ * call reaching Google up to the margin later than its slot (and its neighbours) still counts within
+ * the rate there; at 100/s, 10.5 ms apart.
  */
 const WATCH_WINDOW_MS = 1_000;
 const WATCH_MARGIN_MS = 50;
