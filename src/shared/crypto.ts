@@ -123,4 +123,28 @@ export function verifyToken<T>(key: string, purpose: string, token: string): T |
   }
 }
 
+/**
+ * A signed value Slack carries back to us (a button's value, a modal's private_metadata): one longer than
+ * Slack would allow is refused unread; otherwise its claims as signed, each still to be checked.
+ */
+export function verifySlackToken<T>(
+  key: string,
+  purpose: string,
+  token: string,
+  maxLength: number,
+): Partial<T> | undefined {
+  if (token.length > maxLength) return undefined;
+  return verifyToken<Partial<T>>(key, purpose, token);
+}
+
+type StringKeys<T> = { [K in keyof T]-?: T[K] extends string ? K : never }[keyof T];
+
+/** Whether each named claim is a string (the claims are present and were signed as an object). */
+export function hasStringClaims<T, K extends StringKeys<T>>(
+  claims: Partial<T> | undefined,
+  keys: readonly K[],
+): claims is Partial<T> & Pick<T, K> {
+  return !!claims && keys.every((k) => typeof claims[k] === 'string');
+}
+
 export const randomId = (bytes = 16) => randomBytes(bytes).toString('base64url');

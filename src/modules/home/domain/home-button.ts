@@ -1,4 +1,4 @@
-import { signToken, verifyToken } from '../../../shared/crypto';
+import { hasStringClaims, signToken, verifySlackToken } from '../../../shared/crypto';
 import type { HomeAction } from './types';
 
 /** A purpose label of its own: a send button, pairing or OAuth state token never verifies here. */
@@ -43,13 +43,9 @@ export function signHomeButton(key: string, b: HomeButton): string {
 
 /** The button as it was signed, or undefined for anything forged, tampered or too long. */
 export function verifyHomeButton(key: string, token: string): HomeButton | undefined {
-  if (token.length > MAX_TOKEN_LENGTH) return undefined;
-  const c = verifyToken<Partial<Claims>>(key, PURPOSE, token);
+  const c = verifySlackToken<Claims>(key, PURPOSE, token, MAX_TOKEN_LENGTH);
   if (
-    !c ||
-    typeof c.t !== 'string' ||
-    typeof c.u !== 'string' ||
-    typeof c.a !== 'string' ||
+    !hasStringClaims(c, ['t', 'u', 'a']) ||
     !ACTIONS.includes(c.a) ||
     (c.c !== undefined && typeof c.c !== 'string') ||
     (c.g !== undefined && !Number.isSafeInteger(c.g))

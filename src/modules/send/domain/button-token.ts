@@ -1,4 +1,4 @@
-import { signToken, verifyToken } from '../../../shared/crypto';
+import { hasStringClaims, signToken, verifySlackToken } from '../../../shared/crypto';
 
 /** `view` opens the full-email modal; `review_send` is that modal's Send (never a message button). */
 export type ButtonAction = 'send' | 'cancel' | 'edit' | 'view' | 'review_send';
@@ -46,15 +46,10 @@ const MAX_TOKEN_LENGTH = 2000;
 
 /** The signature and the action it was made for; expiry is reported, not refused, so the caller can say so. */
 export function verifyButton(key: string, token: string, action: ButtonAction, now: Date): ButtonCheck {
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' };
-  const claims = verifyToken<Partial<ButtonClaims>>(key, PURPOSE, token);
+  const claims = verifySlackToken<ButtonClaims>(key, PURPOSE, token, MAX_TOKEN_LENGTH);
   if (
-    !claims ||
-    typeof claims.d !== 'string' ||
-    typeof claims.u !== 'string' ||
-    typeof claims.t !== 'string' ||
+    !hasStringClaims(claims, ['d', 'u', 't', 'a']) ||
     typeof claims.e !== 'number' ||
-    typeof claims.a !== 'string' ||
     !ACTIONS.includes(claims.a) ||
     (claims.v !== undefined && (!Number.isSafeInteger(claims.v) || claims.v < 1))
   ) {

@@ -1,4 +1,4 @@
-import { signToken, verifyToken } from '../../../shared/crypto';
+import { hasStringClaims, signToken, verifySlackToken } from '../../../shared/crypto';
 import type { DraftRequest } from './validate-draft';
 import type { DraftContent, Mailbox } from './types';
 
@@ -146,13 +146,9 @@ export function signEditState(key: string, s: EditState): string {
 const MAX_STATE_LENGTH = 3000;
 
 export function verifyEditState(key: string, token: string): EditState | undefined {
-  if (token.length > MAX_STATE_LENGTH) return undefined;
-  const c = verifyToken<Partial<StateClaims>>(key, PURPOSE, token);
+  const c = verifySlackToken<StateClaims>(key, PURPOSE, token, MAX_STATE_LENGTH);
   if (
-    !c ||
-    typeof c.d !== 'string' ||
-    typeof c.u !== 'string' ||
-    typeof c.t !== 'string' ||
+    !hasStringClaims(c, ['d', 'u', 't']) ||
     typeof c.e !== 'number' ||
     !Number.isSafeInteger(c.v) ||
     (c.r !== undefined && typeof c.r !== 'string')
