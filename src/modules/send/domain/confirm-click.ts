@@ -1,7 +1,7 @@
 import type { Clock } from '../../../shared/clock';
-import { verifyButton } from './button-token';
 import { needsReview } from './body-view';
 import { aboutDraft, tryOpen, type RecordDecision } from './decisions';
+import { ownedButton } from './owned-button';
 import { markPreviewFinal } from './preview-mark';
 import type { DraftStore, EventLog, LimitCheck, LimitScope, SendLimits } from './ports';
 import type { Draft, DraftContent, DraftStatus, Outcome } from './types';
@@ -165,12 +165,9 @@ export function createConfirmClick(deps: ClickDeps) {
 
   async function decide(click: Click, answer: ClickAnswer): Promise<ClickReply | undefined> {
     const now = deps.clock.now();
-    const check = verifyButton(deps.signingKey, click.value, click.action, now);
-    if (!check.ok) return notice({ reason: 'invalid' });
+    const check = await ownedButton(deps, click, click.action, now);
+    if (!check.ok) return notice(check.notice);
     const { value } = check;
-    if (value.userId !== click.userId || value.teamId !== click.teamId) {
-      return denied(click, value.draftId, { reason: 'not_owner', ownerId: value.userId });
-    }
     const draft = await deps.drafts.findById(value.draftId);
     if (!draft || draft.userId !== click.userId) return notice({ reason: 'missing' });
     if (draft.status !== 'pending') return lost(draft.id);

@@ -1,10 +1,10 @@
 import type { Clock } from '../../../shared/clock';
 import { isAppError } from '../../../shared/errors';
-import { verifyButton } from './button-token';
 import type { ClickNotice } from './confirm-click';
 import { aboutDraft, type RecordDecision } from './decisions';
 import { editFields, editRequest, signEditState, verifyEditState, type EditFields } from './edit-form';
 import type { DraftEdits, RecipientCheck, ShowEdited } from './edit-ports';
+import { ownedButton } from './owned-button';
 import type { DraftStore, EventLog } from './ports';
 import type { Draft, DraftContent } from './types';
 import { validateDraft } from './validate-draft';
@@ -86,13 +86,9 @@ export function createEditDraft(deps: EditDeps) {
   /** The Edit click: the modal's fields and signed state, or why it does not open. */
   async function open(click: EditClick): Promise<EditOpening> {
     const now = deps.clock.now();
-    const check = verifyButton(deps.signingKey, click.value, 'edit', now);
-    if (!check.ok) return notice({ reason: 'invalid' });
+    const check = await ownedButton(deps, click, 'edit', now);
+    if (!check.ok) return notice(check.notice);
     const { value } = check;
-    if (value.userId !== click.userId || value.teamId !== click.teamId) {
-      await denied(click.teamId, click.userId, value.draftId);
-      return notice({ reason: 'not_owner', ownerId: value.userId });
-    }
     const draft = await deps.drafts.findById(value.draftId);
     const why = check.expired
       ? { reason: 'already' as const, status: 'expired' as const }

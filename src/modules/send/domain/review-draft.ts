@@ -1,8 +1,9 @@
 import type { Clock } from '../../../shared/clock';
 import { signToken, verifyToken } from '../../../shared/crypto';
-import { signButton, verifyButton } from './button-token';
+import { signButton } from './button-token';
 import type { ClickNotice, ClickReply, ConfirmClick } from './confirm-click';
 import type { RecordDecision } from './decisions';
+import { ownedButton } from './owned-button';
 import type { DraftStore } from './ports';
 import type { TellResult } from './sweep-drafts';
 import type { Draft, DraftContent, Outcome } from './types';
@@ -59,19 +60,9 @@ export function createReviewDraft(deps: ReviewDeps) {
 
   async function open(click: ReviewClick): Promise<ReviewOpening> {
     const now = deps.clock.now();
-    const check = verifyButton(deps.signingKey, click.value, 'view', now);
-    if (!check.ok) return notice({ reason: 'invalid' });
+    const check = await ownedButton(deps, click, 'view', now);
+    if (!check.ok) return notice(check.notice);
     const { value } = check;
-    if (value.userId !== click.userId || value.teamId !== click.teamId) {
-      await deps.record({
-        teamId: click.teamId,
-        userId: click.userId,
-        draftId: value.draftId,
-        result: 'denied',
-        reason: 'not_owner',
-      });
-      return notice({ reason: 'not_owner', ownerId: value.userId });
-    }
     const draft = await deps.drafts.findById(value.draftId);
     if (!draft || draft.userId !== click.userId) return notice({ reason: 'missing' });
     if (draft.status !== 'pending') return notice({ reason: 'already', status: draft.status });
