@@ -3,6 +3,7 @@ import { escapeMrkdwn } from '../../shared/mrkdwn';
 import type { EditNotice, EditResult } from './domain/edit-draft';
 import { INPUT_MAX_CHARS, type EditFields } from './domain/edit-form';
 import { MAX_SUBJECT_LENGTH } from './domain/validate-draft';
+import { noticeModal, plain } from './review-blocks';
 import type { DraftStatus } from './domain/types';
 
 export const EDIT_ACTION_ID = 'send_email_edit';
@@ -19,8 +20,6 @@ export const editButtons = (value: string | undefined): Button[] =>
   value
     ? [{ type: 'button', action_id: EDIT_ACTION_ID, text: { type: 'plain_text', text: 'Edit' }, value }]
     : [];
-
-const plain = (text: string) => ({ type: 'plain_text' as const, text, emoji: false });
 
 function input(
   blockId: string,
@@ -144,12 +143,4 @@ export function submissionAnswer(r: EditResult) {
   }
 }
 
-export function refusalView(text: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: EDIT_CALLBACK_ID,
-    title: plain('Edit email'),
-    close: plain('Close'),
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-  };
-}
+export const refusalView = (text: string): ModalView => noticeModal(EDIT_CALLBACK_ID, 'Edit email', text);

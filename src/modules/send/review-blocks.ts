@@ -74,11 +74,14 @@ export function reviewModal(c: DraftContent, state: string, marks?: RecipientMar
 }
 
 /** The modal after a Send it refused (already sent, expired, changed, a limit): why, and Close. */
-export function reviewRefusalView(text: string): types.ModalView {
+export const reviewRefusalView = (text: string) => noticeModal(REVIEW_CALLBACK_ID, 'Review email', text);
+
+/** A modal that only says something (mrkdwn `text`), with Close. */
+export function noticeModal(callbackId: string, title: string, text: string): types.ModalView {
   return {
     type: 'modal',
-    callback_id: REVIEW_CALLBACK_ID,
-    title: plain('Review email'),
+    callback_id: callbackId,
+    title: plain(title),
     close: plain('Close'),
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
   };
