@@ -2,8 +2,10 @@
  * Pub/Sub push webhook under load, against the compiled server (`npm run build` first): how many
  * pushes per second it answers when Pub/Sub reuses one token, and the CPU profile of the run.
  * Run: npx tsx bench/push-webhook.ts [pushes] [concurrency] [profileDir]
- * The server runs with `--cpu-prof`; its .cpuprofile is written to profileDir on exit.
+ * The server runs with V8's CPU profiler, started by `lib/cpu-profiler.cjs` through `--require` (Node
+ * refuses `--cpu-prof` in NODE_OPTIONS); its .cpuprofile is written to profileDir on exit.
  */
+import path from 'node:path';
 import { startCompiled, withStack } from './lib/compiled';
 import { closedLoop, pushBody, pushPoster } from './lib/load';
 
@@ -15,7 +17,10 @@ const GOAL_PER_S = 500;
 
 async function main() {
   await withStack({ realFlow: 1 }, async (stack, [user]) => {
-    await startCompiled(stack, { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` });
+    await startCompiled(stack, {
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'lib/cpu-profiler.cjs')}`,
+      BENCH_CPU_PROFILE_DIR: path.resolve(profileDir),
+    });
     const push = pushPoster(stack, concurrency);
     const { perS, statuses } = await closedLoop(pushes, concurrency, () =>
       push.post(pushBody(user!.email, 1)),

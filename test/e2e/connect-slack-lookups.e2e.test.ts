@@ -7,7 +7,7 @@ describe('Slack lookups of one connect', () => {
     stack = await startStack();
   });
   afterAll(async () => {
-    await stack?.stop();
+    await stack?.close();
   });
 
   it('when a person connects Gmail through the whole browser flow, then Slack is asked users.info and team.info once each', async () => {
