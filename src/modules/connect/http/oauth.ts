@@ -10,7 +10,7 @@ import type { PairingService } from '../domain/pairing';
 import type { SlackNames } from '../slack-names';
 import type { ConnectPageLimits } from '../page-limits';
 import { addressTrustFor, connectPageGuard } from './page-guard';
-import { messagePage, pageHeaders, startPage, successPage } from './pages';
+import { callbackQuery, messagePage, pageHeaders, redirectTo, startPage, successPage } from './pages';
 import { errorPage, type ErrorPage } from './oauth-errors';
 import { slackSignInRoutes } from './slack-sign-in';
 import type { SlackSignIn } from '../domain/slack-sign-in';
@@ -159,21 +159,16 @@ export default async function oauthRoutes(app: FastifyInstance, deps: OAuthRoute
         sameSite: 'lax',
         maxAge: 600,
       });
-      return reply
-        .code(303)
-        .headers({ ...pageHeaders(), location: redirectUrl })
-        .send();
+      return redirectTo(reply, redirectUrl);
     } catch (err) {
       return sendError(reply, err, { pairingId: body.data.pairing, formSecret: req.cookies[FORM_COOKIE] });
     }
   });
 
   app.get('/oauth/google/callback', async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
-    const pick = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
     try {
       const result = await deps.flow.callback(
-        { state: pick('state'), code: pick('code'), error: pick('error') },
+        callbackQuery(req.query),
         (attemptId) => req.cookies[browserCookie(attemptId)],
       );
       reply.clearCookie(browserCookie(result.attemptId), { path: COOKIE_PATH });

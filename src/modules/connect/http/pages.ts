@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 
 /**
  * Small server-rendered pages. One inline stylesheet, allowed by its hash, so the CSP can forbid
@@ -36,6 +37,20 @@ export function pageHeaders(formActionOrigins: string[] = []): Record<string, st
     'cache-control': 'no-store',
     'strict-transport-security': 'max-age=31536000',
   };
+}
+
+/** A 303 to `location`, with the pages' headers. */
+export const redirectTo = (reply: FastifyReply, location: string) =>
+  reply
+    .code(303)
+    .headers({ ...pageHeaders(), location })
+    .send();
+
+/** An OAuth callback's query: state, code and error, each only when it is one string. */
+export function callbackQuery(query: unknown) {
+  const q = query as Record<string, unknown>;
+  const pick = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
+  return { state: pick('state'), code: pick('code'), error: pick('error') };
 }
 
 export function escapeHtml(value: string): string {

@@ -3,7 +3,7 @@ import type { SlackSignIn } from '../domain/slack-sign-in';
 import { SIGN_IN_TTL_MS } from '../domain/slack-sign-in';
 import type { Pairing } from '../domain/types';
 import { errorPage } from './oauth-errors';
-import { messagePage, pageHeaders } from './pages';
+import { callbackQuery, messagePage, pageHeaders, redirectTo } from './pages';
 
 /** Slack's redirect comes back here; declared in deploy/slack-app-manifest.yaml (`oauth_config.redirect_urls`). */
 export const SLACK_CALLBACK_PATH = '/oauth/slack/callback';
@@ -34,20 +34,15 @@ export function slackSignInRoutes(
     }) as const;
 
   app.get(SLACK_CALLBACK_PATH, async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
-    const pick = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
     try {
       const result = await deps.signIn.callback(
-        { state: pick('state'), code: pick('code'), error: pick('error') },
+        callbackQuery(req.query),
         (signInId) => req.cookies[browserCookie(signInId)],
       );
       reply.clearCookie(browserCookie(result.signInId), { path: '/oauth/slack' });
       reply.setCookie(proofCookie(result.pairingId), result.proof, cookie('/oauth/google'));
       const next = `/oauth/google/start?pairing=${encodeURIComponent(result.pairingId)}`;
-      return await reply
-        .code(303)
-        .headers({ ...pageHeaders(), location: next })
-        .send();
+      return await redirectTo(reply, next);
     } catch (err) {
       const answer = errorPage(err);
       if (!answer.theirs) reply.log.error({ err }, 'slack sign-in failed');
@@ -61,10 +56,7 @@ export function slackSignInRoutes(
     async toSlack(reply, pairingId) {
       const { redirectUrl, signInId, browserSecret } = await deps.signIn.start(pairingId);
       reply.setCookie(browserCookie(signInId), browserSecret, cookie('/oauth/slack'));
-      return reply
-        .code(303)
-        .headers({ ...pageHeaders(), location: redirectUrl })
-        .send();
+      return redirectTo(reply, redirectUrl);
     },
   };
 }
