@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DelayedError, type Job } from 'bullmq';
-import { isPostInFlight, isTransient, retryAfterMs } from './domain/failures';
+import type { Job } from 'bullmq';
+import { isPostInFlight, isTransient } from './domain/failures';
+import { deferForRetryAfter } from './jobs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DigestDelivery, HeldStore } from './domain/held-delivery';
@@ -39,12 +40,8 @@ export function createDigestScheduler(app: Pick<FastifyInstance, 'config' | 'que
 }
 
 /** A post that may still land (after a crash) is waited for without spending an attempt. */
-async function waitForPostInFlight(job: Job, err: unknown): Promise<void> {
-  const wait = retryAfterMs(err);
-  if (!wait || !job.token || !isPostInFlight(err) || job.attemptsStarted > MAX_IN_FLIGHT_WAITS) return;
-  await job.moveToDelayed(Date.now() + wait, job.token);
-  throw new DelayedError(`retry after ${wait} ms`);
-}
+const waitForPostInFlight = (job: Job, err: unknown) =>
+  deferForRetryAfter(job, err, MAX_IN_FLIGHT_WAITS, () => isPostInFlight(err));
 
 export function registerHeldJobs(
   app: FastifyInstance,

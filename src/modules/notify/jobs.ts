@@ -97,9 +97,26 @@ const isFinalAttempt = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts 
  * to delayed without spending an attempt, bounded by the attempt budget.
  */
 async function deferIfAsked(job: Job, err: unknown, retry: NotifyRetry): Promise<void> {
+  await deferForRetryAfter(
+    job,
+    err,
+    retry.retries + 1,
+    (wait) => isPostInFlight(err) || wait > retry.baseMs * 2 ** job.attemptsMade,
+  );
+}
+
+/**
+ * When `err` names how long to wait (Retry-After, a post in flight) and `worth` it, the job goes back
+ * to delayed for that long without spending an attempt, while it has started at most `maxStarts` times.
+ */
+export async function deferForRetryAfter(
+  job: Job,
+  err: unknown,
+  maxStarts: number,
+  worth: (wait: number) => boolean,
+): Promise<void> {
   const wait = retryAfterMs(err);
-  if (!wait || !job.token || job.attemptsStarted > retry.retries + 1) return;
-  if (!isPostInFlight(err) && wait <= retry.baseMs * 2 ** job.attemptsMade) return;
+  if (!wait || !job.token || job.attemptsStarted > maxStarts || !worth(wait)) return;
   await job.moveToDelayed(Date.now() + wait, job.token);
   throw new DelayedError(`retry after ${wait} ms`);
 }
