@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '../../src/platform/migrator';
+import type { PrismaClient } from '../../src/generated/prisma/client';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,3 +44,17 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
 }
 
 export const uniqueRedisPrefix = () => `mbtest:${randomBytes(5).toString('hex')}`;
+
+/** One active Gmail connection row (team T1, user U1, me@example.com), for tests that need a draft's or mailbox's owner. */
+export const createActiveConnection = (prisma: PrismaClient) =>
+  prisma.gmailConnection.create({
+    data: {
+      teamId: 'T1',
+      userId: 'U1',
+      googleSub: 'sub-1',
+      email: 'me@example.com',
+      scopes: [],
+      status: 'active',
+      connectedAt: new Date(),
+    },
+  });

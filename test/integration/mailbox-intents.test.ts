@@ -1,7 +1,7 @@
 import { createPrismaClient } from '../../src/platform/prisma';
 import { createMailboxRepo, type MailboxRepo } from '../../src/modules/notify/mailbox-store';
 import type { PrismaClient } from '../../src/generated/prisma/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createActiveConnection, createTestDatabase, type TestDatabase } from '../helpers/database';
 
 const ROUNDS = 10;
 
@@ -16,17 +16,7 @@ describe('announcement intents in Postgres', () => {
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url);
     repo = createMailboxRepo(prisma);
-    const connection = await prisma.gmailConnection.create({
-      data: {
-        teamId: 'T1',
-        userId: 'U1',
-        googleSub: 'sub-1',
-        email: 'me@example.com',
-        scopes: [],
-        status: 'active',
-        connectedAt: new Date(),
-      },
-    });
+    const connection = await createActiveConnection(prisma);
     connectionId = connection.id;
     const mailbox = await repo.enable({
       connection: { id: connection.id, teamId: 'T1', userId: 'U1', email: 'me@example.com' },

@@ -5,7 +5,7 @@ import { createDraftStore } from '../../src/modules/send/draft-store';
 import { createTriggerRepo } from '../../src/modules/triggers/trigger-store';
 import { previewBackoffMs } from '../../src/modules/send/domain/types';
 import type { PrismaClient } from '../../src/generated/prisma/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createActiveConnection, createTestDatabase, type TestDatabase } from '../helpers/database';
 import { HELLO_CONTENT, newDraft } from '../helpers/send-fakes';
 
 let db: TestDatabase;
@@ -16,17 +16,7 @@ const sealer = createSealer({ current: 'v1', keys: new Map([['v1', randomBytes(3
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrismaClient(db.url);
-  const connection = await prisma.gmailConnection.create({
-    data: {
-      teamId: 'T1',
-      userId: 'U1',
-      googleSub: 'sub-1',
-      email: 'me@example.com',
-      scopes: [],
-      status: 'active',
-      connectedAt: new Date(),
-    },
-  });
+  const connection = await createActiveConnection(prisma);
   connectionId = connection.id;
 });
 afterAll(async () => {
