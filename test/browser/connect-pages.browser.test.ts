@@ -1,29 +1,17 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { Client } from 'pg';
-import { startStack, type Stack } from '../helpers/stack';
+import type { Browser } from 'playwright-core';
+import type { Stack } from '../helpers/stack';
 import { requestPrompt } from '../helpers/connect-flow';
-
-const OUTPUT = path.resolve(__dirname, '../../test-output/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { SCREENSHOTS as OUTPUT, closeBrowserStack, queryRows, startBrowserStack } from '../helpers/browser';
 
 describe('connect pages in a real browser', () => {
   let stack: Stack;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
-    stack = await startStack({ interactiveGoogle: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    ({ stack, browser } = await startBrowserStack({ interactiveGoogle: true }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeBrowserStack(stack, browser));
 
   it('when a person follows the Slack button on a phone, then every page works from start page to success', async () => {
     stack.slack.addUser({ id: 'U0BROWSER', name: 'grace', realName: 'Grace Hopper' });
@@ -77,15 +65,8 @@ describe('connect pages in a real browser', () => {
     expect(cspViolations).toEqual([]);
     await context.close();
 
-    const db = new Client({ connectionString: stack.db.url });
-    await db.connect();
-    try {
-      const { rows } = await db.query(
-        "SELECT email, status FROM gmail_connections WHERE user_id = 'U0BROWSER'",
-      );
-      expect(rows).toEqual([{ email: 'grace@example.com', status: 'active' }]);
-    } finally {
-      await db.end();
-    }
+    expect(
+      await queryRows(stack, "SELECT email, status FROM gmail_connections WHERE user_id = 'U0BROWSER'"),
+    ).toEqual([{ email: 'grace@example.com', status: 'active' }]);
   });
 });

@@ -1,29 +1,17 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { Client } from 'pg';
-import { startStack, type Stack } from '../helpers/stack';
+import type { Browser } from 'playwright-core';
+import type { Stack } from '../helpers/stack';
 import { requestPrompt } from '../helpers/connect-flow';
-
-const OUTPUT = path.resolve(__dirname, '../../test-output/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { SCREENSHOTS as OUTPUT, closeBrowserStack, queryRows, startBrowserStack } from '../helpers/browser';
 
 describe('Sign in with Slack in a real browser', () => {
   let stack: Stack;
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
-    stack = await startStack({ interactiveGoogle: true, slackSignIn: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    ({ stack, browser } = await startBrowserStack({ interactiveGoogle: true, slackSignIn: true }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeBrowserStack(stack, browser));
 
   it('when the person who asked opens the link, then Slack sign-in leads to the code, Google consent and success; a stranger later is turned away', async () => {
     stack.slack.addUser({ id: 'U0GRACE', name: 'grace', realName: 'Grace Hopper' });
@@ -87,15 +75,11 @@ describe('Sign in with Slack in a real browser', () => {
     expect(await gracePage.textContent('h1')).toBe('Link disabled');
     await graces.close();
 
-    const db = new Client({ connectionString: stack.db.url });
-    await db.connect();
-    try {
-      const { rows } = await db.query(
+    expect(
+      await queryRows(
+        stack,
         "SELECT user_id, email, status FROM gmail_connections WHERE user_id IN ('U0GRACE', 'U0MALLORY')",
-      );
-      expect(rows).toEqual([{ user_id: 'U0GRACE', email: 'grace@example.com', status: 'active' }]);
-    } finally {
-      await db.end();
-    }
+      ),
+    ).toEqual([{ user_id: 'U0GRACE', email: 'grace@example.com', status: 'active' }]);
   });
 });
