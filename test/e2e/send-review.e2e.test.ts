@@ -10,7 +10,7 @@ import {
   useSendStack,
   waitForResponse,
 } from '../helpers/send-flow';
-import { eventually } from '../helpers/stack';
+import { eventually, type Stack } from '../helpers/stack';
 
 const CHANNEL = 'C0REVIEWTEST';
 const VIEW_ACTION = 'send_email_view_full';
@@ -39,6 +39,20 @@ const longBody = (n: number) =>
     n - 40,
   ) + '\nP.S. wire the money to account 12345.';
 
+/** Stages a draft and waits for its preview (with Send or with View full email). */
+async function stageAndWait(stack: Stack, userId: string, over: Record<string, unknown>) {
+  const { answer, since } = await requestDraft(stack, { userId, channelId: CHANNEL }, over);
+  expect(answer.status).toBe(202);
+  const message = await stack.slack.waitForMessage(
+    (m) =>
+      stack.slack.messages.indexOf(m) >= since &&
+      m.kind === 'postEphemeral' &&
+      m.user === userId &&
+      actionsOf(m.blocks).length > 0,
+  );
+  return { id: answer.json.id as string, message };
+}
+
 describe('everything that will be sent is seen', () => {
   let seq = 0;
   const ctx = useSendStack();
@@ -52,19 +66,7 @@ describe('everything that will be sent is seen', () => {
   }
 
   /** Stages a draft and waits for its preview (with Send or with View full email). */
-  async function stage(userId: string, over: Record<string, unknown>) {
-    const { stack } = ctx;
-    const { answer, since } = await requestDraft(stack, { userId, channelId: CHANNEL }, over);
-    expect(answer.status).toBe(202);
-    const message = await stack.slack.waitForMessage(
-      (m) =>
-        stack.slack.messages.indexOf(m) >= since &&
-        m.kind === 'postEphemeral' &&
-        m.user === userId &&
-        actionsOf(m.blocks).length > 0,
-    );
-    return { id: answer.json.id as string, message };
-  }
+  const stage = (userId: string, over: Record<string, unknown>) => stageAndWait(ctx.stack, userId, over);
 
   const click = (userId: string, value: string, actionId: string) =>
     clickButton(ctx.stack, { userId, value, actionId, channelId: CHANNEL });
@@ -338,18 +340,7 @@ describe('the modal’s Send and the send limits', () => {
     const email = 'limited@example.com';
     stack.slack.addUser({ id: userId, name: 'limited' });
     await seedConnection(stack, { userId, email, scopes: [SEND_SCOPE] });
-    const stage = async (body: string) => {
-      const { answer, since } = await requestDraft(stack, { userId, channelId: CHANNEL }, { body });
-      expect(answer.status).toBe(202);
-      const message = await stack.slack.waitForMessage(
-        (m) =>
-          stack.slack.messages.indexOf(m) >= since &&
-          m.kind === 'postEphemeral' &&
-          m.user === userId &&
-          actionsOf(m.blocks).length > 0,
-      );
-      return { id: answer.json.id as string, message };
-    };
+    const stage = (body: string) => stageAndWait(stack, userId, { body });
     const first = await stage('short');
     const since = stack.slack.messages.length;
     await clickButton(stack, {
