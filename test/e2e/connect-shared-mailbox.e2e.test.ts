@@ -37,6 +37,23 @@ const activeHolders = async (db: Client, email: string) =>
     )
   ).rows.map((r) => r.user_id);
 
+/** Each person starts a link with their code, then all give Google consent at nearly the same moment. */
+async function consentAtOnce(stack: Stack, users: string[]) {
+  const started = [];
+  for (const userId of users) {
+    const prompt = await requestPrompt(stack, userId);
+    const b = await begin(stack, prompt.pairingId, prompt.code);
+    expect(b.status).toBe(303);
+    started.push(b);
+  }
+  return Promise.all(
+    started.map(async (b) => {
+      await new Promise((r) => setTimeout(r, randomInt(0, 20)));
+      return getPage(await authorize(b.location!), b.cookie);
+    }),
+  );
+}
+
 describe('one Google account, one Slack person', () => {
   const ctx = useStack();
 
@@ -80,19 +97,7 @@ describe('one Google account, one Slack person', () => {
       stack.google.addAccount({ email });
       stack.google.setConsent({ email, times: 2 });
       const dmsBefore = users.map((u) => dmsTo(stack, u).length);
-      const started = [];
-      for (const userId of users) {
-        const prompt = await requestPrompt(stack, userId);
-        const b = await begin(stack, prompt.pairingId, prompt.code);
-        expect(b.status).toBe(303);
-        started.push(b);
-      }
-      const pages = await Promise.all(
-        started.map(async (b) => {
-          await new Promise((r) => setTimeout(r, randomInt(0, 20)));
-          return getPage(await authorize(b.location!), b.cookie);
-        }),
-      );
+      const pages = await consentAtOnce(stack, users);
       const holders = await activeHolders(db, email);
       expect(holders).toHaveLength(1);
       expect(pages.map((p) => p.status).sort()).toEqual([200, 409]);
@@ -147,19 +152,7 @@ describe('shared mailboxes allowed', () => {
       stack.google.addAccount({ email });
       stack.google.setConsent({ email, times: 2 });
       const users = [person(stack), person(stack)];
-      const started = [];
-      for (const userId of users) {
-        const prompt = await requestPrompt(stack, userId);
-        const b = await begin(stack, prompt.pairingId, prompt.code);
-        expect(b.status).toBe(303);
-        started.push(b);
-      }
-      const pages = await Promise.all(
-        started.map(async (b) => {
-          await new Promise((r) => setTimeout(r, randomInt(0, 20)));
-          return getPage(await authorize(b.location!), b.cookie);
-        }),
-      );
+      const pages = await consentAtOnce(stack, users);
       expect(pages.map((p) => p.status)).toEqual([200, 200]);
       expect(await activeHolders(db, email)).toEqual([...users].sort());
       const also = (u: string) =>
