@@ -31,6 +31,29 @@ const memory = () =>
 
 const staged = (id = randomUUID()) => ({ status: 202, body: { id }, draftId: id });
 
+/** A request that claims the key and has not answered yet (`release` lets it answer `answer`). */
+async function holdKey(
+  m: ReturnType<typeof memory>,
+  key: string,
+  hash: string,
+  answer: { status: number; body: { id: string }; draftId?: string },
+) {
+  let release!: () => void;
+  let claimed!: () => void;
+  const running = new Promise<void>((r) => (claimed = r));
+  const stuck = m.withKey(
+    key,
+    hash,
+    () => true,
+    () => {
+      claimed();
+      return new Promise((r) => (release = () => r(answer)));
+    },
+  );
+  await running;
+  return { stuck, release };
+}
+
 describe('remembered tool requests', () => {
   it('when bodies differ only in key order, then their canonical form is one', () => {
     expect(canonicalJson({ b: 1, a: [{ y: 2, x: 'é' }] })).toBe(
@@ -89,19 +112,7 @@ describe('remembered tool requests', () => {
     const hash = m.bodyHash({ c: 1 });
     const key = `k:${randomBytes(8).toString('hex')}`;
     // The first request claims the key and never answers, as a killed process would.
-    let release!: () => void;
-    let claimed!: () => void;
-    const running = new Promise<void>((r) => (claimed = r));
-    const stuck = m.withKey(
-      key,
-      hash,
-      () => true,
-      () => {
-        claimed();
-        return new Promise((r) => (release = () => r(staged())));
-      },
-    );
-    await running;
+    const { stuck, release } = await holdKey(m, key, hash, staged());
     now = new Date(now.getTime() + 121_000);
     const taken = await m.withKey(
       key,
@@ -118,19 +129,7 @@ describe('remembered tool requests', () => {
     const m = memory();
     const hash = m.bodyHash({ d: 1 });
     const key = `k:${randomBytes(8).toString('hex')}`;
-    let release!: () => void;
-    let claimed!: () => void;
-    const running = new Promise<void>((r) => (claimed = r));
-    const stuck = m.withKey(
-      key,
-      hash,
-      () => true,
-      () => {
-        claimed();
-        return new Promise((r) => (release = () => r({ status: 202, body: { id: 'first' } })));
-      },
-    );
-    await running;
+    const { stuck, release } = await holdKey(m, key, hash, { status: 202, body: { id: 'first' } });
     // A killed process stops refreshing its row; the clock has not moved (no two-minute wait).
     await prisma.$executeRaw`UPDATE tool_requests SET alive_at = now() - interval '11 seconds'`;
     const taken = await m.withKey(
