@@ -45,6 +45,16 @@ describe('App Home', () => {
     return { userId, email: `home${seq}@example.com` };
   };
 
+  /** A new connected person whose Home is open, and a draft they staged with `over`. */
+  const stagedWithHomeOpen = async (over: Record<string, unknown>) => {
+    const { stack } = ctx;
+    const { userId, email } = newUser();
+    await seedConnection(stack, { userId, email });
+    await openHome(stack, userId);
+    const staged = await stageDraft(stack, { userId, channelId: CHANNEL }, over);
+    return { userId, email, staged };
+  };
+
   /** Messages posted in the person's DM with the app after index `since`. */
   const dmAfter = (userId: string, since: number, pattern: RegExp) =>
     ctx.stack.slack.waitForMessage(
@@ -99,14 +109,10 @@ describe('App Home', () => {
 
   it('when a staged email is sent, then the Home lists it as sent with its recipients, subject and Gmail link', async () => {
     const { stack } = ctx;
-    const { userId, email } = newUser();
-    await seedConnection(stack, { userId, email });
-    await openHome(stack, userId);
-    const staged = await stageDraft(
-      stack,
-      { userId, channelId: CHANNEL },
-      { to: ['zoe@example.com'], subject: 'Figures <Q3> *final*' },
-    );
+    const { userId, email, staged } = await stagedWithHomeOpen({
+      to: ['zoe@example.com'],
+      subject: 'Figures <Q3> *final*',
+    });
     await waitForHome(stack, userId, (v) => textOf(v).includes('waiting for your Send'));
 
     await clickButton(stack, { userId, value: staged.buttons.send, channelId: CHANNEL });
@@ -339,14 +345,10 @@ describe('App Home', () => {
 
   it('when retention purges a finished email’s content, then the Home stops showing its recipients and subject', async () => {
     const { stack } = ctx;
-    const { userId, email } = newUser();
-    await seedConnection(stack, { userId, email });
-    await openHome(stack, userId);
-    const staged = await stageDraft(
-      stack,
-      { userId, channelId: CHANNEL },
-      { to: ['purged.reader@example.com'], subject: 'Soon forgotten' },
-    );
+    const { userId, staged } = await stagedWithHomeOpen({
+      to: ['purged.reader@example.com'],
+      subject: 'Soon forgotten',
+    });
     await clickButton(stack, {
       userId,
       value: staged.buttons.cancel,
