@@ -89,10 +89,11 @@ describe('encryption key rotation', () => {
     await stack.restart();
     expect(await statusText('U2ROT')).toMatch(/stored credentials cannot be read/);
     expect(await statusText('U1ROT')).toMatch(/Connected as/);
-    expect(
-      stack.server.logs.some(
+    // The answer and the log line travel on different pipes: wait for the line rather than read it at once.
+    await expect(
+      stack.server.waitForLog(
         (l) => /status check failed/.test(l.msg ?? '') && l.code === 'sealed_data_tampered',
       ),
-    ).toBe(true);
+    ).resolves.toBeTruthy();
   });
 });

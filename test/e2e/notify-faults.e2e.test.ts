@@ -110,6 +110,10 @@ describe('notification syncs under Gmail and Slack faults', () => {
 
     await eventually(() => announcementsOf(stack, mail.id).length === 1);
     await settle(stack, h);
+    // The log line comes over the server's stdout, apart from the job's end: wait for the recheck's line.
+    await stack.server.waitForLog(
+      (l) => l.msg === 'mailbox synced' && l.mailboxId === user.mailboxId && l.recheck === true,
+    );
     const syncs = stack.server.logs.filter(
       (l) => l.msg === 'mailbox synced' && l.mailboxId === user.mailboxId,
     );
