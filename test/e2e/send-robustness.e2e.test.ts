@@ -51,7 +51,11 @@ describe('confirm-to-send robustness', () => {
     // The emulator refuses a section over 3000 characters, as Slack does; the ephemeral went through.
     expect(staged.message.kind).toBe('postEphemeral');
     expect(staged.message.text!.length).toBeLessThanOrEqual(4000);
-    expect(JSON.stringify(staged.message.blocks)).toMatch(/and \d+ more/);
+    // Every recipient is listed exactly (no "and N more"): what Send sends to is what the preview shows.
+    const shown = JSON.stringify(staged.message.blocks);
+    expect(shown).not.toMatch(/and \d+ more/);
+    for (let i = 0; i < 50; i++)
+      expect(shown).toContain(`r${String(i).padStart(2, '0')}${'x'.repeat(50)}@${domain}`);
 
     const since = stack.slack.messages.length;
     await click(userId, staged.buttons.send);
