@@ -188,25 +188,15 @@ describe('mailbox sync', () => {
     expect(rechecks).toEqual([150n]);
   });
 
-  it('when the push names a history id the cursor already covers, then Gmail is not read and only left intents are settled', async () => {
+  it('when the push names a history id the cursor already covers, then Gmail is still read: a newer push may have been folded into this job', async () => {
     let gmailOpened = 0;
-    const { sync, store, posted } = setup(fakeGmail(['a']), {
+    const { sync, posted } = setup(fakeGmail(['a']), {
       openGmail: async () => {
         gmailOpened += 1;
         return fakeGmail(['a']);
       },
     });
-    store.pending.set('left', new Date(NOW.getTime() - 60_000));
-    await expect(sync.run({ mailboxId: 'mb', historyId: 100n })).resolves.toEqual({
-      status: 'skipped',
-      reason: 'covered',
-    });
     await sync.run({ mailboxId: 'mb', historyId: 90n });
-    expect(gmailOpened).toBe(0);
-    expect(posted).toEqual([]);
-    expect(store.pending.size).toBe(0);
-    expect(store.mailbox.historyId).toBe(100n);
-    await sync.run({ mailboxId: 'mb', historyId: 101n });
     expect(gmailOpened).toBe(1);
     expect(posted).toEqual([['a']]);
   });

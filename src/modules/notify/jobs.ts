@@ -45,8 +45,10 @@ const retryOptions = (r: NotifyRetry) => ({
 
 /**
  * Producers of notify jobs. Syncs share one deduplication id per mailbox in keepLastIfActive mode:
- * at most one sync of a mailbox is active and at most one waits behind it, carrying the latest
- * push, so bursts coalesce and two syncs of one mailbox never run at once (on any machine).
+ * at most one sync of a mailbox is active and at most one waits behind it, so bursts coalesce and
+ * two syncs of one mailbox never run at once (on any machine). A push that arrives while a sync
+ * already waits is folded into it without changing its data, so a sync always reads Gmail's history
+ * from the cursor, whatever history id its job names.
  */
 export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'queues'>) {
   const queue: Queue = app.queues.notify;

@@ -160,9 +160,8 @@ export function createSync(deps: SyncDeps) {
     if (mailbox.historyId === null) return { status: 'skipped', reason: 'no_cursor' };
     const cursor = mailbox.historyId;
     try {
-      // A push the cursor already covers (a coalesced burst, a redelivery) has nothing to read in Gmail.
-      const covered = req.historyId !== undefined && !req.recheck && req.historyId <= cursor;
-      if (covered) return await reconcile(mailbox).then(() => ({ status: 'skipped', reason: 'covered' }));
+      // Gmail is read even when the job's history id is at or below the cursor: pushes arriving while this
+      // job waited were folded into it by the queue's deduplication and may carry newer history.
       const gmail = await deps.openGmail(mailbox.connectionId);
       await reconcile(mailbox);
       try {
