@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '../../src/platform/migrator';
+import { createPrismaClient } from '../../src/platform/prisma';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -58,3 +59,27 @@ export const createActiveConnection = (prisma: PrismaClient) =>
       connectedAt: new Date(),
     },
   });
+
+/** A migrated database of its own and a Prisma client on it for one test file, dropped after the file. */
+export function useMigratedPrisma(): { readonly prisma: PrismaClient; readonly db: TestDatabase } {
+  let db: TestDatabase | undefined;
+  let prisma: PrismaClient | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = createPrismaClient(db.url);
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  return {
+    get prisma() {
+      if (!prisma) throw new Error('the test database is not ready (use it inside a test or hook)');
+      return prisma;
+    },
+    get db() {
+      if (!db) throw new Error('the test database is not ready (use it inside a test or hook)');
+      return db;
+    },
+  };
+}

@@ -1,21 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPrismaClient } from '../../src/platform/prisma';
 import { createConnectionRepo } from '../../src/modules/connect/connection-store';
-import type { PrismaClient } from '../../src/generated/prisma/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useMigratedPrisma } from '../helpers/database';
 
-let db: TestDatabase;
-let prisma: PrismaClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = createPrismaClient(db.url);
-});
-afterAll(async () => {
-  await prisma.$disconnect();
-  await db.drop();
-});
+const database = useMigratedPrisma();
 
 const input = (userId: string, googleSub: string) => ({
   teamId: 'T1',
@@ -29,7 +17,7 @@ const input = (userId: string, googleSub: string) => ({
 
 describe('one Google account per Slack person, in the store', () => {
   it('when several people store the same Google account at once, then exactly one holds it (10 rounds)', async () => {
-    const store = createConnectionRepo(prisma);
+    const store = createConnectionRepo(database.prisma);
     for (let round = 0; round < 10; round += 1) {
       const sub = `sub-${round}-${randomBytes(4).toString('hex')}`;
       const people = Array.from({ length: 2 + randomInt(0, 4) }, (_, i) => `U${round}P${i}`);
@@ -41,7 +29,9 @@ describe('one Google account per Slack person, in the store', () => {
       );
       const stored = results.filter((r) => r !== undefined);
       expect(stored).toHaveLength(1);
-      const holders = await prisma.gmailConnection.findMany({ where: { googleSub: sub, status: 'active' } });
+      const holders = await database.prisma.gmailConnection.findMany({
+        where: { googleSub: sub, status: 'active' },
+      });
       expect(holders.map((h) => h.userId)).toEqual([stored[0]!.userId]);
       // The holder reconnecting the same account is not refused by itself.
       expect(await store.upsertActiveAlone(input(stored[0]!.userId, sub))).toMatchObject({ googleSub: sub });
@@ -50,7 +40,7 @@ describe('one Google account per Slack person, in the store', () => {
   });
 
   it('when sharing is allowed and several people store one account at once, then each write sees every earlier holder (10 rounds)', async () => {
-    const store = createConnectionRepo(prisma);
+    const store = createConnectionRepo(database.prisma);
     for (let round = 0; round < 10; round += 1) {
       const sub = `shared-${round}-${randomBytes(4).toString('hex')}`;
       const people = Array.from({ length: 2 + randomInt(0, 4) }, (_, i) => `U${round}S${i}`);
@@ -69,7 +59,7 @@ describe('one Google account per Slack person, in the store', () => {
   });
 
   it('when the account is held in another workspace or only by an inactive connection, then it is free', async () => {
-    const store = createConnectionRepo(prisma);
+    const store = createConnectionRepo(database.prisma);
     await store.upsertActive({ ...input('U-other-team', 'sub-free'), teamId: 'T2' });
     const invalid = await store.upsertActive(input('U-invalid', 'sub-free'));
     await store.markInvalid(invalid.id, { googleSub: 'sub-free', sealed: null }, new Date());

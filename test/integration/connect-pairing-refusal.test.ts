@@ -1,26 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPrismaClient } from '../../src/platform/prisma';
 import { createPairingRepo } from '../../src/modules/connect/pairing-store';
-import type { PrismaClient } from '../../src/generated/prisma/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useMigratedPrisma } from '../helpers/database';
 
-let db: TestDatabase;
-let prisma: PrismaClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = createPrismaClient(db.url);
-});
-afterAll(async () => {
-  await prisma.$disconnect();
-  await db.drop();
-});
+const database = useMigratedPrisma();
 
 const MINUTE = 60_000;
 
 describe('refusing a pairing, in the store', () => {
-  const store = () => createPairingRepo(prisma);
+  const store = () => createPairingRepo(database.prisma);
   const newPairing = async (now: Date) => {
     const id = randomBytes(12).toString('hex');
     const p = { id, teamId: 'T1', userId: `U${id}`, purpose: 'connect' as const, codeHash: 'h' };

@@ -1,26 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPrismaClient } from '../../src/platform/prisma';
 import { createSealer } from '../../src/shared/crypto';
 import { createDraftStore } from '../../src/modules/send/draft-store';
-import type { PrismaClient } from '../../src/generated/prisma/client';
-import { createActiveConnection, createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createActiveConnection, useMigratedPrisma } from '../helpers/database';
 import { HELLO_CONTENT, newDraft } from '../helpers/send-fakes';
 
-let db: TestDatabase;
-let prisma: PrismaClient;
+const database = useMigratedPrisma();
 let connectionId: string;
 const sealer = createSealer({ current: 'v1', keys: new Map([['v1', randomBytes(32)]]) });
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  prisma = createPrismaClient(db.url);
-  const connection = await createActiveConnection(prisma);
-  connectionId = connection.id;
-});
-afterAll(async () => {
-  await prisma.$disconnect();
-  await db.drop();
+  connectionId = (await createActiveConnection(database.prisma)).id;
 });
 
 async function staged(store: ReturnType<typeof createDraftStore>) {
@@ -38,7 +28,7 @@ const jitter = () => sleep(Math.floor(Math.random() * 4));
 describe('draft versions in Postgres', () => {
   it('when an edit is saved, then the content is sealed anew, the version grows and an email.edited event is written', async () => {
     const events: string[] = [];
-    const store = createDraftStore(prisma, sealer, async (id) => {
+    const store = createDraftStore(database.prisma, sealer, async (id) => {
       events.push(id);
     });
     const draft = await staged(store);
@@ -53,7 +43,7 @@ describe('draft versions in Postgres', () => {
     expect(edited).toMatchObject({ version: 2, editedAt: at, recipientCount: 2, status: 'pending' });
     expect(store.openContent(edited)).toEqual(next);
     expect(events).toEqual([`${draft.id}:edited:2`]);
-    expect(await prisma.outcomeEvent.findUnique({ where: { id: events[0] } })).toMatchObject({
+    expect(await database.prisma.outcomeEvent.findUnique({ where: { id: events[0] } })).toMatchObject({
       type: 'email.edited',
       draftId: draft.id,
       recipientCount: 2,
@@ -64,7 +54,7 @@ describe('draft versions in Postgres', () => {
   });
 
   it('when a Send claim and an edit race (random timing, 20 rounds), then exactly one wins and a claim never takes an unseen version', async () => {
-    const store = createDraftStore(prisma, sealer);
+    const store = createDraftStore(database.prisma, sealer);
     for (let round = 0; round < 20; round++) {
       const draft = await staged(store);
       const [claimed, edited] = await Promise.all([
