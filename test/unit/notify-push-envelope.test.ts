@@ -50,6 +50,7 @@ describe('push intake', () => {
   const make = (over: Partial<Parameters<typeof createPushIntake>[0]> = {}) => {
     const remembered: string[] = [];
     const enqueued: string[] = [];
+    const raised: string[] = [];
     const receive = createPushIntake({
       dedupe: {
         seen: async (id) => remembered.includes(id),
@@ -59,18 +60,20 @@ describe('push intake', () => {
         { id: 'mb1', enabled: true },
         { id: 'mb2', enabled: false },
       ],
-      enqueueSync: async (id) => void enqueued.push(id),
+      raisePushed: async (email, historyId) => void raised.push(`${email}:${historyId}`),
+      enqueueSync: async (id) => void enqueued.push(`${id}@${raised.length}`),
       ...over,
     });
-    return { receive, remembered, enqueued };
+    return { receive, remembered, enqueued, raised };
   };
 
-  it('when a push arrives, then enabled mailboxes get a sync and the messageId is remembered after that', async () => {
-    const { receive, remembered, enqueued } = make();
+  it('when a push arrives, then its history id is raised, then enabled mailboxes get a sync and the messageId is remembered after that', async () => {
+    const { receive, remembered, enqueued, raised } = make();
     await expect(receive(push)).resolves.toBe('queued');
-    expect(enqueued).toEqual(['mb1']);
+    expect(enqueued).toEqual(['mb1@1']);
+    expect(raised).toEqual(['a@b.co:5']);
     await expect(receive(push)).resolves.toBe('duplicate');
-    expect(enqueued).toEqual(['mb1']);
+    expect(enqueued).toEqual(['mb1@1']);
     expect(remembered).toEqual(['m1']);
   });
 

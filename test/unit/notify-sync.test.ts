@@ -188,17 +188,61 @@ describe('mailbox sync', () => {
     expect(rechecks).toEqual([150n]);
   });
 
-  it('when the push names a history id the cursor already covers, then Gmail is still read: a newer push may have been folded into this job', async () => {
+  it('when the push names a history id the cursor already covers and no newer push was accepted, then Gmail is not read and only left intents are settled', async () => {
+    let gmailOpened = 0;
+    const asked: string[] = [];
+    const { sync, store, posted } = setup(fakeGmail(['a']), {
+      openGmail: async () => {
+        gmailOpened += 1;
+        return fakeGmail(['a']);
+      },
+      pushedUpTo: async (email) => {
+        asked.push(email);
+        return 100n;
+      },
+    });
+    store.pending.set('left', new Date(NOW.getTime() - 60_000));
+    await expect(sync.run({ mailboxId: 'mb', historyId: 90n })).resolves.toEqual({
+      status: 'skipped',
+      reason: 'covered',
+    });
+    await sync.run({ mailboxId: 'mb', historyId: 100n });
+    expect(asked).toEqual(['me@example.com', 'me@example.com']);
+    expect(gmailOpened).toBe(0);
+    expect(posted).toEqual([]);
+    expect(store.pending.size).toBe(0);
+    expect(store.mailbox.historyId).toBe(100n);
+  });
+
+  it.each([
+    ['a newer push was accepted for the address (folded into this job while it waited)', 101n],
+    ['nothing is known of the pushes for the address', undefined],
+  ])('when the push names a covered history id but %s, then Gmail is read', async (_name, highest) => {
     let gmailOpened = 0;
     const { sync, posted } = setup(fakeGmail(['a']), {
       openGmail: async () => {
         gmailOpened += 1;
         return fakeGmail(['a']);
       },
+      pushedUpTo: async () => highest,
     });
     await sync.run({ mailboxId: 'mb', historyId: 90n });
     expect(gmailOpened).toBe(1);
     expect(posted).toEqual([['a']]);
+  });
+
+  it('when a sync is a recheck or has no push, then Gmail is read whatever was pushed', async () => {
+    let gmailOpened = 0;
+    const { sync } = setup(fakeGmail([]), {
+      openGmail: async () => {
+        gmailOpened += 1;
+        return fakeGmail([]);
+      },
+      pushedUpTo: async () => 50n,
+    });
+    await sync.run({ mailboxId: 'mb', historyId: 90n, recheck: true });
+    await sync.run({ mailboxId: 'mb' });
+    expect(gmailOpened).toBe(2);
   });
 
   it('when the cursor is too old, then recent unannounced inbox mail is backfilled and the user told', async () => {

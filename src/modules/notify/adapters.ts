@@ -11,6 +11,7 @@ import { createNotifyScheduler } from './jobs';
 import { createMailboxRepo } from './mailbox-store';
 import { createOwnerDm } from './owner-dm';
 import { createPushDedupe } from './push-dedupe';
+import { createPushedHistory } from './pushed-history';
 import { createPushTokenVerifier } from './push-token-verifier';
 import { cachingVerifier } from './verified-token-cache';
 import { createSlackAnnouncer } from './slack-announcer';
@@ -44,10 +45,13 @@ export function createNotifyAdapters(
     verifySignature: cachingVerifier(createPushTokenVerifier(config), { nowSeconds }),
     nowSeconds,
   };
+  const publish = createAgentPublisher(app, log);
+  const pushed = createPushedHistory(app.redis, config.REDIS_KEY_PREFIX);
   /** A push is recorded as a sync of every enabled mailbox of the address (domain/push-intake). */
   const pushIntake: PushIntakeDeps = {
     dedupe: createPushDedupe(app.redis, config.REDIS_KEY_PREFIX),
     touchMailboxes: routes.mailboxesOf,
+    raisePushed: pushed.raise,
     enqueueSync: schedule.afterPush,
   };
   return {
@@ -65,9 +69,16 @@ export function createNotifyAdapters(
       }),
     ),
     announcer: createSlackAnnouncer(app, log),
-    publish: createAgentPublisher(app, log),
+    publish,
     countWatch: (outcome: 'renewed' | 'lapsed' | 'failed') => app.metrics.watchExpiries.inc({ outcome }),
     pushAuth,
     pushIntake,
+    /** What a sync reaches besides the mailbox store, Gmail and Slack (domain/sync). */
+    syncPorts: {
+      publish,
+      pushedUpTo: pushed.highest,
+      scheduleRecheck: schedule.recheck,
+      digestThreshold: config.NOTIFY_DIGEST_THRESHOLD,
+    },
   };
 }

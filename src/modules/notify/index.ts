@@ -33,9 +33,7 @@ export default async function notifyModule(
     ...base,
     ...a.announcer,
     ...SYNC_BATCH,
-    publish: a.publish,
-    scheduleRecheck: schedule.recheck,
-    digestThreshold: config.NOTIFY_DIGEST_THRESHOLD,
+    ...a.syncPorts,
     rules: rules.hook,
   });
   const control = createMailboxControl({ ...base, topicName, findConnection: connections.findByUser });

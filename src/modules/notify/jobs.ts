@@ -47,8 +47,9 @@ const retryOptions = (r: NotifyRetry) => ({
  * Producers of notify jobs. Syncs share one deduplication id per mailbox in keepLastIfActive mode:
  * at most one sync of a mailbox is active and at most one waits behind it, so bursts coalesce and
  * two syncs of one mailbox never run at once (on any machine). A push that arrives while a sync
- * already waits is folded into it without changing its data, so a sync always reads Gmail's history
- * from the cursor, whatever history id its job names.
+ * already waits is folded into it without changing its data, so a job's history id can be older
+ * than a push it stands for: a sync skips Gmail only when the highest history id pushed for the
+ * address is covered too (domain/covered).
  */
 export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'queues'>) {
   const queue: Queue = app.queues.notify;

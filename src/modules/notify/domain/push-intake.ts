@@ -8,6 +8,8 @@ export interface PushIntakeDeps {
    * later and at most every so often (it only decides when a silent mailbox gets a safety sync).
    */
   touchMailboxes(email: string): Promise<Array<{ id: string; enabled: boolean }>>;
+  /** Raises the highest history id pushed for the address (never lowers it). */
+  raisePushed(email: string, historyId: bigint): Promise<void>;
   /** Durably records the sync (a job); throws when it could not be recorded. */
   enqueueSync(mailboxId: string, historyId: bigint): Promise<void>;
 }
@@ -20,13 +22,15 @@ export type PushOutcome = 'queued' | 'duplicate' | 'unknown_mailbox' | 'disabled
  * recorded: a duplicate key written first would turn that redelivery into a silent loss. Two
  * copies racing past `seen` both enqueue, which the per-mailbox coalescing absorbs. The dedupe
  * check and the address's mailboxes are asked for together (one round trip of waiting, not two);
- * a duplicate then ignores the mailboxes.
+ * a duplicate then ignores the mailboxes. The address's highest pushed history id is raised in that
+ * same wait, so before any job is recorded (a sync compares it with its cursor, see sync's `covered`).
  */
 export function createPushIntake(deps: PushIntakeDeps) {
   return async function receive(push: GmailPush): Promise<PushOutcome> {
     const [seen, mailboxes] = await Promise.all([
       deps.dedupe.seen(push.messageId),
       deps.touchMailboxes(push.emailAddress),
+      deps.raisePushed(push.emailAddress, push.historyId),
     ]);
     if (seen) return 'duplicate';
     const enabled = mailboxes.filter((m) => m.enabled);

@@ -5,10 +5,12 @@ import { failureOf, isConnectionGone, isNotifyError, isTransient, wasNotSent } f
 import { gmailIdsOf, isCandidate, planAnnouncements, senderAddress } from './mail-filter';
 import { awaitOthers, claimedPart } from './claims';
 import { createReconciler, type ReconcileDeps } from './reconcile';
+import { isCovered, type CoveredDeps } from './covered';
 import type { GmailPort, MailRules, NotifyBaseDeps, SyncRules, TellOwner } from './ports';
 import type { Announcement, Failure, MailboxRecord, MailHeaders } from './types';
 
-export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
+export interface SyncDeps
+  extends NotifyBaseDeps, CoveredDeps, Pick<ReconcileDeps, 'findAnnounced' | 'inFlightMs'> {
   /**
    * Posts the announcement with its Gmail ids in the message's metadata (see `findAnnounced`). The
    * intent was written at `intendedAt`: the post must not be sent later than it can still be seen
@@ -26,6 +28,7 @@ export interface SyncDeps extends NotifyBaseDeps, Pick<ReconcileDeps, 'findAnnou
   rules?: SyncRules;
 }
 
+const COVERED = { status: 'skipped', reason: 'covered' } as const;
 const ANNOUNCE_ALL: MailRules = { candidate: isCandidate, route: async (mails) => mails };
 
 export interface SyncRequest {
@@ -160,8 +163,7 @@ export function createSync(deps: SyncDeps) {
     if (mailbox.historyId === null) return { status: 'skipped', reason: 'no_cursor' };
     const cursor = mailbox.historyId;
     try {
-      // Gmail is read even when the job's history id is at or below the cursor: pushes arriving while this
-      // job waited were folded into it by the queue's deduplication and may carry newer history.
+      if (await isCovered(deps, mailbox, cursor, req)) return await reconcile(mailbox).then(() => COVERED);
       const gmail = await deps.openGmail(mailbox.connectionId);
       await reconcile(mailbox);
       try {
