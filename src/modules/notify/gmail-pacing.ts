@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { createQuotaPacer } from '../../shared/quota-pacer';
 import { createRateGate } from '../../shared/rate-gate';
 import type { GmailPort } from './domain/ports';
 
@@ -12,14 +12,15 @@ export const QUOTA_UNITS = { historyList: 2, messagesGet: 5 } as const;
  */
 const WATCH_WINDOW_MS = 1_000;
 const WATCH_MARGIN_MS = 50;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** An account's reads may burst by one messages.get: any second holds at most the rate plus 5 units. */
+const USER_BURST_UNITS = QUOTA_UNITS.messagesGet;
 
 /**
  * Paces notify's Gmail calls, across every machine (Redis): `users.watch` for the whole deployment at
- * `watchPerSecond`, and each account's history and message reads within `userUnitsPerSecond` quota
- * units. A call over a limit waits for its turn; none is dropped. Pacing fails while Redis is down
- * (the job retries), it never lets a call through unpaced.
+ * `watchPerSecond`, and each account's history and message reads at `userUnitsPerSecond` quota
+ * units (any second holds at most that plus one messages.get: 205 by default, where Gmail allows 250
+ * per user as a moving average). A call over a limit waits for its turn; none is dropped. Pacing
+ * fails while Redis is down (the job retries), it never lets a call through unpaced.
  */
 export function createGmailPacing(p: {
   redis: Redis;
@@ -34,25 +35,14 @@ export function createGmailPacing(p: {
     windowMs: WATCH_WINDOW_MS,
     marginMs: WATCH_MARGIN_MS,
   });
-  const userQuota = new RateLimiterRedis({
-    storeClient: p.redis,
-    keyPrefix: `${p.keyPrefix}:rl:gmail-user-units`,
-    points: p.userUnitsPerSecond,
-    duration: 1,
-    rejectIfRedisNotReady: true,
+  const userQuota = createQuotaPacer({
+    redis: p.redis,
+    keyPrefix: `${p.keyPrefix}:notify:gmail-user-units`,
+    perSecond: p.userUnitsPerSecond,
+    burst: USER_BURST_UNITS,
   });
-  /** Waits until `units` of this account's quota are free in the current second, then takes them. */
-  async function spend(account: string, units: number): Promise<void> {
-    for (;;) {
-      try {
-        await userQuota.consume(account, Math.min(units, p.userUnitsPerSecond));
-        return;
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        await sleep(Math.max(1, rejection.msBeforeNext));
-      }
-    }
-  }
+  /** Waits until `units` of this account's quota may be spent, then spends them. */
+  const spend = (account: string, units: number) => userQuota.spend(account, units);
   return {
     /** The same port with its calls paced; `account` names the Gmail account whose quota is spent. */
     paced(gmail: GmailPort, account: string): GmailPort {
