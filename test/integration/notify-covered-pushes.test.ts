@@ -13,7 +13,7 @@ const pause = (maxMs: number) => new Promise((r) => setTimeout(r, Math.random() 
 async function drained(queue: Queue, timeoutMs: number) {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     if (Object.values(counts).every((n) => n === 0)) return;
     if (Date.now() > end) throw new Error(`queue not drained: ${JSON.stringify(counts)}`);
     await new Promise((r) => setTimeout(r, 20));
