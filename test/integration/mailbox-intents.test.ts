@@ -42,10 +42,10 @@ describe('announcement intents in Postgres', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const ids = Array.from({ length: 8 }, (_, i) => `r${round}-m${i}`);
       const shuffled = [...ids].sort(() => Math.random() - 0.5);
-      const [a, b] = await Promise.all([
+      const [a, b] = (await Promise.all([
         repo.recordIntent(mailboxId, ids, new Date()),
-        repo.recordIntent(mailboxId, shuffled, new Date()),
-      ]);
+        repo.recordIntent(mailboxId, shuffled, new Date(), { ifEnabled: true }),
+      ])) as [string[], string[]];
       expect([...a, ...b].sort()).toEqual([...ids].sort());
       // What a caller gets back keeps the order it asked in.
       expect(a).toEqual(ids.filter((id) => a.includes(id)));
@@ -57,6 +57,16 @@ describe('announcement intents in Postgres', () => {
     await repo.recordIntent(mailboxId, ['pending'], new Date());
     expect(await repo.recordIntent(mailboxId, ['done', 'pending', 'new'], new Date())).toEqual(['new']);
     expect(await repo.recordIntent(mailboxId, [], new Date())).toEqual([]);
+  });
+
+  it('when an intent is asked for only while the mailbox is on, then a turned-off mailbox gets none written', async () => {
+    expect(await repo.recordIntent(mailboxId, ['on1'], new Date(), { ifEnabled: true })).toEqual(['on1']);
+    expect(await repo.recordIntent(mailboxId, ['on1'], new Date(), { ifEnabled: true })).toEqual([]);
+    await repo.disable(connectionId, 'ok', null);
+    expect(await repo.recordIntent(mailboxId, ['off1'], new Date(), { ifEnabled: true })).toBeUndefined();
+    expect(await repo.unnotified(mailboxId, ['off1'])).toEqual(['off1']);
+    // Without the condition (a held digest of a lapsed grant), the intent is written as before.
+    expect(await repo.recordIntent(mailboxId, ['off2'], new Date())).toEqual(['off2']);
   });
 
   it('when notifications are turned off, then pending intents are settled, so none is reconciled later', async () => {

@@ -42,7 +42,8 @@ function fakeStore(mailbox: MailboxRecord) {
       return { id: mailbox.id, email: mailbox.email, wasEnabled: true };
     },
     unnotified: async (_id: string, ids: string[]) => ids.filter((i) => !notified.has(i) && !pending.has(i)),
-    recordIntent: async (_id: string, ids: string[], now: Date) => {
+    recordIntent: async (_id: string, ids: string[], now: Date, opts?: { ifEnabled: boolean }) => {
+      if (opts?.ifEnabled && !store.mailbox.enabled) return undefined;
       const fresh = ids.filter((i) => !notified.has(i) && !pending.has(i));
       fresh.forEach((i) => pending.set(i, now));
       return fresh;

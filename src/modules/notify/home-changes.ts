@@ -25,10 +25,12 @@ export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: Re
       if (result) refreshOwnerOf(result.id);
       return result;
     },
-    // The sync records the time of the last notification when it ends.
+    // The sync records the time of the last notification when it ends (and may say whose mailbox it is).
     async recordSync(id, p) {
-      await store.recordSync(id, p);
-      if (p.notified) refreshOwnerOf(id);
+      const owner = await store.recordSync(id, p);
+      if (p.notified && owner) refreshHome(owner.teamId, owner.userId);
+      else if (p.notified) refreshOwnerOf(id);
+      return owner;
     },
     // A renewed watch: a later expiry, and a lapsed watch healthy again.
     async recordWatch(id, watchExpiresAt) {

@@ -82,12 +82,14 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
     async recordSync(id, { now, notified, state, problem, advanceTo }) {
       // One statement: the cursor moves forward only (as advanceCursor), with the sync's outcome.
       const to = advanceTo?.toString() ?? null;
-      await prisma.$executeRaw`
+      const rows = await prisma.$queryRaw<Array<{ teamId: string; userId: string }>>`
         UPDATE mailboxes SET last_sync_at = ${now}, state = ${state}, state_reason = ${reasonOf(problem)},
           last_notified_at = CASE WHEN ${notified}::boolean THEN ${now} ELSE last_notified_at END,
           history_id = CASE WHEN ${to}::numeric > coalesce(history_id, -1) THEN ${to}::numeric ELSE history_id END,
           updated_at = now()
-        WHERE id = ${id}::uuid`;
+        WHERE id = ${id}::uuid
+        RETURNING team_id AS "teamId", user_id AS "userId"`;
+      return rows[0];
     },
     async setState(id, state, problem) {
       await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reasonOf(problem) } });
@@ -108,17 +110,24 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       const seen = new Set(done.map((d) => d.gmailMessageId));
       return gmailIds.filter((g) => !seen.has(g));
     },
-    async recordIntent(id, gmailIds, now) {
+    async recordIntent(id, gmailIds, now, opts) {
       if (gmailIds.length === 0) return [];
       // RETURNING names exactly the rows this statement inserted; a row another sync wrote first
       // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
       // Rows go in key order, so two statements over overlapping ids wait on each other, never deadlock.
+      // `ifEnabled`: the mailbox must be on (read in the same statement); a NULL row says it was.
       const ordered = [...new Set(gmailIds)].sort();
-      const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string }>>`
-        INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
-        SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g ORDER BY g
-        ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
-        RETURNING gmail_message_id`;
+      const onlyIfOn = opts?.ifEnabled === true;
+      const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string | null }>>`
+        WITH turned_on AS (SELECT 1 FROM mailboxes WHERE id = ${id}::uuid AND (enabled OR NOT ${onlyIfOn}::boolean)),
+        written AS (
+          INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
+          SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g
+          WHERE NOT ${onlyIfOn}::boolean OR EXISTS (SELECT 1 FROM turned_on) ORDER BY g
+          ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
+          RETURNING gmail_message_id)
+        SELECT gmail_message_id FROM written UNION ALL SELECT NULL FROM turned_on`;
+      if (onlyIfOn && !rows.some((r) => r.gmail_message_id === null)) return undefined;
       const inserted = new Set(rows.map((r) => r.gmail_message_id));
       return gmailIds.filter((g) => inserted.has(g));
     },

@@ -31,7 +31,10 @@ export interface MailboxStore {
   recordWatch(id: string, watchExpiresAt: Date): Promise<void>;
   /** Moves the cursor forward only: a smaller or equal id leaves it unchanged (returns false). */
   advanceCursor(id: string, historyId: bigint): Promise<boolean>;
-  /** A finished sync; with `advanceTo`, the cursor moves forward in the same write (as advanceCursor). */
+  /**
+   * A finished sync; with `advanceTo`, the cursor moves forward in the same write (as advanceCursor).
+   * May say whose mailbox it is (read in the same statement), so the caller need not look it up.
+   */
   recordSync(
     id: string,
     p: {
@@ -41,7 +44,7 @@ export interface MailboxStore {
       problem: MailboxProblem | null;
       advanceTo?: bigint;
     },
-  ): Promise<void>;
+  ): Promise<{ teamId: string; userId: string } | void>;
   setState(id: string, state: MailboxState, problem: MailboxProblem | null): Promise<void>;
   /** Claims the single "your notifications lapsed" message until the next successful renewal. */
   claimLapseNotice(id: string, now: Date): Promise<boolean>;
@@ -50,8 +53,14 @@ export interface MailboxStore {
   /**
    * Writes, before a Slack post, that these messages are about to be announced (durable intent).
    * Returns the ids whose intent this call wrote: the others already had a row (another sync's).
+   * With `ifEnabled`, the same statement writes nothing and returns undefined when the mailbox is off.
    */
-  recordIntent(id: string, gmailIds: string[], now: Date): Promise<string[]>;
+  recordIntent(
+    id: string,
+    gmailIds: string[],
+    now: Date,
+    opts?: { ifEnabled: boolean },
+  ): Promise<string[] | undefined>;
   /** The post is known to be in Slack: the messages are announced. */
   markNotified(id: string, gmailIds: string[]): Promise<void>;
   /** Intents whose post may or may not have reached Slack (the process stopped in between). */

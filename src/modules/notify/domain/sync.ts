@@ -74,13 +74,13 @@ export function createSync(deps: SyncDeps) {
   async function announceAll(mailbox: MailboxRecord, mails: MailHeaders[]): Promise<boolean> {
     const others: string[] = [];
     for (const announcement of planAnnouncements(mails, deps.digestThreshold)) {
-      const current = await mailboxes.findById(mailbox.id);
-      if (!current?.enabled) return false;
       const intendedAt = clock.now();
       // Only the messages whose intent this sync wrote are its to announce: a concurrent sync that
-      // wrote the others first posts them (or its crash leaves them to the reconciler).
+      // wrote the others first posts them (or its crash leaves them to the reconciler). None once off.
       const ids = gmailIdsOf(announcement);
-      const claimed = new Set(await mailboxes.recordIntent(mailbox.id, ids, intendedAt));
+      const written = await mailboxes.recordIntent(mailbox.id, ids, intendedAt, { ifEnabled: true });
+      if (!written) return false;
+      const claimed = new Set(written);
       others.push(...ids.filter((id) => !claimed.has(id)));
       const mine = claimedPart(announcement, claimed);
       if (!mine) continue;
