@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MailboxRepo } from './mailbox-store';
+import { batchPerTick } from './tick-batch';
 
 export interface MailboxRoute {
   id: string;
@@ -30,6 +31,7 @@ const MAX_TOUCHED = 10_000;
  * every machine) so a push does not ask Postgres, and forgotten whenever a mailbox of the address is
  * turned on or off. The last push time (read only to pick mailboxes for safety syncs, hours later) is
  * written when Postgres is asked anyway, else at most every PUSH_TIME_EVERY_MS, after the answer.
+ * The lookups of one event-loop round are one MGET.
  */
 export function createAddressRoutes(p: {
   redis: Redis;
@@ -53,9 +55,10 @@ export function createAddressRoutes(p: {
     const since = new Date(now.getTime() - PUSH_TIME_EVERY_MS);
     void p.source.touchPushIfOlder(email, now, since).catch(p.onTouchError);
   };
+  const remembered = batchPerTick<string, string | null>((emails) => p.redis.mget(emails.map(key)));
   return {
     async mailboxesOf(email: string): Promise<MailboxRoute[]> {
-      const cached = await p.redis.get(key(email));
+      const cached = await remembered(email);
       if (cached) {
         touchLater(email);
         return JSON.parse(cached) as MailboxRoute[];

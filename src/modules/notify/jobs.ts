@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Sync, SyncResult } from './domain/sync';
 import type { Renewal } from './domain/renewal';
 import { isPostInFlight, retryAfterMs } from './domain/failures';
+import { addPerTick } from './bulk-add';
 
 export const SYNC_JOB = 'sync';
 export const RENEW_JOB = 'renew-watch';
@@ -54,20 +55,20 @@ const retryOptions = (r: NotifyRetry) => ({
 export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'queues'>) {
   const queue: Queue = app.queues.notify;
   const retry = retryOf(app.config);
+  const syncJob = (id: string, p: { historyId?: bigint; recheck?: boolean; delayMs?: number }) => ({
+    name: SYNC_JOB,
+    data: { mailboxId: id, historyId: p.historyId?.toString(), recheck: p.recheck },
+    opts: {
+      ...retryOptions(retry),
+      delay: p.delayMs,
+      deduplication: { id: `sync:${id}`, keepLastIfActive: true },
+    },
+  });
+  const addPushed = addPerTick(queue);
   const scheduler = {
-    async sync(
-      id: string,
-      p: { historyId?: bigint; recheck?: boolean; delayMs?: number } = {},
-    ): Promise<void> {
-      await queue.add(
-        SYNC_JOB,
-        { mailboxId: id, historyId: p.historyId?.toString(), recheck: p.recheck },
-        {
-          ...retryOptions(retry),
-          delay: p.delayMs,
-          deduplication: { id: `sync:${id}`, keepLastIfActive: true },
-        },
-      );
+    async sync(id: string, p: { historyId?: bigint; recheck?: boolean; delayMs?: number } = {}) {
+      const job = syncJob(id, p);
+      await queue.add(job.name, job.data, job.opts);
     },
     /** Watch renewals go to the `watch` queue, whose limiter paces users.watch across machines. */
     async renew(ids: string[]): Promise<void> {
@@ -81,8 +82,8 @@ export function createNotifyScheduler(app: Pick<FastifyInstance, 'config' | 'que
         );
       }
     },
-    /** A push announced `historyId` for this mailbox. */
-    afterPush: (id: string, historyId: bigint) => scheduler.sync(id, { historyId }),
+    /** A push announced `historyId` for this mailbox; the pushes of one event-loop round share one addBulk. */
+    afterPush: (id: string, historyId: bigint) => addPushed(syncJob(id, { historyId })),
     /** The one delayed look after a push that history did not show yet. */
     recheck: (id: string, historyId: bigint) =>
       scheduler.sync(id, { historyId, recheck: true, delayMs: app.config.NOTIFY_RECHECK_DELAY_MS }),
