@@ -68,11 +68,24 @@ export interface PushAuthDeps extends PushExpectations {
   nowSeconds(): number;
 }
 
+/** Tokens whose decoding is remembered (Pub/Sub reuses one for about an hour); oldest forgotten first. */
+const DECODED_TOKENS = 100;
+
 export function createPushAuthenticator(deps: PushAuthDeps) {
+  // Decoding trusts nothing (the signature and claims are still checked on every push); it is only
+  // remembered so that the same token is not parsed again on each push.
+  const decodedTokens = new Map<string, DecodedJwt | undefined>();
+  const decode = (token: string) => {
+    if (decodedTokens.has(token)) return decodedTokens.get(token);
+    const decoded = decodeJwt(token);
+    if (decodedTokens.size >= DECODED_TOKENS) decodedTokens.delete(decodedTokens.keys().next().value!);
+    decodedTokens.set(token, decoded);
+    return decoded;
+  };
   return async function authenticate(authorization: string | undefined): Promise<PushAuthResult> {
     const token = /^Bearer ([A-Za-z0-9_.-]+=*)$/.exec(authorization ?? '')?.[1];
     if (!token) return reject('unauthenticated', 'missing_token');
-    const decoded = decodeJwt(token);
+    const decoded = decode(token);
     if (!decoded) return reject('unauthenticated', 'malformed_token');
     // Google signs with RS256 only; anything else (notably "none") is refused before any key lookup.
     if (decoded.header.alg !== 'RS256') return reject('unauthenticated', 'algorithm');
