@@ -8,6 +8,8 @@ import { createGmailFactory, type GmailApi } from '../../shared/gmail';
 import { classifyGoogleError } from '../../shared/google-errors';
 import type { ConnectModule } from '../connect';
 import type { GmailPacing } from './gmail-pacing';
+import { createGmailReads, type GmailGet } from './gmail-reads';
+import type { gmail_v1 } from '@googleapis/gmail';
 
 const HISTORY_PAGE_SIZE = 500;
 
@@ -26,9 +28,13 @@ export function gmailError(err: unknown, what: string): AppError<NotifyErrorCode
 const header = (headers: Array<{ name?: string | null; value?: string | null }> | undefined, name: string) =>
   headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? '';
 
-/** The Gmail calls notifications make, for one account's access token. */
+/**
+ * The Gmail calls notifications make, for one account's access token: the sync's reads through `get`,
+ * the others through the googleapis client, built on first use.
+ */
 export function createNotifyGmail(
-  api: GmailApi,
+  client: () => GmailApi,
+  get: GmailGet,
   onError: (err: AppError<NotifyErrorCode>) => void,
 ): GmailPort {
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -43,7 +49,7 @@ export function createNotifyGmail(
   return {
     async watch(topicName) {
       const { data } = await call('users.watch', () =>
-        api.users.watch({
+        client().users.watch({
           userId: 'me',
           requestBody: { topicName, labelIds: ['INBOX'], labelFilterBehavior: 'include' },
         }),
@@ -53,19 +59,19 @@ export function createNotifyGmail(
       return { historyId: String(data.historyId), expiration: new Date(Number(data.expiration)) };
     },
     async stop() {
-      await call('users.stop', () => api.users.stop({ userId: 'me' }));
+      await call('users.stop', () => client().users.stop({ userId: 'me' }));
     },
     async listHistory(startHistoryId, pageToken) {
-      const { data } = await call('history.list', () =>
-        api.users.history.list({
-          userId: 'me',
-          startHistoryId,
-          historyTypes: ['messageAdded'],
-          labelId: 'INBOX',
-          maxResults: HISTORY_PAGE_SIZE,
-          pageToken,
-        }),
-      );
+      const query = new URLSearchParams({
+        startHistoryId,
+        historyTypes: 'messageAdded',
+        labelId: 'INBOX',
+        maxResults: String(HISTORY_PAGE_SIZE),
+      });
+      if (pageToken) query.set('pageToken', pageToken);
+      const data = (await call('history.list', () =>
+        get('history', query),
+      )) as gmail_v1.Schema$ListHistoryResponse;
       const messages = (data.history ?? []).flatMap((h) =>
         (h.messagesAdded ?? []).flatMap(({ message }) =>
           message?.id ? [{ id: message.id, labelIds: message.labelIds ?? [] }] : [],
@@ -79,14 +85,15 @@ export function createNotifyGmail(
     },
     async headers(id): Promise<MailHeaders | undefined> {
       try {
-        const { data } = await call('messages.get', () =>
-          api.users.messages.get({
-            userId: 'me',
-            id,
-            format: 'metadata',
-            metadataHeaders: ['From', 'Subject', 'Date'],
-          }),
-        );
+        const query = new URLSearchParams([
+          ['format', 'metadata'],
+          ['metadataHeaders', 'From'],
+          ['metadataHeaders', 'Subject'],
+          ['metadataHeaders', 'Date'],
+        ]);
+        const data = (await call('messages.get', () =>
+          get(`messages/${encodeURIComponent(id)}`, query),
+        )) as gmail_v1.Schema$Message;
         const headers = data.payload?.headers ?? undefined;
         const internal = Number(data.internalDate);
         const dated =
@@ -107,12 +114,12 @@ export function createNotifyGmail(
     },
     async recentInbox(max) {
       const { data } = await call('messages.list', () =>
-        api.users.messages.list({ userId: 'me', labelIds: ['INBOX'], maxResults: max }),
+        client().users.messages.list({ userId: 'me', labelIds: ['INBOX'], maxResults: max }),
       );
       return (data.messages ?? []).flatMap((m) => (m.id ? [m.id] : []));
     },
     async currentHistoryId() {
-      const { data } = await call('users.getProfile', () => api.users.getProfile({ userId: 'me' }));
+      const { data } = await call('users.getProfile', () => client().users.getProfile({ userId: 'me' }));
       if (!data.historyId) throw notifyErrors.fail('gmail_bad_response', 'getProfile returned no historyId');
       return String(data.historyId);
     },
@@ -135,6 +142,10 @@ export function createGmailOpener(
   pacing: GmailPacing,
 ) {
   const gmailFor = createGmailFactory(app.config);
+  const readsFor = createGmailReads({
+    apiUrl: app.config.GMAIL_API_URL,
+    timeoutMs: app.config.HTTP_TIMEOUT_MS,
+  });
   const clients = new Map<string, { accessToken: string; port: GmailPort }>();
   return async (connectionId: string): Promise<GmailPort> => {
     const { accessToken, connection } = await accessTokens.forConnection(connectionId);
@@ -144,7 +155,9 @@ export function createGmailOpener(
       clients.set(connectionId, known);
       return known.port;
     }
-    const gmail = createNotifyGmail(gmailFor(accessToken), (err) => {
+    let api: GmailApi | undefined;
+    const client = () => (api ??= gmailFor(accessToken));
+    const gmail = createNotifyGmail(client, readsFor(accessToken), (err) => {
       app.metrics.apiErrors.inc({ service: 'gmail', kind: err.code });
       if (err.code === 'gmail_unauthorized') {
         accessTokens.forget(connectionId);
