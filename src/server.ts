@@ -2,6 +2,7 @@ import './runtime-flags';
 import { loadConfig, ConfigError } from './config';
 import { buildApp } from './app';
 import { createLogger } from './shared/logger';
+import { startIdleCollector } from './platform/idle-gc';
 
 /** The process: load config → build app → listen → start background work → drain on signals. */
 async function main() {
@@ -63,6 +64,8 @@ async function main() {
 
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.startBackground();
+  // Once start-up's burst is over and the process idles, its garbage and grown young generation go.
+  startIdleCollector(log);
   log.info({ port: config.PORT, metricsPort: app.metricsPort() }, 'mailbridge ready');
 }
 
