@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { MailboxProblem, MailboxRecord, MailboxState } from './domain/types';
 import { problemText } from './replies';
 
@@ -7,7 +7,17 @@ type Row = NonNullable<Awaited<ReturnType<PrismaClient['mailbox']['findUnique']>
 /** The state reason is kept in words, as the status commands of both modules show it. */
 export const reasonOf = (problem: MailboxProblem | null) => (problem ? problemText(problem) : null);
 
-export function toRecord(row: Row): MailboxRecord {
+/** A mailbox row as `SELECT ${MAILBOX_COLUMNS}` returns it (raw SQL): the history id as text. */
+export type RawRow = Omit<Row, 'historyId' | 'createdAt' | 'updatedAt'> & { historyId: string | null };
+
+/** The columns `toRecord` reads, named as the Prisma row names them, for the sync's raw reads. */
+export const MAILBOX_COLUMNS = Prisma.raw(`id::text AS id, connection_id::text AS "connectionId",
+  team_id AS "teamId", user_id AS "userId", email, enabled, history_id::text AS "historyId",
+  watch_expires_at AS "watchExpiresAt", state, state_reason AS "stateReason", last_push_at AS "lastPushAt",
+  last_sync_at AS "lastSyncAt", last_notified_at AS "lastNotifiedAt", lapse_notified_at AS "lapseNotifiedAt"`);
+
+export function toRecord(row: Row | RawRow): MailboxRecord {
+  const history = row.historyId;
   return {
     id: row.id,
     connectionId: row.connectionId,
@@ -16,7 +26,7 @@ export function toRecord(row: Row): MailboxRecord {
     email: row.email,
     enabled: row.enabled,
     // DECIMAL(30,0) holds any unsigned 64-bit history id; toFixed never uses an exponent.
-    historyId: row.historyId === null ? null : BigInt(row.historyId.toFixed()),
+    historyId: history === null ? null : BigInt(typeof history === 'string' ? history : history.toFixed()),
     watchExpiresAt: row.watchExpiresAt,
     state: row.state as MailboxState,
     stateReason: row.stateReason,
