@@ -1,5 +1,9 @@
-/** Most people whose DM channel is remembered at once; the longest remembered is forgotten first. */
-const MAX_ENTRIES = 1_000;
+/**
+ * Most people whose DM channel is remembered at once; the longest remembered is forgotten first. An
+ * entry is two short strings (about 100 bytes): past this many active people a process would open
+ * DMs again on every announcement.
+ */
+const MAX_ENTRIES = 10_000;
 
 /**
  * Each person's DM channel with the bot, opened once per process: Slack answers the same channel to
