@@ -27,10 +27,23 @@ export interface Started {
 }
 
 /** Spawns the compiled server on the stack's port and configuration; waits for /readyz 200. */
+/**
+ * With BENCH_CPU_PROFILE_DIR set, the server runs with V8's CPU profiler (`lib/cpu-profiler.cjs`,
+ * preloaded through NODE_OPTIONS, where `--cpu-prof` is refused) and writes `<pid>.cpuprofile` there.
+ */
+const profilerEnv = (): Record<string, string> => {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return {};
+  return {
+    NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profiler.cjs')}`,
+    BENCH_CPU_PROFILE_DIR: path.resolve(dir),
+  };
+};
+
 export async function startCompiled(stack: Stack, extraEnv: Record<string, string> = {}): Promise<Started> {
   const t0 = performance.now();
   const server = await startServerProcess(
-    { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...extraEnv },
+    { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...profilerEnv(), ...extraEnv },
     { compiled: true, waitReady: false },
   );
   stack.server = server;
