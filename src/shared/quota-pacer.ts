@@ -27,6 +27,9 @@ return start - now
  *
  * Hand-written (a key and a short script) because the limiters at hand count fixed windows.
  */
+const COMMAND = 'quotaPacerSpend';
+type SpendCommand = (key: string, costUs: number, burstUs: number) => Promise<unknown>;
+
 export function createQuotaPacer(p: {
   redis: Redis;
   keyPrefix: string;
@@ -37,11 +40,14 @@ export function createQuotaPacer(p: {
   const unitUs = 1_000_000 / p.perSecond;
   const burstUs = Math.ceil(p.burst * unitUs);
   const sleep = p.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // EVALSHA: the script is sent once per connection, not with every spend.
+  p.redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SPEND });
+  const take = (p.redis as unknown as Record<typeof COMMAND, SpendCommand>)[COMMAND].bind(p.redis);
   return {
     /** Waits until `units` may be spent for `name` (an account), then returns. */
     async spend(name: string, units: number): Promise<void> {
       const costUs = Math.ceil(Math.min(units, p.burst) * unitUs);
-      const waitUs = Number(await p.redis.eval(SPEND, 1, `${p.keyPrefix}:${name}`, costUs, burstUs));
+      const waitUs = Number(await take(`${p.keyPrefix}:${name}`, costUs, burstUs));
       if (waitUs > 0) await sleep(Math.ceil(waitUs / 1000));
     },
   };

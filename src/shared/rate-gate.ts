@@ -29,6 +29,9 @@ return slot - now
  * Hand-written (a key and a short script) because the limiters at hand count fixed windows, which let
  * up to twice the rate through around a window's edge, or let a burst through at once.
  */
+const COMMAND = 'rateGateTake';
+type TakeCommand = (key: string, intervalUs: number) => Promise<unknown>;
+
 export function createRateGate(p: {
   redis: Redis;
   key: string;
@@ -42,10 +45,13 @@ export function createRateGate(p: {
   const intervalUs = Math.ceil(((p.windowMs + margin) * 1000) / p.max);
   const lateMs = Math.max(1, margin / 2);
   const sleep = p.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // EVALSHA: the script is sent once per connection, not with every call.
+  p.redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TAKE });
+  const reserve = (p.redis as unknown as Record<typeof COMMAND, TakeCommand>)[COMMAND].bind(p.redis);
   return {
     async take(): Promise<void> {
       for (;;) {
-        const wait = Number(await p.redis.eval(TAKE, 1, p.key, intervalUs)) / 1000;
+        const wait = Number(await reserve(p.key, intervalUs)) / 1000;
         if (wait <= 0) return;
         const from = performance.now();
         await sleep(Math.ceil(wait));
