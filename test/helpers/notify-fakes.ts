@@ -99,6 +99,15 @@ export function memoryMailboxes(rows: MailboxRecord[] = []) {
     async setState(id, state, problem) {
       Object.assign(byId.get(id)!, { state, stateReason: reasonOf(problem) });
     },
+    async lapseExpired(ids, now) {
+      const marked = ids
+        .map((id) => byId.get(id))
+        .filter((r): r is MailboxRecord => !!r)
+        .filter((r) => r.enabled && r.state !== 'lapsed' && (!r.watchExpiresAt || r.watchExpiresAt <= now));
+      for (const r of marked)
+        Object.assign(r, { state: 'lapsed', stateReason: reasonOf({ kind: 'watch_expired' }) });
+      return marked.map(({ id, teamId, userId }) => ({ id, teamId, userId }));
+    },
     async claimLapseNotice(id, now) {
       const row = byId.get(id)!;
       if (row.lapseNotifiedAt) return false;

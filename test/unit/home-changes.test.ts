@@ -46,6 +46,23 @@ describe('App Home is told of the changes it shows', () => {
     expect(await store.findById('mb-1')).toMatchObject({ watchExpiresAt: later });
   });
 
+  it('when expired watches are marked lapsed together, then each owner’s Home is refreshed once, without reading each mailbox', async () => {
+    const { asked, refresh } = recorder();
+    const expired = new Date(NOW.getTime() - 3_600_000);
+    const store = memoryMailboxes([
+      mailboxRow({ id: 'a', connectionId: 'c1', watchExpiresAt: expired }),
+      mailboxRow({ id: 'b', connectionId: 'c2', watchExpiresAt: expired }),
+      mailboxRow({ id: 'c', connectionId: 'c3', userId: 'U2', watchExpiresAt: expired }),
+      mailboxRow({ id: 'd', connectionId: 'c4', userId: 'U3' }),
+    ]);
+    store.findById = async () => Promise.reject(new Error('a read per mailbox'));
+    const mailboxes = refreshingMailboxes(store, refresh);
+    expect(await mailboxes.lapseExpired(['a', 'b', 'c', 'd'], NOW)).toHaveLength(3);
+    expect(asked.sort()).toEqual(['T1:U1', 'T1:U2']);
+    expect(await mailboxes.lapseExpired(['a'], NOW)).toEqual([]);
+    expect(asked).toHaveLength(2);
+  });
+
   it('when notifications go on or off, a sync notified, or the watch state changes, then the owner’s Home is refreshed', async () => {
     const { asked, refresh } = recorder();
     const mailboxes = refreshingMailboxes(memoryMailboxes([mailboxRow({ enabled: false })]), refresh);

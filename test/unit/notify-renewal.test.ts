@@ -200,6 +200,49 @@ describe('maintenance', () => {
     expect(counted).toEqual(['lapsed']);
   });
 
+  it('when many watches have expired, then they are marked lapsed in one call, not one write each', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) =>
+      mailboxRow({ id: `mb-${i}`, connectionId: `c${i}`, watchExpiresAt: i % 2 ? null : expiredAgo(HOUR) }),
+    );
+    const { renewal, mailboxes, renewals, counted } = setup(rows);
+    const lapseCalls: string[][] = [];
+    const lapseExpired = mailboxes.lapseExpired.bind(mailboxes);
+    mailboxes.lapseExpired = async (ids, now) => (lapseCalls.push(ids), lapseExpired(ids, now));
+    mailboxes.setState = async () => Promise.reject(new Error('one write per mailbox'));
+    await renewal.maintain();
+    expect(lapseCalls.map((ids) => ids.sort())).toEqual([rows.map((r) => r.id).sort()]);
+    expect(counted).toEqual(rows.map(() => 'lapsed'));
+    expect(renewals).toHaveLength(50);
+    expect([...mailboxes.rows.values()].every((r) => r.state === 'lapsed')).toBe(true);
+  });
+
+  it('when a renewal finishes between maintenance reading the mailboxes and marking them, then that one is neither lapsed nor counted', async () => {
+    const { renewal, mailboxes, renewals, counted } = setup([
+      mailboxRow({ id: 'renewed', connectionId: 'c1', watchExpiresAt: expiredAgo(HOUR) }),
+      mailboxRow({ id: 'expired', connectionId: 'c2', watchExpiresAt: expiredAgo(HOUR) }),
+    ]);
+    const dueForRenewal = mailboxes.dueForRenewal.bind(mailboxes);
+    mailboxes.dueForRenewal = async (before) => {
+      const due = await dueForRenewal(before);
+      await mailboxes.recordWatch('renewed', new Date(NOW.getTime() + 7 * DAY_MS));
+      return due;
+    };
+    await renewal.maintain();
+    expect(mailboxes.rows.get('renewed')).toMatchObject({ state: 'ok', stateReason: null });
+    expect(mailboxes.rows.get('expired')!.state).toBe('lapsed');
+    expect(counted).toEqual(['lapsed']);
+    expect(renewals.sort()).toEqual(['expired', 'renewed']);
+  });
+
+  it('when no watch has expired, then nothing is marked', async () => {
+    const { renewal, mailboxes, renewals } = setup([
+      mailboxRow({ watchExpiresAt: new Date(NOW.getTime() + DAY_MS) }),
+    ]);
+    mailboxes.lapseExpired = async () => Promise.reject(new Error('nothing to mark'));
+    await renewal.maintain();
+    expect(renewals).toEqual(['mb-1']);
+  });
+
   it('when a lapsed mailbox is still due, then it is not counted as lapsing again', async () => {
     const { renewal, counted } = setup([mailboxRow({ watchExpiresAt: expiredAgo(HOUR), state: 'lapsed' })]);
     await renewal.maintain();

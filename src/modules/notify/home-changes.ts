@@ -4,8 +4,8 @@ import type { MailboxStore } from './domain/ports';
 /**
  * The mailbox store, telling the owner's App Home after each change it shows: notifications turned on
  * or off, a sync that delivered notifications (the time of the last one), the watch's health and
- * expiry (a renewal). The
- * owner is looked up after the change, off the caller's path; a failed look-up leaves the Home as it was.
+ * expiry (a renewal). Where the change does not say whose mailbox it is, the owner is looked up after
+ * it, off the caller's path; a failed look-up leaves the Home as it was.
  */
 export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: RefreshHome): S {
   const refreshOwnerOf = (id: string) =>
@@ -40,6 +40,13 @@ export function homeRefreshing<S extends MailboxStore>(store: S, refreshHome: Re
     async setState(id, state, problem) {
       await store.setState(id, state, problem);
       refreshOwnerOf(id);
+    },
+    // The statement says whose mailboxes it marked: no look-up each.
+    async lapseExpired(ids, now) {
+      const lapsed = await store.lapseExpired(ids, now);
+      const owners = new Map(lapsed.map((m) => [`${m.teamId}:${m.userId}`, m]));
+      for (const { teamId, userId } of owners.values()) refreshHome(teamId, userId);
+      return lapsed;
     },
   };
 }

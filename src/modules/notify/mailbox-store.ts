@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { MailboxStore } from './domain/ports';
+import { lapseExpiredWatches } from './mailbox-lapse';
 import { MAILBOX_COLUMNS, reasonOf, toRecord, type RawRow } from './mailbox-row';
 import type { MailboxProblem } from './domain/types';
 
@@ -97,6 +98,7 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
     async setState(id, state, problem) {
       await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reasonOf(problem) } });
     },
+    lapseExpired: lapseExpiredWatches(prisma),
     async claimLapseNotice(id, now) {
       const { count } = await prisma.mailbox.updateMany({
         where: { id, lapseNotifiedAt: null },

@@ -46,6 +46,12 @@ export interface MailboxStore {
     },
   ): Promise<{ teamId: string; userId: string } | void>;
   setState(id: string, state: MailboxState, problem: MailboxProblem | null): Promise<void>;
+  /**
+   * Marks lapsed (problem `watch_expired`), in one statement, those of `ids` that are on, whose watch
+   * has expired by `now` and that are not lapsed already: one a renewal has just renewed is left as
+   * it is. Returns the mailboxes it marked, with their owners.
+   */
+  lapseExpired(ids: string[], now: Date): Promise<Array<{ id: string; teamId: string; userId: string }>>;
   /** Claims the single "your notifications lapsed" message until the next successful renewal. */
   claimLapseNotice(id: string, now: Date): Promise<boolean>;
   /** The subset of `gmailIds` neither announced nor about to be (no intent) for this mailbox, in order. */

@@ -65,12 +65,10 @@ export function createRenewal(deps: RenewalDeps) {
     async maintain(): Promise<{ renewals: number; safetySyncs: number }> {
       const now = clock.now();
       const due = await mailboxes.dueForRenewal(new Date(now.getTime() + RENEW_WHEN_EXPIRING_WITHIN_MS));
-      for (const mailbox of due) {
-        if (expired(mailbox, now) && mailbox.state !== 'lapsed') {
-          deps.countWatch('lapsed');
-          await mailboxes.setState(mailbox.id, 'lapsed', { kind: 'watch_expired' });
-        }
-      }
+      // One statement for all of them: thousands may have expired while every machine was stopped.
+      const lapsing = due.filter((m) => expired(m, now) && m.state !== 'lapsed').map((m) => m.id);
+      const lapsed = lapsing.length ? await mailboxes.lapseExpired(lapsing, now) : [];
+      lapsed.forEach(() => deps.countWatch('lapsed'));
       await deps.scheduleRenewals(due.map((m) => m.id));
       const silent = await mailboxes.silentSince(
         new Date(now.getTime() - deps.safetySyncAfterHours * HOUR_MS),
