@@ -37,8 +37,10 @@ export async function connectThroughFlow(stack: Stack, realFlow: number): Promis
 }
 
 /**
- * Inserts `count` connected, enabled mailboxes. `watchDue`: their watches expire now, so the next
- * maintenance run renews every one; otherwise they hold a watch for 7 days more.
+ * Inserts `count` connected, enabled mailboxes. `watchDue`: their watches expire now and they were
+ * never synced (a deployment down for days), so the next maintenance run renews every one and gives
+ * each a safety sync; otherwise they hold a watch for 7 days more and were synced just now, as
+ * turning notifications on and a running deployment leave them, so a restart finds nothing due.
  */
 export async function insertMailboxes(
   stack: Stack,
@@ -50,6 +52,7 @@ export async function insertMailboxes(
   const sealer = createSealer(loadConfig(stack.env).encryptionKeys);
   const teamId = stack.slack.teamId;
   const expires = new Date(Date.now() + (opts.watchDue ? -60_000 : 7 * DAY_MS));
+  const syncedAt = opts.watchDue ? null : new Date();
   const scopes = [SEND_SCOPE, METADATA_SCOPE];
   const db = new Client({ connectionString: stack.db.url });
   await db.connect();
@@ -71,8 +74,8 @@ export async function insertMailboxes(
            SELECT gen_random_uuid(), $1, u, s, e, $2, 'active', t, v, now(), now()
              FROM unnest($3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[]) AS x(u, s, e, t, v)
            RETURNING id, user_id, email)
-         INSERT INTO mailboxes (id, connection_id, team_id, user_id, email, enabled, history_id, watch_expires_at, state, created_at, updated_at)
-         SELECT gen_random_uuid(), c.id, $1, c.user_id, c.email, true, h.h::numeric, $8, 'ok', now(), now()
+         INSERT INTO mailboxes (id, connection_id, team_id, user_id, email, enabled, history_id, watch_expires_at, last_sync_at, state, created_at, updated_at)
+         SELECT gen_random_uuid(), c.id, $1, c.user_id, c.email, true, h.h::numeric, $8, $10::timestamptz, 'ok', now(), now()
            FROM c JOIN unnest($3::text[], $9::text[]) AS h(u, h) ON h.u = c.user_id`,
         [
           teamId,
@@ -84,6 +87,7 @@ export async function insertMailboxes(
           rows.map((r) => r.sealed.keyVersion),
           expires,
           rows.map((r) => r.historyId),
+          syncedAt,
         ],
       );
       all.push(...rows.map(({ userId, email }) => ({ userId, email })));

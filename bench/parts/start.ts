@@ -1,33 +1,20 @@
 /**
  * Cold start (`node dist/src/server.js` spawned → first /readyz 200, median of a few boots) and idle
  * RSS (read from /proc after the server has sat idle), with 1,000 connected mailboxes none due: each
- * watch holds for 7 days more and each mailbox synced just now, so the maintenance run every restart
+ * watch holds for 7 days more and each mailbox was synced just now (lib/mailboxes.ts; the real flow's
+ * mailboxes are synced as notifications are turned on), so the maintenance run every restart
  * queues at once (src/modules/notify/jobs.ts) finds neither renewals nor safety syncs to do. Mailboxes
  * never synced would each get a safety sync at start, and the "idle" server would still be syncing
  * them 15 s after ready (bench/README.md, "Idle RSS").
  */
-import { Client } from 'pg';
-import type { Stack } from '../../test/helpers/stack';
 import { percentile, rssMb, sleep, startCompiled, withStack, type Row } from '../lib/compiled';
 import { insertMailboxes } from '../lib/mailboxes';
 import { SIZES } from '../sizes';
 
-/** Inserts the mailboxes up to `n`, then marks every mailbox synced now. */
-async function noneDue(stack: Stack, n: number, flowCount: number): Promise<void> {
-  await insertMailboxes(stack, n - flowCount, { watchDue: false });
-  const db = new Client({ connectionString: stack.db.url });
-  await db.connect();
-  try {
-    await db.query('UPDATE mailboxes SET last_sync_at = now()');
-  } finally {
-    await db.end();
-  }
-}
-
 export async function startPart(): Promise<Row[]> {
   const { mailboxes: n, boots } = SIZES.start;
   return withStack({ realFlow: SIZES.realFlow }, async (stack, flow) => {
-    await noneDue(stack, n, flow.length);
+    await insertMailboxes(stack, n - flow.length, { watchDue: false });
     const readyMs: number[] = [];
     for (let i = 0; i < boots; i++) {
       const { server, readyMs: ms } = await startCompiled(stack);
@@ -49,7 +36,7 @@ export async function startPart(): Promise<Row[]> {
 export async function memoryPart(): Promise<Row[]> {
   const { mailboxes: n, idleSeconds } = SIZES.memory;
   return withStack({ realFlow: SIZES.realFlow }, async (stack, flow) => {
-    await noneDue(stack, n, flow.length);
+    await insertMailboxes(stack, n - flow.length, { watchDue: false });
     const { server } = await startCompiled(stack);
     await sleep(idleSeconds * 1000);
     const rss = rssMb(server.child.pid!);
