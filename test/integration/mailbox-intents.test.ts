@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createPrismaClient } from '../../src/platform/prisma';
 import { createMailboxRepo, type MailboxRepo } from '../../src/modules/notify/mailbox-store';
 import type { PrismaClient } from '../../src/generated/prisma/client';
@@ -67,6 +68,36 @@ describe('announcement intents in Postgres', () => {
     expect(await repo.unnotified(mailboxId, ['off1'])).toEqual(['off1']);
     // Without the condition (a held digest of a lapsed grant), the intent is written as before.
     expect(await repo.recordIntent(mailboxId, ['off2'], new Date())).toEqual(['off2']);
+  });
+
+  it('when an intent waits on a turn-off in flight, then it sees the mailbox off and writes nothing', async () => {
+    const off = new Client({ connectionString: db.url });
+    await off.connect();
+    try {
+      // What disable's statement does, held open: the row locked FOR UPDATE, turned off, pending abandoned.
+      await off.query('BEGIN');
+      await off.query('SELECT id FROM mailboxes WHERE connection_id = $1::uuid FOR UPDATE', [connectionId]);
+      await off.query('UPDATE mailboxes SET enabled = false WHERE connection_id = $1::uuid', [connectionId]);
+      await off.query(
+        `UPDATE notified_messages SET state = 'abandoned' WHERE mailbox_id = $1::uuid AND state = 'pending'`,
+        [mailboxId],
+      );
+      const intent = repo.recordIntent(mailboxId, ['late'], new Date(), { ifEnabled: true });
+      // Commits only once the intent's statement waits on the row lock: no timing involved.
+      for (;;) {
+        const { rows } = await off.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await off.query('COMMIT');
+      expect(await intent).toBeUndefined();
+      expect(await repo.unnotified(mailboxId, ['late'])).toEqual(['late']);
+      expect(await repo.pendingIntents(mailboxId)).toEqual([]);
+    } finally {
+      await off.end();
+    }
   });
 
   it('when notifications are turned off, then pending intents are settled, so none is reconciled later', async () => {

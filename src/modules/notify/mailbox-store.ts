@@ -51,6 +51,7 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       // "off"s cannot both believe they turned notifications off. Pending intents are abandoned in
       // the same statement: a turned-off mailbox announces nothing, turning it on again starts from
       // a fresh cursor, so no sync would ever reconcile them (and reading the DM back that far).
+      // FOR UPDATE, not a weaker lock: recordIntent's FOR KEY SHARE must wait for this turn-off.
       const rows = await prisma.$queryRaw<Array<{ id: string; email: string; was_enabled: boolean }>>`
         WITH changed AS (
           UPDATE mailboxes m SET enabled = false, state = ${state}, state_reason = ${reason}, updated_at = now()
@@ -120,10 +121,12 @@ export function createMailboxRepo(prisma: PrismaClient): MailboxStore & {
       // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
       // Rows go in key order, so two statements over overlapping ids wait on each other, never deadlock.
       // `ifEnabled`: the mailbox must be on (read in the same statement); a NULL row says it was.
+      // FOR KEY SHARE makes that read wait for a turn-off in flight (disable takes FOR UPDATE, which
+      // this lock conflicts with) and re-read `enabled` once it commits, rather than see the old "on".
       const ordered = [...new Set(gmailIds)].sort();
       const onlyIfOn = opts?.ifEnabled === true;
       const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string | null }>>`
-        WITH turned_on AS (SELECT 1 FROM mailboxes WHERE id = ${id}::uuid AND (enabled OR NOT ${onlyIfOn}::boolean)),
+        WITH turned_on AS (SELECT 1 FROM mailboxes WHERE id = ${id}::uuid AND (enabled OR NOT ${onlyIfOn}::boolean) FOR KEY SHARE),
         written AS (
           INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
           SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g

@@ -59,7 +59,8 @@ export interface MailboxStore {
   /**
    * Writes, before a Slack post, that these messages are about to be announced (durable intent).
    * Returns the ids whose intent this call wrote: the others already had a row (another sync's).
-   * With `ifEnabled`, the same statement writes nothing and returns undefined when the mailbox is off.
+   * With `ifEnabled`, the same statement writes nothing and returns undefined when the mailbox is off,
+   * including off by a turn-off that commits while the statement waits for the mailbox row.
    */
   recordIntent(
     id: string,
