@@ -27,9 +27,12 @@ async function main() {
   // Less a margin for the exit itself, so that the process is gone by the bound + 2 s.
   const exitBoundMs = config.SHUTDOWN_TIMEOUT_MS + 2_000 - 250;
   let closing: Promise<void> | undefined;
+  let stopIdleCollector = () => undefined as void;
   const shutdown = (signal: string) => {
     if (closing) return;
     log.info({ signal }, 'shutting down');
+    // A drain is an idle stretch the collector must not spend on a full collection.
+    stopIdleCollector();
     let closed = false;
     const hardStop = setTimeout(() => {
       log.warn(
@@ -65,7 +68,7 @@ async function main() {
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.startBackground();
   // Once start-up's burst is over and the process idles, its garbage and grown young generation go.
-  startIdleCollector(log);
+  stopIdleCollector = startIdleCollector(log);
   log.info({ port: config.PORT, metricsPort: app.metricsPort() }, 'mailbridge ready');
 }
 

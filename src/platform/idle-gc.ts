@@ -13,7 +13,7 @@ const FREE_AFTER = 2;
 const SHRINK_AFTER = 8;
 /** The garbage collection runs once the heap holds this much more than after the last one. */
 const GROWTH_BYTES = 16 * 1024 * 1024;
-/** The young generation starts at 1 MB and grows to 32 MB under allocation. */
+/** The young generation starts at 1 MB and grows under allocation (to 32 MB on Node 20, 48 on Node 24). */
 const YOUNG_GROWN_BYTES = 8 * 1024 * 1024;
 
 /** Called without options: a full, synchronous collection. */
@@ -41,7 +41,7 @@ const youngBytes = () =>
 /**
  * Gives back the memory of a burst of work once the process is idle. V8 collects when allocation
  * demands it, so after a burst (start-up, the syncs a restart queues, a wave of pushes) an idle process
- * keeps the garbage the burst promoted into the old generation and its young generation grown to 32 MB:
+ * keeps the garbage the burst promoted into the old generation and its young generation grown (32–48 MB):
  * Node gives V8 no idle time, and V8's memory reducer is armed only by a full collection the burst may
  * not have needed. After FREE_AFTER idle windows of CHECK_MS in a row, if the heap has grown by
  * GROWTH_BYTES since the last collection, one full collection frees that garbage. V8 shrinks the young

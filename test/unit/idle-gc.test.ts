@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from 'node:v8';
 import pino from 'pino';
 import { startIdleCollector } from '../../src/platform/idle-gc';
 
@@ -12,6 +13,9 @@ function recordingLogger(lines: Collected[]) {
   const stream = { write: (s: string) => void lines.push(JSON.parse(s) as Collected) };
   return pino({ level: 'debug' }, stream);
 }
+
+const youngMb = () =>
+  (getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0) / 1048576;
 
 async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -38,11 +42,10 @@ describe('idle collector', () => {
       const collected = () => lines.filter((l) => l.msg === 'idle heap collected');
       const first = await waitFor(() => collected()[0], 20_000);
       expect(first.heapMb[1]).toBeLessThanOrEqual(first.heapMb[0]);
-      // After a longer idle stretch a young generation still grown is collected again, and shrinks.
-      if (first.youngMb >= 8) {
-        const second = await waitFor(() => collected()[1], 20_000);
-        expect(second.youngMb).toBeLessThan(8);
-      }
+      // After a longer idle stretch the young generation is small again: collected once more when it
+      // is still grown, or shrunk by V8 itself after the first collection (as Node 24's often is).
+      await waitFor(() => (youngMb() < 8 ? true : undefined), 20_000);
+      expect(collected().length).toBeLessThanOrEqual(2);
     } finally {
       stop();
     }
