@@ -38,10 +38,16 @@ describe('parsePushEnvelope', () => {
     ['a bad address', envelope({ emailAddress: 'not an address', historyId: 1 })],
     ['a negative historyId', envelope({ emailAddress: 'a@b.co', historyId: -1 })],
     ['an unsafe numeric historyId', envelope({ emailAddress: 'a@b.co', historyId: 2 ** 60 })],
+    ['a historyId beyond a number', envelope('{"emailAddress":"a@b.co","historyId":1e400}')],
     ['a non-numeric historyId', envelope({ emailAddress: 'a@b.co', historyId: '12ab' })],
     ['an oversized body', ' '.repeat(MAX_PUSH_BYTES + 1)],
   ])('when the push has %s, then it is poison', (_name, body) => {
     expect(parsePushEnvelope(body)).toMatchObject({ ok: false });
+  });
+
+  it('when the historyId is a JSON number beyond a double, then the data is refused as such', () => {
+    const body = envelope('{"emailAddress":"a@b.co","historyId":1e400}');
+    expect(parsePushEnvelope(body)).toEqual({ ok: false, reason: 'data' });
   });
 });
 

@@ -36,6 +36,8 @@ function readData(inner: unknown): { emailAddress: string; historyId: number | s
   if (emailAddress.length > 254 || !EMAIL.test(emailAddress)) return undefined;
   const { historyId } = inner;
   if (typeof historyId !== 'number' && typeof historyId !== 'string') return undefined;
+  // JSON numbers beyond a double's range parse as Infinity, which zod's number refused as data too.
+  if (typeof historyId === 'number' && !Number.isFinite(historyId)) return undefined;
   return { emailAddress, historyId };
 }
 
