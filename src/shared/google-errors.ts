@@ -50,7 +50,8 @@ export function classifyGoogleError(err: unknown): GoogleFailure {
   const message = e.message ?? 'Google request failed';
   if (oauthError === 'invalid_grant') return { kind: 'invalid_grant', status, reason, message };
   if (status === undefined) {
-    const code = String(e.code ?? '');
+    // A DOMException (the abort signal's TimeoutError) has a legacy numeric code: its name says more.
+    const code = typeof e.code === 'number' ? (e.name ?? String(e.code)) : (e.code ?? '');
     const timedOut = looksTimedOut(`${code} ${e.name ?? ''} ${message}`);
     return { kind: timedOut ? 'timeout' : 'network', reason: code || undefined, message };
   }

@@ -107,8 +107,8 @@ describe("the sync's Gmail reads", () => {
       { reason: 'UND_ERR_SOCKET' },
       (req) => req.socket.destroy(),
     ],
-    ['nothing at all', 'gmail_timeout', {}, () => {}],
-    ['with a body that stalls', 'gmail_timeout', {}, stalled],
+    ['nothing at all', 'gmail_timeout', { reason: 'TimeoutError' }, () => {}],
+    ['with a body that stalls', 'gmail_timeout', { reason: 'TimeoutError' }, stalled],
   ])('when Gmail answers %s, then both reads fail as %s', async (_what, code, details, a) => {
     answer = a;
     await bothFail({ code, details });
