@@ -15,6 +15,7 @@ const json =
 const googleError = (code: number, reason: string, headers: Record<string, string> = {}) =>
   json(code, { error: { code, message: reason, errors: [{ reason }] } }, headers);
 
+const CAP = 10_000;
 let answer: Answer = json(200, {});
 const seen: Array<{ url?: string; authorization?: string }> = [];
 const server = http.createServer((req, res) => {
@@ -26,7 +27,7 @@ let gmail: GmailPort;
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const reads = createGmailReads({ apiUrl, timeoutMs: 300 });
+  const reads = createGmailReads({ apiUrl, timeoutMs: 300, maxBytes: CAP });
   const noClient = () => {
     throw new Error('the reads go through createGmailReads, not googleapis');
   };
@@ -112,5 +113,26 @@ describe("the sync's Gmail reads", () => {
   ])('when Gmail answers %s, then both reads fail as %s', async (_what, code, details, a) => {
     answer = a;
     await bothFail({ code, details });
+  });
+
+  it('when an answer is larger than the cap, then it is refused as a server failure, by its length or by count', async () => {
+    const big = JSON.stringify({ historyId: '1', pad: 'x'.repeat(CAP) });
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(big.length) });
+      res.end(big);
+    };
+    await bothFail({ code: 'gmail_server' });
+    // No Content-Length (chunked): refused once the bytes received pass the cap.
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let at = 0; at < big.length; at += 1000) res.write(big.slice(at, at + 1000));
+      res.end();
+    };
+    await bothFail({ code: 'gmail_server' });
+    // Just under the cap is read as usual.
+    const fits = JSON.stringify({ historyId: '2', pad: 'x'.repeat(CAP - 40) });
+    answer = (_req, res) => res.end(fits);
+    expect(fits.length).toBeLessThanOrEqual(CAP);
+    await expect(gmail.listHistory('1')).resolves.toMatchObject({ historyId: '2' });
   });
 });
