@@ -1,17 +1,41 @@
 import fp from 'fastify-plugin';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
 import { closeBudget } from '../shared/close-budget';
 
+/** Plain SQL on the pool Prisma uses, for the few hot statements Prisma's client costs most on. */
+export interface SqlPool {
+  query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     prisma: PrismaClient;
+    sql: SqlPool;
   }
 }
 
+const POOL = { connectionTimeoutMillis: 5_000, max: 10 };
+
+/**
+ * One pg pool for both: Prisma's client through its adapter, and plain parameterised SQL where a
+ * statement runs on every push or sync (bench/README.md, fourth pass). `close` ends both.
+ */
+export function createDatabase(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, ...POOL });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlPool = pool;
+  const close = async () => {
+    await prisma.$disconnect();
+    await pool.end();
+  };
+  return { prisma, sql, close };
+}
+
+/** A client with a pool of its own, which `$disconnect` ends. */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000, max: 10 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, ...POOL }) });
 }
 
 /**
@@ -34,15 +58,16 @@ function forgetCompilerSource(): void {
 
 export default fp(
   async (app, opts: { databaseUrl: string }) => {
-    const prisma = createPrismaClient(opts.databaseUrl);
+    const { prisma, sql, close } = createDatabase(opts.databaseUrl);
     await prisma.$connect();
     forgetCompilerSource();
     app.decorate('prisma', prisma);
+    app.decorate('sql', sql);
     // Ending the pool waits for Postgres to acknowledge; Prisma has no forced close, so past the
     // shutdown's bound the process stops waiting and its exit drops the sockets.
     const budget = closeBudget(app);
     app.addHook('onClose', async () => {
-      await budget.close('postgres', () => prisma.$disconnect());
+      await budget.close('postgres', close);
     });
   },
   { name: 'prisma' },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '../../src/platform/migrator';
-import { createPrismaClient } from '../../src/platform/prisma';
+import { createDatabase, type SqlPool } from '../../src/platform/prisma';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -61,21 +61,31 @@ export const createActiveConnection = (prisma: PrismaClient) =>
   });
 
 /** A migrated database of its own and a Prisma client on it for one test file, dropped after the file. */
-export function useMigratedPrisma(): { readonly prisma: PrismaClient; readonly db: TestDatabase } {
+export function useMigratedPrisma(): {
+  readonly prisma: PrismaClient;
+  readonly sql: SqlPool;
+  readonly db: TestDatabase;
+} {
   let db: TestDatabase | undefined;
   let prisma: PrismaClient | undefined;
+  let sql: SqlPool | undefined;
+  let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
-    prisma = createPrismaClient(db.url);
+    ({ prisma, sql, close } = createDatabase(db.url));
   });
   afterAll(async () => {
-    await prisma?.$disconnect();
+    await close?.();
     await db?.drop();
   });
   return {
     get prisma() {
       if (!prisma) throw new Error('the test database is not ready (use it inside a test or hook)');
       return prisma;
+    },
+    get sql() {
+      if (!sql) throw new Error('the test database is not ready (use it inside a test or hook)');
+      return sql;
     },
     get db() {
       if (!db) throw new Error('the test database is not ready (use it inside a test or hook)');

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createPrismaClient } from '../../src/platform/prisma';
+import { createDatabase } from '../../src/platform/prisma';
 import { createMailboxRepo, type MailboxRepo } from '../../src/modules/notify/mailbox-store';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createActiveConnection, createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -9,14 +9,16 @@ const ROUNDS = 10;
 describe('announcement intents in Postgres', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
+  let close: (() => Promise<void>) | undefined;
   let repo: MailboxRepo;
   let mailboxId: string;
   let connectionId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    prisma = createPrismaClient(db.url);
-    repo = createMailboxRepo(prisma);
+    const database = createDatabase(db.url);
+    ({ prisma, close } = database);
+    repo = createMailboxRepo(prisma, database.sql);
     const connection = await createActiveConnection(prisma);
     connectionId = connection.id;
     const mailbox = await repo.enable({
@@ -30,7 +32,7 @@ describe('announcement intents in Postgres', () => {
   });
 
   afterAll(async () => {
-    await prisma?.$disconnect();
+    await close?.();
     await db?.drop();
   });
 

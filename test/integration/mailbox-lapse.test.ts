@@ -23,7 +23,7 @@ describe('expired watches marked lapsed together', () => {
   let repo: MailboxRepo;
   let next = 0;
   beforeAll(() => {
-    repo = createMailboxRepo(pg.prisma);
+    repo = createMailboxRepo(pg.prisma, pg.sql);
   });
 
   /** Mailboxes (with their connections), one per owner U<n> of team T1; returns their ids in order. */

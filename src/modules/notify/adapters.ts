@@ -26,7 +26,7 @@ export function createNotifyAdapters(
   refreshHome: RefreshHome,
 ) {
   const { config, clock } = app;
-  const store = createMailboxRepo(app.prisma);
+  const store = createMailboxRepo(app.prisma, app.sql);
   const routes = createAddressRoutes({
     redis: app.redis,
     keyPrefix: config.REDIS_KEY_PREFIX,
