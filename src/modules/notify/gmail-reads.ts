@@ -1,4 +1,9 @@
-import { Agent, request } from 'undici';
+import type * as Undici from 'undici';
+
+/** undici (some 85 ms of require time) is loaded by the first read, not at start-up. */
+let undici: typeof Undici | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadUndici = (): typeof Undici => (undici ??= require('undici') as typeof Undici);
 
 /** One GET of the signed-in account's Gmail API (`users/me/<path>`), its JSON answer. */
 export type GmailGet = (path: string, query: URLSearchParams) => Promise<unknown>;
@@ -21,7 +26,7 @@ const badAnswer = (message: string, data?: unknown, headers?: unknown) =>
  */
 export function createGmailReads(p: { apiUrl: string; timeoutMs: number; maxBytes?: number }) {
   const maxBytes = p.maxBytes ?? MAX_ANSWER_BYTES;
-  const dispatcher = new Agent({ maxResponseSize: maxBytes });
+  let dispatcher: Undici.Agent | undefined;
   const tooLarge = (path: string) => badAnswer(`Gmail's answer to ${path} is over ${maxBytes} bytes`);
   return (accessToken: string): GmailGet =>
     async (path, query) => {
@@ -30,6 +35,8 @@ export function createGmailReads(p: { apiUrl: string; timeoutMs: number; maxByte
       let headers: unknown;
       let text: string;
       try {
+        const { Agent, request } = loadUndici();
+        dispatcher ??= new Agent({ maxResponseSize: maxBytes });
         const res = await request(url, {
           method: 'GET',
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
