@@ -1,5 +1,6 @@
 import { createMailboxRepo } from '../../src/modules/notify/mailbox-store';
 import { toRecord } from '../../src/modules/notify/mailbox-row';
+import { createRulesRepo } from '../../src/modules/notify/rules-store';
 import { useMigratedPrisma } from '../helpers/database';
 
 /**
@@ -88,5 +89,38 @@ describe('the sync path reads, as plain SQL', () => {
       'e',
       '',
     ]);
+  });
+
+  it("when a person's rules are read, then they equal what Prisma reads, for a default row, a full one and none", async () => {
+    await db.prisma.notificationRules.create({ data: { teamId: 'T', userId: 'U' } });
+    await db.prisma.notificationRules.create({
+      data: {
+        teamId: 'T',
+        userId: 'V',
+        senders: ['a@b', 'x,y', '"q"', '{}', 'NULL'],
+        skipCategories: ['promotions'],
+        quietStart: 0,
+        quietEnd: 1439,
+        delivery: 'daily',
+        timeZone: 'Asia/Kolkata',
+      },
+    });
+    const repo = createRulesRepo(db.prisma, db.sql);
+    for (const userId of ['U', 'V', 'none']) {
+      const row = await db.prisma.notificationRules.findUnique({
+        where: { teamId_userId: { teamId: 'T', userId } },
+      });
+      const viaPrisma = row && {
+        senders: row.senders,
+        skipCategories: row.skipCategories,
+        quiet:
+          row.quietStart !== null && row.quietEnd !== null
+            ? { start: row.quietStart, end: row.quietEnd }
+            : null,
+        delivery: row.delivery,
+        timeZone: row.timeZone,
+      };
+      expect(await repo.rulesOf('T', userId)).toStrictEqual(viaPrisma ?? undefined);
+    }
   });
 });

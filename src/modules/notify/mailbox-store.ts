@@ -2,6 +2,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { SqlPool } from '../../platform/prisma';
 import type { MailboxStore } from './domain/ports';
 import { lapseExpiredWatches } from './mailbox-lapse';
+import { announcementStatements } from './mailbox-announcements';
 import { MAILBOX_COLUMN_LIST, reasonOf, toRecord, type RawRow } from './mailbox-row';
 import type { MailboxProblem } from './domain/types';
 
@@ -17,8 +18,9 @@ export function createMailboxRepo(
   touchPushIfOlder(email: string, now: Date, since: Date): Promise<void>;
   purgeNotifiedBefore(before: Date): Promise<number>;
 } {
-  // The reads every sync makes (even one with nothing to read) are plain SQL on Prisma's own pool:
-  // Prisma's client costs more CPU per statement than the round trip (bench/README.md, fourth pass).
+  // The statements every sync makes (even one with nothing to read) are plain SQL on Prisma's own
+  // pool: Prisma's client costs more CPU per statement than the round trip (bench/README.md, fourth pass).
+  const announcements = announcementStatements(sql);
   return {
     async findById(id) {
       const select = `SELECT ${MAILBOX_COLUMN_LIST} FROM mailboxes WHERE id = $1::uuid`;
@@ -88,18 +90,7 @@ export function createMailboxRepo(
       });
       return count === 1;
     },
-    async recordSync(id, { now, notified, state, problem, advanceTo }) {
-      // One statement: the cursor moves forward only (as advanceCursor), with the sync's outcome.
-      const to = advanceTo?.toString() ?? null;
-      const rows = await prisma.$queryRaw<Array<{ teamId: string; userId: string }>>`
-        UPDATE mailboxes SET last_sync_at = ${now}, state = ${state}, state_reason = ${reasonOf(problem)},
-          last_notified_at = CASE WHEN ${notified}::boolean THEN ${now} ELSE last_notified_at END,
-          history_id = CASE WHEN ${to}::numeric > coalesce(history_id, -1) THEN ${to}::numeric ELSE history_id END,
-          updated_at = now()
-        WHERE id = ${id}::uuid
-        RETURNING team_id AS "teamId", user_id AS "userId"`;
-      return rows[0];
-    },
+    recordSync: announcements.recordSync,
     async setState(id, state, problem) {
       await prisma.mailbox.updateMany({ where: { id }, data: { state, stateReason: reasonOf(problem) } });
     },
@@ -118,38 +109,8 @@ export function createMailboxRepo(
       const seen = new Set((await sql.query<{ g: string }>(done, [id, gmailIds])).rows.map((d) => d.g));
       return gmailIds.filter((g) => !seen.has(g));
     },
-    async recordIntent(id, gmailIds, now, opts) {
-      if (gmailIds.length === 0) return [];
-      // RETURNING names exactly the rows this statement inserted; a row another sync wrote first
-      // is skipped by ON CONFLICT and not returned, so two syncs never both claim a message.
-      // Rows go in key order, so two statements over overlapping ids wait on each other, never deadlock.
-      // `ifEnabled`: the mailbox must be on (read in the same statement); a NULL row says it was.
-      // FOR KEY SHARE makes that read wait for a turn-off in flight (disable takes FOR UPDATE, which
-      // this lock conflicts with) and re-read `enabled` once it commits, rather than see the old "on".
-      const ordered = [...new Set(gmailIds)].sort();
-      const onlyIfOn = opts?.ifEnabled === true;
-      const rows = await prisma.$queryRaw<Array<{ gmail_message_id: string | null }>>`
-        WITH turned_on AS (SELECT 1 FROM mailboxes WHERE id = ${id}::uuid AND (enabled OR NOT ${onlyIfOn}::boolean) FOR KEY SHARE),
-        written AS (
-          INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
-          SELECT ${id}::uuid, g, 'pending', ${now} FROM unnest(${ordered}::text[]) AS g
-          WHERE NOT ${onlyIfOn}::boolean OR EXISTS (SELECT 1 FROM turned_on) ORDER BY g
-          ON CONFLICT (mailbox_id, gmail_message_id) DO NOTHING
-          RETURNING gmail_message_id)
-        SELECT gmail_message_id FROM written UNION ALL SELECT NULL FROM turned_on`;
-      if (onlyIfOn && !rows.some((r) => r.gmail_message_id === null)) return undefined;
-      const inserted = new Set(rows.map((r) => r.gmail_message_id));
-      return gmailIds.filter((g) => inserted.has(g));
-    },
-    async markNotified(id, gmailIds) {
-      if (gmailIds.length === 0) return;
-      // One statement: pending intents become posted; a message without a row gets one.
-      await prisma.$executeRaw`
-        INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
-        SELECT ${id}::uuid, g, 'posted', now() FROM unnest(${[...new Set(gmailIds)].sort()}::text[]) AS g ORDER BY g
-        ON CONFLICT (mailbox_id, gmail_message_id) DO UPDATE SET state = 'posted'
-        WHERE notified_messages.state = 'pending'`;
-    },
+    recordIntent: announcements.recordIntent,
+    markNotified: announcements.markNotified,
     async pendingIntents(id) {
       const pending = `SELECT gmail_message_id AS "gmailId", created_at AS "intendedAt" FROM notified_messages
         WHERE state = 'pending' AND mailbox_id = $1::uuid`;

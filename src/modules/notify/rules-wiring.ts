@@ -39,7 +39,7 @@ export function wireRules(
     mailboxes: a.mailboxes,
     clock: app.clock,
     log,
-    rules: createRulesRepo(app.prisma),
+    rules: createRulesRepo(app.prisma, app.sql),
     held,
     timeZoneOf,
     scheduleDigest,
