@@ -91,7 +91,7 @@ describe('the sync path reads, as plain SQL', () => {
     ]);
   });
 
-  it("when a person's rules are read, then they equal what Prisma reads, for a default row, a full one and none", async () => {
+  it("when a person's rules are read, then they are what was stored, for a default row, a full one and none", async () => {
     await db.prisma.notificationRules.create({ data: { teamId: 'T', userId: 'U' } });
     await db.prisma.notificationRules.create({
       data: {
@@ -106,21 +106,23 @@ describe('the sync path reads, as plain SQL', () => {
       },
     });
     const repo = createRulesRepo(db.prisma, db.sql);
-    for (const userId of ['U', 'V', 'none']) {
-      const row = await db.prisma.notificationRules.findUnique({
-        where: { teamId_userId: { teamId: 'T', userId } },
-      });
-      const viaPrisma = row && {
-        senders: row.senders,
-        skipCategories: row.skipCategories,
-        quiet:
-          row.quietStart !== null && row.quietEnd !== null
-            ? { start: row.quietStart, end: row.quietEnd }
-            : null,
-        delivery: row.delivery,
-        timeZone: row.timeZone,
-      };
-      expect(await repo.rulesOf('T', userId)).toStrictEqual(viaPrisma ?? undefined);
-    }
+    const defaults = await db.prisma.notificationRules.findUniqueOrThrow({
+      where: { teamId_userId: { teamId: 'T', userId: 'U' } },
+    });
+    await expect(repo.rulesOf('T', 'U')).resolves.toStrictEqual({
+      senders: defaults.senders,
+      skipCategories: defaults.skipCategories,
+      quiet: null,
+      delivery: defaults.delivery,
+      timeZone: defaults.timeZone,
+    });
+    await expect(repo.rulesOf('T', 'V')).resolves.toStrictEqual({
+      senders: ['a@b', 'x,y', '"q"', '{}', 'NULL'],
+      skipCategories: ['promotions'],
+      quiet: { start: 0, end: 1439 },
+      delivery: 'daily',
+      timeZone: 'Asia/Kolkata',
+    });
+    await expect(repo.rulesOf('T', 'none')).resolves.toBeUndefined();
   });
 });

@@ -2,18 +2,7 @@ import { Redis } from 'ioredis';
 import { createQuotaPacer } from '../../src/shared/quota-pacer';
 import { REDIS_TEST_URL, uniqueRedisPrefix } from '../helpers/database';
 import { deleteRedisPrefix } from '../helpers/stack';
-
-/** The most units started within any window of `ms` that starts at a spend. */
-const busiestWindow = (spends: Array<{ at: number; units: number }>, ms: number) => {
-  const sorted = [...spends].sort((a, b) => a.at - b.at);
-  let most = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    let sum = 0;
-    for (let j = i; j < sorted.length && sorted[j]!.at < sorted[i]!.at + ms; j++) sum += sorted[j]!.units;
-    most = Math.max(most, sum);
-  }
-  return most;
-};
+import { busiestWindow } from '../helpers/windows';
 
 describe('units paced through Redis (quota pacer)', () => {
   const prefix = uniqueRedisPrefix();

@@ -2,17 +2,7 @@ import { Redis } from 'ioredis';
 import { createRateGate } from '../../src/shared/rate-gate';
 import { REDIS_TEST_URL, uniqueRedisPrefix } from '../helpers/database';
 import { deleteRedisPrefix } from '../helpers/stack';
-
-/** Most grants seen in any window of `ms` starting at a grant. */
-const busiestWindow = (times: number[], ms: number) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j < sorted.length && sorted[j]! < sorted[i]! + ms) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-};
+import { busiestWindow } from '../helpers/windows';
 
 describe('a rate gate shared through Redis', () => {
   const prefix = uniqueRedisPrefix();
