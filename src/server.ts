@@ -68,7 +68,7 @@ async function main() {
   await app.listen({ port: config.PORT, host: config.HOST });
   await app.startBackground();
   // Once start-up's burst is over and the process idles, its garbage and grown young generation go.
-  stopIdleCollector = startIdleCollector(log);
+  if (!closing) stopIdleCollector = startIdleCollector(log);
   log.info({ port: config.PORT, metricsPort: app.metricsPort() }, 'mailbridge ready');
 }
 

@@ -24,6 +24,13 @@ const POOL = { connectionTimeoutMillis: 5_000, max: 10 };
  */
 export function createDatabase(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, ...POOL });
+  // Prisma's adapter sends dates without an offset, read in the session's time zone, while plain
+  // SQL sends them with one: every session is UTC, so both agree whatever the server's default.
+  // (Queued before any other query of the new connection.)
+  pool.on('connect', (client) => void client.query("SET TIME ZONE 'UTC'").catch(() => undefined));
+  // An idle connection Postgres ends (a restart, a failover) is dropped by the pool; without a
+  // listener its 'error' would be thrown, and Prisma's own is gone once it disconnects.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlPool = pool;
   const close = async () => {

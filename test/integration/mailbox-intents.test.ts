@@ -102,6 +102,35 @@ describe('announcement intents in Postgres', () => {
     }
   });
 
+  it('when a turn-off waits on an intent in flight, then it abandons that intent once written', async () => {
+    const intent = new Client({ connectionString: db.url });
+    await intent.connect();
+    try {
+      // What recordIntent's statement does, held open: the row locked FOR KEY SHARE, the intent inserted.
+      await intent.query('BEGIN');
+      await intent.query(
+        `WITH turned_on AS (SELECT 1 FROM mailboxes WHERE id = $1::uuid AND enabled FOR KEY SHARE)
+         INSERT INTO notified_messages (mailbox_id, gmail_message_id, state, created_at)
+         SELECT $1::uuid, 'racing', 'pending', now() WHERE EXISTS (SELECT 1 FROM turned_on)`,
+        [mailboxId],
+      );
+      const off = repo.disable(connectionId, 'ok', null);
+      // Commits only once the turn-off waits on the row lock: no timing involved.
+      for (;;) {
+        const { rows } = await intent.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await intent.query('COMMIT');
+      await expect(off).resolves.toMatchObject({ wasEnabled: true });
+      expect(await repo.pendingIntents(mailboxId)).toEqual([]);
+    } finally {
+      await intent.end();
+    }
+  });
+
   it('when notifications are turned off, then pending intents are settled, so none is reconciled later', async () => {
     await repo.recordIntent(mailboxId, ['p1', 'p2'], new Date());
     await repo.markNotified(mailboxId, ['p1']);

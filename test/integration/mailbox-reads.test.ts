@@ -1,7 +1,8 @@
 import { createMailboxRepo } from '../../src/modules/notify/mailbox-store';
 import { toRecord } from '../../src/modules/notify/mailbox-row';
 import { createRulesRepo } from '../../src/modules/notify/rules-store';
-import { useMigratedPrisma } from '../helpers/database';
+import { Client } from 'pg';
+import { PG_ADMIN_URL, useMigratedPrisma } from '../helpers/database';
 
 /**
  * The sync's reads run as plain SQL on Prisma's pool: they must return exactly what Prisma's own
@@ -9,6 +10,13 @@ import { useMigratedPrisma } from '../helpers/database';
  */
 describe('the sync path reads, as plain SQL', () => {
   const db = useMigratedPrisma();
+  // Every session of this database starts in a time zone other than UTC: the server sets its own.
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${db.db.name}" SET timezone TO 'America/New_York'`);
+    await admin.end();
+  });
   let owners = 0;
   /** A connection of its own (one mailbox per connection). */
   const connection = () => {

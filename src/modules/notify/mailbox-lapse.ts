@@ -19,7 +19,7 @@ export function lapseExpiredWatches(prisma: PrismaClient): MailboxStore['lapseEx
         SELECT id FROM mailboxes
         WHERE id = ANY(${ids}::uuid[]) AND enabled AND state <> 'lapsed'
           AND (watch_expires_at IS NULL OR watch_expires_at <= ${now})
-        ORDER BY id FOR UPDATE)
+        ORDER BY id FOR NO KEY UPDATE)
       UPDATE mailboxes m SET state = 'lapsed', state_reason = ${EXPIRED_REASON}, updated_at = now()
       FROM still WHERE m.id = still.id
       RETURNING m.id::text AS id, m.team_id AS "teamId", m.user_id AS "userId"`;

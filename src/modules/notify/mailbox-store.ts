@@ -57,8 +57,12 @@ export function createMailboxRepo(
       // "off"s cannot both believe they turned notifications off. Pending intents are abandoned in
       // the same statement: a turned-off mailbox announces nothing, turning it on again starts from
       // a fresh cursor, so no sync would ever reconcile them (and reading the DM back that far).
-      // FOR UPDATE, not a weaker lock: recordIntent's FOR KEY SHARE must wait for this turn-off.
-      const rows = await prisma.$queryRaw<Array<{ id: string; email: string; was_enabled: boolean }>>`
+      // FOR UPDATE, not a weaker lock: recordIntent's FOR KEY SHARE must wait for this turn-off. The
+      // row is locked by a statement of its own first: a turn-off that waits for an intent in flight
+      // then reads the intents with a snapshot taken after it committed, and abandons it too.
+      const rows = await prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT id FROM mailboxes WHERE connection_id = ${connectionId}::uuid FOR UPDATE`;
+        return tx.$queryRaw<Array<{ id: string; email: string; was_enabled: boolean }>>`
         WITH changed AS (
           UPDATE mailboxes m SET enabled = false, state = ${state}, state_reason = ${reason}, updated_at = now()
           FROM (SELECT id, enabled FROM mailboxes WHERE connection_id = ${connectionId}::uuid FOR UPDATE) old
@@ -72,6 +76,7 @@ export function createMailboxRepo(
           WHERE h.mailbox_id = changed.id AND ${dropsHeld(problem)}
         )
         SELECT id::text AS id, email, was_enabled FROM changed`;
+      });
       const row = rows[0];
       return row ? { id: row.id, email: row.email, wasEnabled: row.was_enabled } : undefined;
     },
