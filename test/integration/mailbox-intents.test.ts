@@ -6,6 +6,17 @@ import { createActiveConnection, createTestDatabase, type TestDatabase } from '.
 
 const ROUNDS = 10;
 
+/** Until a session of this database waits on a lock (asked through `client`). */
+async function someoneWaitsOnALock(client: Client): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+    );
+    if ((rows[0]?.n ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('announcement intents in Postgres', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
@@ -86,13 +97,7 @@ describe('announcement intents in Postgres', () => {
       );
       const intent = repo.recordIntent(mailboxId, ['late'], new Date(), { ifEnabled: true });
       // Commits only once the intent's statement waits on the row lock: no timing involved.
-      for (;;) {
-        const { rows } = await off.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-        if ((rows[0]?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await someoneWaitsOnALock(off);
       await off.query('COMMIT');
       expect(await intent).toBeUndefined();
       expect(await repo.unnotified(mailboxId, ['late'])).toEqual(['late']);
@@ -116,13 +121,7 @@ describe('announcement intents in Postgres', () => {
       );
       const off = repo.disable(connectionId, 'ok', null);
       // Commits only once the turn-off waits on the row lock: no timing involved.
-      for (;;) {
-        const { rows } = await intent.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-        );
-        if ((rows[0]?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await someoneWaitsOnALock(intent);
       await intent.query('COMMIT');
       await expect(off).resolves.toMatchObject({ wasEnabled: true });
       expect(await repo.pendingIntents(mailboxId)).toEqual([]);
