@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
  * Spends ARGV[1] µs of a bucket (a call's units at the sustained rate) that holds at most ARGV[2] µs
  * (the burst): generic cell rate algorithm, on Redis's clock, in whole microseconds. KEYS[1] holds the
  * instant the bucket is empty again. The call may start once its units fit in the bucket; returns the
- * µs until then (0: now) and records the new empty instant.
+ * µs until then (0: now) and that start on Redis's clock, and records the new empty instant.
  */
 const SPEND = `
 local t = redis.call('TIME')
@@ -15,7 +15,7 @@ local empty = tonumber(redis.call('GET', KEYS[1]) or '0')
 local start = math.max(now, empty + cost - burst)
 local after = math.max(empty, start) + cost
 redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
-return start - now
+return {start - now, start}
 `;
 
 /**
@@ -44,11 +44,12 @@ export function createQuotaPacer(p: {
   p.redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SPEND });
   const take = (p.redis as unknown as Record<typeof COMMAND, SpendCommand>)[COMMAND].bind(p.redis);
   return {
-    /** Waits until `units` may be spent for `name` (an account), then returns. */
-    async spend(name: string, units: number): Promise<void> {
+    /** Waits until `units` may be spent for `name` (an account); returns that start (ms, Redis's clock). */
+    async spend(name: string, units: number): Promise<number> {
       const costUs = Math.ceil(Math.min(units, p.burst) * unitUs);
-      const waitUs = Number(await take(`${p.keyPrefix}:${name}`, costUs, burstUs));
+      const [waitUs, startUs] = (await take(`${p.keyPrefix}:${name}`, costUs, burstUs)) as [number, number];
       if (waitUs > 0) await sleep(Math.ceil(waitUs / 1000));
+      return startUs / 1000;
     },
   };
 }
