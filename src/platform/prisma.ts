@@ -22,14 +22,25 @@ const POOL = { connectionTimeoutMillis: 5_000, max: 10 };
  * One pg pool for both: Prisma's client through its adapter, and plain parameterised SQL where a
  * statement runs on every push or sync (bench/README.md, fourth pass). `close` ends both.
  */
-export function createDatabase(databaseUrl: string) {
-  // Prisma's adapter sends dates without an offset, read in the session's time zone, while plain
-  // SQL sends them with one: every session starts in UTC (a startup parameter, no extra round trip),
-  // so both agree whatever the database's default. An `options` in DATABASE_URL would replace it.
-  const pool = new pg.Pool({ connectionString: databaseUrl, ...POOL, options: '-c TimeZone=UTC' });
-  // An idle connection Postgres ends (a restart, a failover) is dropped by the pool; without a
-  // listener its 'error' would be thrown, and Prisma's own is gone once it disconnects.
-  pool.on('error', () => undefined);
+/**
+ * Prisma's adapter sends dates without an offset, read in the session's time zone, while plain SQL
+ * sends them with one: every session starts in UTC (a startup parameter, no extra round trip), so
+ * both agree whatever the database's default. Added to the URL's own `options`, which pg would
+ * otherwise let replace it.
+ */
+export function inUtc(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const own = url.searchParams.get('options');
+  url.searchParams.set('options', [own, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return url.toString();
+}
+
+export function createDatabase(databaseUrl: string, onIdleError: (err: Error) => void = () => undefined) {
+  const pool = new pg.Pool({ connectionString: inUtc(databaseUrl), ...POOL });
+  // Only idle connections' errors come here (a query's own reach its caller): one Postgres ends (a
+  // restart, a failover) is dropped by the pool; without a listener its 'error' would be thrown,
+  // and Prisma's own listener is gone once it disconnects.
+  pool.on('error', onIdleError);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql: SqlPool = pool;
   const close = async () => {
@@ -41,7 +52,7 @@ export function createDatabase(databaseUrl: string) {
 
 /** A client with a pool of its own, which `$disconnect` ends. */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, ...POOL }) });
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: inUtc(databaseUrl), ...POOL }) });
 }
 
 /**
@@ -64,7 +75,9 @@ function forgetCompilerSource(): void {
 
 export default fp(
   async (app, opts: { databaseUrl: string }) => {
-    const { prisma, sql, close } = createDatabase(opts.databaseUrl);
+    const { prisma, sql, close } = createDatabase(opts.databaseUrl, (err) =>
+      app.log.warn({ err: { message: err.message } }, 'postgres ended an idle connection'),
+    );
     await prisma.$connect();
     forgetCompilerSource();
     app.decorate('prisma', prisma);

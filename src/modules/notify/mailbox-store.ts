@@ -6,6 +6,9 @@ import { announcementStatements } from './mailbox-announcements';
 import { MAILBOX_COLUMN_LIST, reasonOf, toRecord, type RawRow } from './mailbox-row';
 import type { MailboxProblem } from './domain/types';
 
+/** Prisma's defaults (2 s for a connection, 5 s in all) would fail a turn-off under load. */
+const TURN_OFF_TX = { maxWait: 5_000, timeout: 15_000 };
+
 const dropsHeld = (p: MailboxProblem | null): boolean =>
   p?.kind === 'turned_off' || p?.kind === 'disconnected';
 
@@ -76,7 +79,8 @@ export function createMailboxRepo(
           WHERE h.mailbox_id = changed.id AND ${dropsHeld(problem)}
         )
         SELECT id::text AS id, email, was_enabled FROM changed`;
-      });
+        // Waits for a connection and for the row as long as a single statement would (pool and close budgets).
+      }, TURN_OFF_TX);
       const row = rows[0];
       return row ? { id: row.id, email: row.email, wasEnabled: row.was_enabled } : undefined;
     },
