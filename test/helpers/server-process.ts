@@ -24,7 +24,20 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Ports this process handed out: the kernel may give a closed probe's port again at once. */
+const handedOut = new Set<number>();
+
+/** A free port on 127.0.0.1 not handed out before by this process (PORT and METRICS_PORT must differ). */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
